@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _seed_calendar(sender, using, **kwargs):
+    """Reference data, not business logic: make sure the working-day calendar knows its years."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .workdays import seed_years
+
+    seed_years(settings.WORKCAL_SEED_FIRST_YEAR, timezone.localdate().year + settings.WORKCAL_SEED_YEARS_AHEAD)
+
+
+class CoreConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "core"
+    verbose_name = _("Hệ thống")
+
+    def ready(self):
+        post_migrate.connect(_seed_calendar, sender=self, dispatch_uid="core.seed_calendar")

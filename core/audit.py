@@ -1,0 +1,102 @@
+"""The append-only, hash-chained event log (spec README §6).
+
+Each event's hash covers its own content and the previous event's hash, so changing, removing or
+reordering any past event breaks every link after it. Appends lock the single `AuditChainHead` row,
+which serialises writers and keeps `seq` gap-free. `verify_chain` recomputes every link.
+"""
+
+import dataclasses
+import datetime
+import hashlib
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from .models import AuditChainHead, AuditEvent
+
+GENESIS_HASH = "0" * 64
+
+
+def _canonical(value) -> object:
+    """What the database gives back for `value`: dates as ISO strings, tuples as lists."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def compute_hash(event: AuditEvent) -> str:
+    body = {
+        "seq": event.seq,
+        "prev": event.prev_hash,
+        "at": event.occurred_at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+        "actor": event.actor_id,
+        "actor_name": event.actor_name,
+        "role": event.role,
+        "unit": event.unit_id,
+        "object": [event.object_type, event.object_id],
+        "action": event.action,
+        "from": event.from_state,
+        "to": event.to_state,
+        "payload": event.payload,
+    }
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    action: str,
+    obj,
+    actor=None,
+    role: str = "",
+    unit=None,
+    from_state: str = "",
+    to_state: str = "",
+    payload: dict | None = None,
+) -> AuditEvent:
+    """Append one event about `obj` (any saved model instance) to the chain and return it."""
+    AuditChainHead.objects.get_or_create(pk=1)
+    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    event = AuditEvent(
+        seq=head.last_seq + 1,
+        occurred_at=timezone.now(),
+        actor=actor,
+        actor_name=(actor.get_full_name() if actor is not None else "")[:150],
+        role=role,
+        unit=unit,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        payload=_canonical(payload or {}),
+        prev_hash=head.last_hash or GENESIS_HASH,
+    )
+    event.hash = compute_hash(event)
+    event.save()
+    AuditChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
+    return event
+
+
+@dataclasses.dataclass(frozen=True)
+class BrokenLink:
+    seq: int
+    reason: str
+
+
+def verify_chain(*, chunk_size: int = 2000) -> tuple[int, BrokenLink | None]:
+    """Walk the whole chain in order; return (events checked, first broken link or None)."""
+    expected_prev, expected_seq, checked = GENESIS_HASH, 1, 0
+    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size):
+        if event.seq != expected_seq:
+            return checked, BrokenLink(expected_seq, f"missing event: expected #{expected_seq}, found #{event.seq}")
+        if event.prev_hash != expected_prev:
+            return checked, BrokenLink(event.seq, "link to the previous event does not match")
+        if compute_hash(event) != event.hash:
+            return checked, BrokenLink(event.seq, "content does not match its hash")
+        expected_prev, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head and head.last_seq != checked:
+        return checked, BrokenLink(checked + 1, f"chain head says #{head.last_seq} is the last event")
+    return checked, None

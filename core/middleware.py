@@ -1,0 +1,24 @@
+"""Vietnamese unless the user chose otherwise (spec README; DEVELOPERS.md "Vietnamese first").
+
+Django's LocaleMiddleware would follow the browser's Accept-Language, so an English browser would see
+English. Here only the language cookie set by the language switcher counts.
+"""
+
+from django.conf import settings
+from django.utils import translation
+
+
+class VietnameseFirstLocaleMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response

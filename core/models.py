@@ -1,0 +1,115 @@
+"""Cross-cutting records: the working-day calendar and the append-only audit log."""
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class CalendarDay(models.Model):
+    """A date that departs from the Monday–Friday rule (spec README §4).
+
+    Public holidays are seeded from the `holidays` package; admins add the extra days off and the make-up
+    working Saturdays that the government announces each year, with their legal basis.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Ngày lễ, Tết")
+        DAY_OFF = "day_off", _("Ngày nghỉ bù / nghỉ thêm")
+        MAKEUP_WORKDAY = "makeup_workday", _("Ngày làm bù")
+
+    class Source(models.TextChoices):
+        SEEDED = "seeded", _("Tự động (thư viện holidays)")
+        MANUAL = "manual", _("Quản trị nhập")
+
+    date = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("tên"), max_length=200)
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255, blank=True)
+    source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices, default=Source.MANUAL)
+
+    class Meta:
+        verbose_name = _("ngày đặc biệt trong lịch làm việc")
+        verbose_name_plural = _("lịch ngày làm việc")
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(name="calendarday_kind_valid", condition=Q(kind__in=["holiday", "day_off", "makeup_workday"])),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} — {self.name}"
+
+
+class AuditChainHead(models.Model):
+    """One row holding the last link of the audit chain; locking it serialises appends."""
+
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="")
+
+    class Meta:
+        constraints = [models.CheckConstraint(name="auditchainhead_singleton", condition=Q(pk=1))]
+
+    def __str__(self):
+        return f"#{self.last_seq}"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit log is append-only.")
+
+    def for_object(self, obj):
+        return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+
+
+class AuditEvent(models.Model):
+    """One entry of the evidence log (spec README §6): hash-chained, never updated, never deleted."""
+
+    seq = models.BigIntegerField(_("số thứ tự"), unique=True)
+    occurred_at = models.DateTimeField(_("thời điểm"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    actor_name = models.CharField(_("tên người thực hiện"), max_length=150, blank=True)
+    role = models.CharField(_("vai trò"), max_length=30, blank=True)
+    unit = models.ForeignKey(
+        "accounts.OrgUnit", verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    object_type = models.CharField(_("loại đối tượng"), max_length=100)
+    object_id = models.CharField(_("mã đối tượng"), max_length=64)
+    action = models.CharField(_("hành động"), max_length=60)
+    from_state = models.CharField(_("từ trạng thái"), max_length=40, blank=True)
+    to_state = models.CharField(_("sang trạng thái"), max_length=40, blank=True)
+    payload = models.JSONField(_("dữ liệu"), default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("nhật ký sự kiện")
+        verbose_name_plural = _("nhật ký sự kiện")
+        ordering = ["seq"]
+        indexes = [
+            # The timeline of one object (proposal page, dossier).
+            models.Index(fields=["object_type", "object_id", "seq"], name="audit_object_idx"),
+        ]
+        triggers = [
+            # The database refuses changes too, whoever connects (spec README §6).
+            pgtrigger.Protect(name="audit_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self):
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")

@@ -1,0 +1,47 @@
+"""factory_boy factories for the organisation (Faker in Vietnamese)."""
+
+import datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import OrgUnit, Position, User
+
+DEMO_PASSWORD = "Matkhau@2026"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"canbo{n}")
+    full_name = factory.Faker("name", locale="vi_VN")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.gov.vn")
+    password = factory.django.Password(DEMO_PASSWORD)
+
+
+class OrgUnitFactory(DjangoModelFactory):
+    class Meta:
+        model = OrgUnit
+
+    code = factory.Sequence(lambda n: f"DV{n:04d}")
+    name = factory.Sequence(lambda n: f"Sở thử nghiệm số {n}")
+    abbreviation = "STN"
+    place_name = "Hạ Long"
+    level = OrgUnit.Level.PROVINCE
+    kind = OrgUnit.Kind.STATE_AGENCY
+    valid_from = datetime.date(2020, 1, 1)
+
+
+class PositionFactory(DjangoModelFactory):
+    class Meta:
+        model = Position
+
+    person = factory.SubFactory(UserFactory)
+    unit = factory.SubFactory(OrgUnitFactory)
+    role = Position.Role.STAFF
+    title = ""
+    category = Position.Category.STATE_LEADER
+    start_date = datetime.date(2024, 1, 1)
