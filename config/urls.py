@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 urlpatterns = [
     path("", include("core.urls")),
     path("tai-khoan/", include("accounts.urls")),
+    path("de-xuat/", include("proposals.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("quan-tri/", admin.site.urls),

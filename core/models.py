@@ -113,3 +113,42 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
+
+
+class DocumentCounter(models.Model):
+    """Each unit's register per document type and year: numbers never repeat or skip (documents.md)."""
+
+    unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    doc_type = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "doc_type", "year"], name="documentcounter_unique_register"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id}/{self.doc_type}/{self.year}: {self.last_number}"
+
+
+class Notification(models.Model):
+    """An in-app message to one person; e-mail delivery arrives with the reminders."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    message = models.CharField(_("nội dung"), max_length=500)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created_at"]
+        indexes = [
+            # The unread badge and the notifications page.
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_recipient_idx"),
+        ]
+
+    def __str__(self):
+        return self.message

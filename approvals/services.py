@@ -1,0 +1,304 @@
+"""Every act of the deciding unit on a proposal: consultation, meeting and votes, decisions.
+
+Spec: README §3; decree73.md §3.2 T2 (party consultation, Art. 4(3)), T4 (collective vote, Art. 8(1)),
+T5 (head override, Art. 8(1) second paragraph), T6 (route B at the superior unit), T7 (rejection,
+return); §4.2 decision contents, §4.3 minutes contents; documents.md numbering.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import selectors as org
+from accounts.models import Position
+from core.audit import audit_record
+from core.documents import next_number
+from core.notifications import notify
+from core.permissions import acting_position
+from core.uploads import check_upload
+from proposals.models import Proposal
+from proposals.services import proposal_transition
+from proposals.transitions import Action
+
+from .models import Consultation, Decision, Meeting, Vote
+from .voting import Tally, tally
+
+HEAD = (Position.Role.HEAD,)
+HEAD_OR_SECRETARIAT = (Position.Role.HEAD, Position.Role.SECRETARIAT)
+MIN_JUSTIFICATION_CHARS = 20
+
+
+def _lock(proposal: Proposal) -> Proposal:
+    return (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("decision_unit", "profile", "proposer")
+        .get(pk=proposal.pk)
+    )
+
+
+def _proposal_url(proposal: Proposal) -> str:
+    return reverse("proposals:detail", args=[proposal.pk])
+
+
+@transaction.atomic
+def consultation_record(
+    *, proposal: Proposal, by, committee: str, opinion_date: datetime.date, opinion: str, document=None
+) -> Consultation:
+    """T2: the head or the secretariat records the party committee's opinion before the vote."""
+    proposal = _lock(proposal)
+    position = acting_position(user=by, unit=proposal.decision_unit, roles=HEAD_OR_SECRETARIAT, on_date=timezone.localdate())
+    if proposal.status != Proposal.Status.SUBMITTED:
+        raise ValidationError(_("Chỉ ghi nhận ý kiến cấp ủy khi đề xuất đang chờ xem xét, trước cuộc họp."), code="bad_state")
+    if opinion_date > timezone.localdate():
+        raise ValidationError({"opinion_date": _("Ngày có ý kiến không được ở tương lai.")})
+    if Consultation.objects.filter(proposal=proposal, version=proposal.current_version).exists():
+        raise ValidationError(_("Ý kiến cấp ủy cho phiên bản này đã được ghi nhận."), code="duplicate")
+    consultation = Consultation(
+        proposal=proposal, version=proposal.current_version, committee=committee, opinion_date=opinion_date,
+        opinion=opinion, recorded_by=by,
+    )
+    if document is not None:
+        check_upload(document)
+        consultation.document_name = document.name[:255]
+        consultation.document.save(f"{proposal.pk}-{proposal.current_version}", document, save=False)
+    consultation.full_clean()
+    consultation.save()
+    audit_record(action="consultation", obj=proposal, actor=by, role=position.role, unit=position.unit,
+                 payload={"committee": committee, "opinion_date": opinion_date, "version": proposal.current_version})
+    return consultation
+
+
+def eligible_voters(*, proposal: Proposal, on_date: datetime.date) -> list[Position]:
+    """Head and deputies of the deciding unit in office on the meeting date, minus the proposer (Art. 8(1))."""
+    head = org.unit_head_on(unit=proposal.decision_unit, on_date=on_date)
+    deputies = org.unit_deputies_on(unit=proposal.decision_unit, on_date=on_date)
+    return [p for p in ([head] if head else []) + deputies if p.person_id != proposal.proposer_id]
+
+
+@transaction.atomic
+def meeting_open(
+    *, proposal: Proposal, by, held_on: datetime.date, attendees, location: str = "", secretary_name: str = "",
+    other_attendees: str = "",
+) -> Meeting:
+    """T4: the head or the secretariat records the meeting; voters are computed, never chosen."""
+    proposal = _lock(proposal)
+    today = timezone.localdate()
+    position = acting_position(user=by, unit=proposal.decision_unit, roles=HEAD_OR_SECRETARIAT, on_date=today)
+    if proposal.status != Proposal.Status.SUBMITTED:
+        raise ValidationError(_("Chỉ tổ chức họp khi đề xuất đang chờ xem xét."), code="bad_state")
+    if held_on > today or held_on < proposal.received_on:
+        raise ValidationError({"held_on": _("Ngày họp phải từ ngày nhận kế hoạch đến hôm nay.")})
+    if proposal.profile.consultation_required and not Consultation.objects.filter(
+        proposal=proposal, version=proposal.current_version
+    ).exists():
+        raise ValidationError(
+            _("Cần ghi nhận ý kiến cấp ủy trước khi tập thể lãnh đạo biểu quyết (Điều 4 khoản 3)."), code="consultation"
+        )
+    voters = eligible_voters(proposal=proposal, on_date=held_on)
+    chair = next((p for p in voters if p.role == Position.Role.HEAD), None)
+    if chair is None:
+        raise ValidationError(_("Ngày họp không có người đứng đầu đương nhiệm để chủ trì."), code="no_chair")
+    voter_ids = {p.person_id for p in voters}
+    attendee_ids = {person.pk for person in attendees}
+    if not attendee_ids <= voter_ids:
+        raise ValidationError({"attendees": _("Chỉ chọn thành viên có quyền biểu quyết.")})
+    excluded = [
+        p for p in [org.unit_head_on(unit=proposal.decision_unit, on_date=held_on),
+                    *org.unit_deputies_on(unit=proposal.decision_unit, on_date=held_on)]
+        if p and p.person_id == proposal.proposer_id
+    ]
+    meeting = Meeting(
+        proposal=proposal, version=proposal.current_version, unit=proposal.decision_unit, held_on=held_on,
+        location=location, chair=chair.person, secretary_name=secretary_name, other_attendees=other_attendees,
+        excluded_note="; ".join(_("%(name)s (người đề xuất)") % {"name": p.person.get_full_name()} for p in excluded),
+        opened_by=by,
+    )
+    try:
+        with transaction.atomic():
+            meeting.save()
+    except IntegrityError:
+        raise ValidationError(_("Đề xuất đã có cuộc họp đang biểu quyết."), code="duplicate") from None
+    meeting.eligible_voters.set(voter_ids)
+    meeting.attendees.set(attendee_ids)
+    proposal_transition(proposal=proposal, action=Action.OPEN_MEETING, by=by, role=position.role, unit=position.unit,
+                        payload={"meeting": meeting.pk, "held_on": held_on, "eligible": sorted(voter_ids), "present": sorted(attendee_ids)})
+    notify(
+        recipients=[p.person for p in voters if p.person_id in attendee_ids],
+        message=_("Mời biểu quyết đề xuất “%(title)s”.") % {"title": proposal.title},
+        url=_proposal_url(proposal),
+    )
+    return meeting
+
+
+@transaction.atomic
+def vote_cast(*, meeting: Meeting, by, choice: str, reason: str = "") -> Vote:
+    """One vote per eligible member present; the proposer never votes."""
+    meeting = Meeting.objects.select_for_update().select_related("proposal").get(pk=meeting.pk)
+    if meeting.state != Meeting.State.OPEN:
+        raise ValidationError(_("Cuộc họp đã kết thúc biểu quyết."), code="closed")
+    if by.pk == meeting.proposal.proposer_id or not meeting.eligible_voters.filter(pk=by.pk).exists():
+        raise PermissionDenied(_("Bạn không thuộc thành phần có quyền biểu quyết đề xuất này."))
+    if not meeting.attendees.filter(pk=by.pk).exists():
+        raise PermissionDenied(_("Bạn không có tên trong danh sách thành viên có mặt tại cuộc họp."))
+    if choice not in Vote.Choice.values:
+        raise ValidationError({"choice": _("Chọn một ý kiến biểu quyết.")})
+    if choice == Vote.Choice.AGAINST and not reason.strip():
+        raise ValidationError({"reason": _("Cần nêu lý do khi không tán thành.")})
+    try:
+        with transaction.atomic():
+            vote = Vote.objects.create(meeting=meeting, voter=by, choice=choice, reason=reason)
+    except IntegrityError:
+        raise ValidationError(_("Bạn đã biểu quyết đề xuất này."), code="duplicate") from None
+    role = Position.Role.HEAD if by.pk == meeting.chair_id else Position.Role.DEPUTY
+    audit_record(action="vote", obj=meeting.proposal, actor=by, role=role, unit=meeting.unit,
+                 payload={"meeting": meeting.pk, "choice": choice, "reason": reason})
+    return vote
+
+
+def meeting_tally(meeting: Meeting) -> Tally:
+    return tally(
+        choices=dict(meeting.votes.values_list("voter_id", "choice")),
+        eligible=set(meeting.eligible_voters.values_list("pk", flat=True)),
+        present=set(meeting.attendees.values_list("pk", flat=True)),
+        head_id=meeting.chair_id,
+        profile=meeting.proposal.profile,
+    )
+
+
+@transaction.atomic
+def meeting_close(*, meeting: Meeting, by) -> Meeting:
+    """End the vote: the system computes the result from the legal profile and numbers the minutes."""
+    proposal = _lock(meeting.proposal)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    position = acting_position(user=by, unit=meeting.unit, roles=HEAD_OR_SECRETARIAT, on_date=timezone.localdate())
+    if meeting.state != Meeting.State.OPEN:
+        raise ValidationError(_("Cuộc họp đã kết thúc biểu quyết."), code="closed")
+    result = meeting_tally(meeting)
+    if not result.quorum_met:
+        raise ValidationError(
+            _("Cuộc họp chưa đủ số thành viên có mặt theo quy định (%(percent)s%%).") % {"percent": proposal.profile.quorum_percent},
+            code="quorum",
+        )
+    minutes = next_number(unit=meeting.unit, register="BB", year=meeting.held_on.year)
+    meeting.state = Meeting.State.CLOSED
+    meeting.closed_at = timezone.now()
+    meeting.votes_for, meeting.votes_against, meeting.votes_abstain = result.votes_for, result.votes_against, result.votes_abstain
+    meeting.denominator_rule = proposal.profile.denominator
+    meeting.denominator = result.denominator
+    meeting.tie_break_applied = result.tie_break_applied
+    meeting.passed = result.passed
+    meeting.minutes_number = minutes.text
+    meeting.save()
+    action = Action.CLOSE_PASSED if result.passed else Action.CLOSE_FAILED
+    proposal_transition(
+        proposal=proposal, action=action, by=by, role=position.role, unit=position.unit,
+        payload={"meeting": meeting.pk, "minutes": minutes.text, "for": result.votes_for, "against": result.votes_against,
+                 "abstain": result.votes_abstain, "denominator": result.denominator, "tie_break": result.tie_break_applied},
+    )
+    head = org.unit_head_on(unit=meeting.unit, on_date=timezone.localdate())
+    notify(
+        recipients=[proposal.proposer, head.person if head else None],
+        message=(_("Tập thể lãnh đạo đã thông qua đề xuất “%(title)s”.") if result.passed
+                 else _("Tập thể lãnh đạo không thông qua đề xuất “%(title)s”.")) % {"title": proposal.title},
+        url=_proposal_url(proposal),
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_adjourn(*, meeting: Meeting, by, reason: str) -> Meeting:
+    proposal = _lock(meeting.proposal)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    position = acting_position(user=by, unit=meeting.unit, roles=HEAD_OR_SECRETARIAT, on_date=timezone.localdate())
+    if meeting.state != Meeting.State.OPEN:
+        raise ValidationError(_("Cuộc họp đã kết thúc biểu quyết."), code="closed")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Cần nêu lý do hoãn cuộc họp.")})
+    meeting.state = Meeting.State.ADJOURNED
+    meeting.closed_at = timezone.now()
+    meeting.save()
+    proposal_transition(proposal=proposal, action=Action.ADJOURN, by=by, role=position.role, unit=position.unit,
+                        payload={"meeting": meeting.pk, "reason": reason})
+    return meeting
+
+
+def _issue(*, proposal: Proposal, kind: str, by, position: Position, text: str, meeting: Meeting | None) -> Decision:
+    today = timezone.localdate()
+    register = Decision.REGISTER[kind]
+    number = next_number(unit=proposal.decision_unit, register=register, year=today.year)
+    decision = Decision(
+        proposal=proposal, kind=kind, version=proposal.current_version, meeting=meeting, unit=proposal.decision_unit,
+        number=number.text, register=register, register_year=number.year, register_seq=number.seq, issued_on=today,
+        signer=by, signer_title=position.title or position.get_role_display(), text=text,
+    )
+    try:
+        with transaction.atomic():
+            decision.save()
+    except IntegrityError:
+        raise ValidationError(_("Văn bản quyết định cho phiên bản này đã được ban hành."), code="duplicate") from None
+    return decision
+
+
+def _head_acting(proposal: Proposal, by) -> Position:
+    return acting_position(user=by, unit=proposal.decision_unit, roles=HEAD, on_date=timezone.localdate())
+
+
+def _last_meeting(proposal: Proposal) -> Meeting | None:
+    return proposal.meetings.filter(version=proposal.current_version, state=Meeting.State.CLOSED).order_by("-closed_at").first()
+
+
+def _decide(*, proposal: Proposal, by, kind: str, action: str, text: str, notice: str) -> Decision:
+    proposal = _lock(proposal)
+    position = _head_acting(proposal, by)
+    if not text.strip():
+        raise ValidationError({"text": _("Nội dung văn bản không được để trống.")})
+    from_status = proposal.status
+    decision = _issue(proposal=proposal, kind=kind, by=by, position=position, text=text, meeting=_last_meeting(proposal))
+    if kind in (Decision.Kind.APPROVAL, Decision.Kind.OVERRIDE):
+        proposal.approved_version = proposal.current_version
+    proposal_transition(proposal=proposal, action=action, by=by, role=position.role, unit=position.unit,
+                        payload={"decision": decision.pk, "number": decision.number, "kind": kind, "from": from_status})
+    notify(recipients=[proposal.proposer], message=notice % {"title": proposal.title, "number": decision.number},
+           url=_proposal_url(proposal))
+    return decision
+
+
+@transaction.atomic
+def decision_approve(*, proposal: Proposal, by, text: str) -> Decision:
+    """After the collective passed it, the head issues the approval decision (decree73.md §4.2)."""
+    return _decide(proposal=proposal, by=by, kind=Decision.Kind.APPROVAL, action=Action.APPROVE, text=text,
+                   notice=_("Đề xuất “%(title)s” đã được cho triển khai thực hiện (Quyết định số %(number)s)."))
+
+
+@transaction.atomic
+def decision_override(*, proposal: Proposal, by, justification: str) -> Decision:
+    """T5: the collective did not pass it; the head decides to implement, in writing, with reasons."""
+    locked = _lock(proposal)
+    if not locked.profile.override_allowed:
+        raise PermissionDenied(_("Bộ quy định áp dụng không cho phép người đứng đầu quyết định khi tập thể không thông qua."))
+    if len(justification.strip()) < MIN_JUSTIFICATION_CHARS:
+        raise ValidationError({"justification": _("Cần nêu rõ lý do (ít nhất %(n)s ký tự): sự cần thiết và tính khả thi.") % {"n": MIN_JUSTIFICATION_CHARS}})
+    return _decide(proposal=proposal, by=by, kind=Decision.Kind.OVERRIDE, action=Action.OVERRIDE, text=justification,
+                   notice=_("Người đứng đầu đã quyết định cho triển khai đề xuất “%(title)s” (Quyết định số %(number)s)."))
+
+
+@transaction.atomic
+def decision_reject(*, proposal: Proposal, by, reasons: str) -> Decision:
+    """T7: a written answer with the reasons; the proposer may revise and resubmit as a new version."""
+    if len(reasons.strip()) < MIN_JUSTIFICATION_CHARS:
+        raise ValidationError({"reasons": _("Cần nêu rõ lý do không chấp thuận (ít nhất %(n)s ký tự).") % {"n": MIN_JUSTIFICATION_CHARS}})
+    return _decide(proposal=proposal, by=by, kind=Decision.Kind.REJECTION, action=Action.REJECT, text=reasons,
+                   notice=_("Đề xuất “%(title)s” không được chấp thuận (Văn bản số %(number)s). Bạn có thể chỉnh sửa và nộp lại."))
+
+
+@transaction.atomic
+def proposal_return(*, proposal: Proposal, by, reasons: str) -> Decision:
+    """T7: the head sends the plan back for clarification before or after the vote."""
+    if len(reasons.strip()) < MIN_JUSTIFICATION_CHARS:
+        raise ValidationError({"reasons": _("Cần nêu rõ nội dung cần bổ sung, làm rõ (ít nhất %(n)s ký tự).") % {"n": MIN_JUSTIFICATION_CHARS}})
+    return _decide(proposal=proposal, by=by, kind=Decision.Kind.RETURN, action=Action.RETURN, text=reasons,
+                   notice=_("Đề xuất “%(title)s” được trả lại để bổ sung, làm rõ (Văn bản số %(number)s)."))

@@ -1,0 +1,308 @@
+"""Innovation proposals, their plan versions, attachments and the legal profile they are judged under.
+
+Spec: README §3 (lifecycle), §7 (settings); decree73.md §3 T1–T7, §4.1 (plan contents), §8 (parameters).
+"""
+
+import datetime
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrgUnit, Position
+
+from .transitions import DB_TRANSITIONS, Status
+
+
+class LegalProfile(models.Model):
+    """One version of the rules a proposal is decided under (decree73.md §8).
+
+    Rules marked [U]/[I] in the spec are fields with a default, never constants. Admins never edit a
+    version in place: saving creates the next version, and each proposal keeps the one it was submitted
+    under.
+    """
+
+    class Denominator(models.TextChoices):
+        PRESENT = "present", _("Số thành viên có quyền biểu quyết có mặt")
+        ELIGIBLE = "eligible", _("Tổng số thành viên có quyền biểu quyết")
+        CAST = "cast", _("Số phiếu tán thành và không tán thành (không tính không biểu quyết)")
+
+    class TieRule(models.TextChoices):
+        HEAD_SIDE = "head_side", _("Theo bên có ý kiến của người đứng đầu")
+        FAIL = "fail", _("Không thông qua")
+
+    code = models.CharField(_("mã bộ quy định"), max_length=30, default="ND73_2023")
+    version = models.PositiveIntegerField(_("phiên bản"))
+    name = models.CharField(_("tên"), max_length=200, default="Nghị định 73/2023/NĐ-CP")
+    effective_from = models.DateField(_("áp dụng từ"), default=datetime.date(2023, 9, 29))
+    # Art. 8(1) [C]: the collective meets within 7 working days of receiving the plan.
+    review_deadline_wd = models.PositiveSmallIntegerField(_("hạn họp xem xét (ngày làm việc)"), default=7)
+    # [U] decree73.md §8 superior_review_deadline: placeholder 7 WD until verified.
+    superior_review_deadline_wd = models.PositiveSmallIntegerField(
+        _("hạn xem xét ở cấp trên (ngày làm việc)"), default=7
+    )
+    due_soon_wd = models.PositiveSmallIntegerField(_("báo sắp đến hạn trước (ngày làm việc)"), default=2)
+    # Art. 8(1) [C]: more than 50 % in favour.
+    approval_threshold_percent = models.PositiveSmallIntegerField(_("tỷ lệ tán thành phải vượt quá (%)"), default=50)
+    # [I] the denominator is ambiguous in the text; default: eligible voters present (README §3).
+    denominator = models.CharField(
+        _("mẫu số tính tỷ lệ"), max_length=10, choices=Denominator.choices, default=Denominator.PRESENT
+    )
+    # [U] no quorum in the text: 0 means none beyond the head chairing.
+    quorum_percent = models.PositiveSmallIntegerField(_("tỷ lệ có mặt tối thiểu (%)"), default=0)
+    # Art. 8(1) [C]: on a tie the side the head voted on prevails.
+    tie_rule = models.CharField(_("khi tỷ lệ ngang nhau"), max_length=10, choices=TieRule.choices, default=TieRule.HEAD_SIDE)
+    # Art. 8(1) [C]: the head may decide to implement in writing when the collective did not pass it.
+    override_allowed = models.BooleanField(_("người đứng đầu được quyết định khi tập thể không thông qua"), default=True)
+    # Art. 4(3) [C]: the same-level party committee is consulted before approval.
+    consultation_required = models.BooleanField(_("xin ý kiến cấp ủy trước khi phê duyệt"), default=True)
+    # Art. 2 [C]: the three categories of "cán bộ" who may propose.
+    eligible_categories = models.JSONField(
+        _("đối tượng được đề xuất (Điều 2)"),
+        default=list,
+        help_text=_("Danh sách mã đối tượng: state_leader, public_service_manager, enterprise."),
+    )
+    # Art. 5(1) [I conjunctive]: all four conditions must be declared.
+    art5_all_required = models.BooleanField(_("phải đáp ứng đủ 4 điều kiện Điều 5 khoản 1"), default=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người tạo"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("bộ quy định áp dụng")
+        verbose_name_plural = _("bộ quy định áp dụng")
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="legalprofile_code_version_unique"),
+            models.CheckConstraint(
+                name="legalprofile_threshold_range", condition=Q(approval_threshold_percent__gte=1, approval_threshold_percent__lte=99)
+            ),
+            models.CheckConstraint(name="legalprofile_quorum_range", condition=Q(quorum_percent__lte=100)),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (v{self.version})"
+
+    @staticmethod
+    def default_categories() -> list[str]:
+        return [
+            Position.Category.STATE_LEADER,
+            Position.Category.PUBLIC_SERVICE_MANAGER,
+            Position.Category.ENTERPRISE,
+        ]
+
+
+class FieldOfWork(models.TextChoices):
+    ADMIN_REFORM = "admin_reform", _("Cải cách hành chính")
+    DIGITAL = "digital", _("Chuyển đổi số")
+    ECONOMY = "economy", _("Kinh tế, đầu tư")
+    FINANCE = "finance", _("Tài chính, ngân sách")
+    LAND = "land", _("Đất đai, xây dựng, đô thị")
+    SOCIAL = "social", _("Văn hóa, xã hội, y tế, giáo dục")
+    ORGANISATION = "organisation", _("Tổ chức bộ máy, cán bộ")
+    SCIENCE = "science", _("Khoa học, công nghệ, đổi mới sáng tạo")
+    OTHER = "other", _("Lĩnh vực khác")
+
+
+class PlanContent(models.Model):
+    """The Art. 7(2) contents of a plan (decree73.md §4.1) and the Art. 5(1) declared checklist (§1.6)."""
+
+    title = models.CharField(_("tên đề xuất"), max_length=300)
+    field = models.CharField(_("lĩnh vực"), max_length=20, choices=FieldOfWork.choices, blank=True)
+    necessity = models.TextField(_("sự cần thiết, mục đích, yêu cầu"), blank=True)
+    bottleneck = models.TextField(_("điểm nghẽn, vướng mắc về cơ chế, chính sách cần tháo gỡ"), blank=True)
+    legal_references = models.TextField(_("văn bản pháp luật liên quan"), blank=True)
+    content_solutions = models.TextField(_("nội dung, nhiệm vụ, giải pháp đổi mới, sáng tạo"), blank=True)
+    scope = models.TextField(_("phạm vi thực hiện"), blank=True)
+    implementers_targets = models.TextField(_("chủ thể thực hiện, đối tượng tác động"), blank=True)
+    start_date = models.DateField(_("thời gian bắt đầu"), null=True, blank=True)
+    end_date = models.DateField(_("thời gian kết thúc"), null=True, blank=True)
+    milestones = models.TextField(_("các mốc thực hiện"), blank=True)
+    resources = models.TextField(_("nguồn lực bảo đảm (kinh phí, nhân lực, cơ sở vật chất)"), blank=True)
+    feasibility = models.TextField(_("tính khả thi"), blank=True)
+    impact = models.TextField(_("đánh giá tác động tích cực, tiêu cực (nếu có)"), blank=True)
+    expected_results = models.TextField(_("hiệu quả dự kiến"), blank=True)
+    indicators = models.TextField(_("chỉ tiêu đo lường kết quả"), blank=True)
+    cond_a_bottleneck = models.BooleanField(
+        _("(a) Tháo gỡ điểm nghẽn về cơ chế, chính sách chưa được quy định, giải quyết hiệu quả vấn đề đặt ra"), default=False
+    )
+    cond_b_common_good = models.BooleanField(
+        _("(b) Vì lợi ích chung, mang lại giá trị thực tiễn, chuyển biến tích cực"), default=False
+    )
+    cond_c_urgent_no_harm = models.BooleanField(
+        _("(c) Xuất phát từ yêu cầu cấp thiết của thực tiễn; không gây phương hại quốc phòng, an ninh, trật tự"), default=False
+    )
+    cond_d_reform = models.BooleanField(
+        _("(d) Thúc đẩy phân cấp, phân quyền, cải cách thủ tục hành chính hoặc ứng dụng công nghệ thông tin"), default=False
+    )
+
+    # Fields copied into a frozen version and compared between versions, in display order.
+    CONTENT_FIELDS = (
+        "title", "field", "necessity", "bottleneck", "legal_references", "content_solutions", "scope",
+        "implementers_targets", "start_date", "end_date", "milestones", "resources", "feasibility", "impact",
+        "expected_results", "indicators", "cond_a_bottleneck", "cond_b_common_good", "cond_c_urgent_no_harm",
+        "cond_d_reform",
+    )
+    # Art. 7(2): required before submission ("impact" is "if any", so optional).
+    REQUIRED_TEXT_FIELDS = (
+        "title", "field", "necessity", "bottleneck", "content_solutions", "scope", "implementers_targets",
+        "resources", "feasibility", "expected_results", "indicators",
+    )
+    ART5_FIELDS = ("cond_a_bottleneck", "cond_b_common_good", "cond_c_urgent_no_harm", "cond_d_reform")
+
+    class Meta:
+        abstract = True
+
+    def content_dict(self) -> dict:
+        return {name: getattr(self, name) for name in self.CONTENT_FIELDS}
+
+
+class ProposalQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from .selectors import proposal_scope_q
+
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(proposal_scope_q(user)).distinct()
+
+
+class Proposal(PlanContent):
+    """A proposal: its working copy of the plan (edited while a draft) and where it stands."""
+
+    class Route(models.TextChoices):
+        A = "A", _("Trình người đứng đầu cơ quan sử dụng cán bộ")
+        B = "B", _("Trình người đứng đầu cơ quan cấp trên (người đề xuất là người đứng đầu)")
+
+    Status = Status
+
+    code = models.CharField(_("mã hồ sơ"), max_length=30, unique=True, null=True, blank=True)
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("cán bộ đề xuất"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    proposer_position = models.ForeignKey(
+        Position, verbose_name=_("chức vụ khi đề xuất"), on_delete=models.PROTECT, related_name="+"
+    )
+    co_authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("đồng tác giả"), blank=True, related_name="coauthored_proposals"
+    )
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("cơ quan sử dụng cán bộ"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    decision_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("cơ quan xem xét, quyết định"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="proposals_to_decide",
+    )
+    route = models.CharField(_("tuyến trình"), max_length=1, choices=Route.choices, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=30, choices=Status.choices, default=Status.DRAFT)
+    profile = models.ForeignKey(
+        LegalProfile, verbose_name=_("bộ quy định áp dụng"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="proposals",
+    )
+    current_version = models.PositiveIntegerField(_("phiên bản hiện hành"), default=0)
+    received_on = models.DateField(_("ngày nhận kế hoạch"), null=True, blank=True)
+    review_due = models.DateField(_("hạn họp xem xét"), null=True, blank=True)
+    approved_version = models.PositiveIntegerField(_("phiên bản được phê duyệt"), null=True, blank=True)
+    # Lower-case, accent-free copy of the searchable text: "cai cach" finds "cải cách" on every database.
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đề xuất đổi mới, sáng tạo")
+        verbose_name_plural = _("đề xuất đổi mới, sáng tạo")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(name="proposal_status_valid", condition=Q(status__in=Status.values)),
+            models.CheckConstraint(
+                name="proposal_plan_dates", condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date"))
+            ),
+            models.CheckConstraint(
+                name="proposal_submitted_has_routing",
+                condition=Q(status="draft") | Q(decision_unit__isnull=False, profile__isnull=False, received_on__isnull=False, review_due__isnull=False),
+            ),
+        ]
+        indexes = [
+            # Lists filtered by unit subtree/status and sorted by newest (proposal list, inbox).
+            models.Index(fields=["unit", "status"], name="proposal_unit_status_idx"),
+            models.Index(fields=["decision_unit", "status"], name="proposal_decider_status_idx"),
+            # "Overdue only" and the inbox's due-date ordering.
+            models.Index(fields=["status", "review_due"], name="proposal_status_due_idx"),
+            models.Index(fields=["proposer", "status"], name="proposal_proposer_idx"),
+            models.Index(fields=["field"], name="proposal_field_idx"),
+            models.Index(fields=["received_on"], name="proposal_received_idx"),
+        ]
+        triggers = [
+            # The database refuses an illegal status change, whatever code issues it (style.md §4).
+            pgtrigger.FSM(
+                name="proposal_status_fsm",
+                field="status",
+                transitions=DB_TRANSITIONS,
+                condition=pgtrigger.AnyChange("status"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or str(self.pk)
+
+    def save(self, *args, **kwargs):
+        from core.text import fold
+
+        self.search_text = fold(" ".join(filter(None, [self.code or "", self.title, self.bottleneck, self.content_solutions])))
+        super().save(*args, **kwargs)
+
+
+class PlanVersion(PlanContent):
+    """A frozen copy of the plan as submitted (version 1, 2, …): never edited after creation."""
+
+    proposal = models.ForeignKey(Proposal, verbose_name=_("đề xuất"), on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("phiên bản"))
+    submitted_at = models.DateTimeField(_("nộp lúc"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("phiên bản kế hoạch")
+        verbose_name_plural = _("phiên bản kế hoạch")
+        ordering = ["proposal", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "number"], name="planversion_unique_number"),
+        ]
+        triggers = [pgtrigger.Protect(name="planversion_frozen", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+    def __str__(self):
+        return f"{self.proposal_id} v{self.number}"
+
+
+def attachment_path(instance, filename):
+    # Generated name, never the user's: no path tricks, no collisions, nothing guessable.
+    return f"attachments/{instance.proposal_id}/{instance.storage_token}"
+
+
+class Attachment(models.Model):
+    proposal = models.ForeignKey(Proposal, verbose_name=_("đề xuất"), on_delete=models.PROTECT, related_name="attachments")
+    # The version it was submitted with (None while it belongs to the draft being edited).
+    version = models.PositiveIntegerField(_("thuộc phiên bản"), null=True, blank=True)
+    file = models.FileField(_("tệp"), upload_to=attachment_path, max_length=255)
+    storage_token = models.CharField(max_length=64, unique=True)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(_("loại tệp"), max_length=100)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(_("mô tả"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("gỡ bỏ lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+        ordering = ["uploaded_at"]
+        indexes = [models.Index(fields=["proposal", "version"], name="attachment_proposal_idx")]
+
+    def __str__(self):
+        return self.original_name

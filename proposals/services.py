@@ -1,0 +1,224 @@
+"""Every change to a proposal by its authors, and the one transition helper all services use.
+
+Spec: README §3; decree73.md §3.2 T1 (submission, routing, receipt date), T7 (revision), §4.1 (contents),
+§1.6 (Art. 5(1) checklist), §1.3 (Art. 2 eligible categories).
+"""
+
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import selectors as org
+from accounts.models import Position
+from core import workdays
+from core.audit import audit_record
+from core.notifications import notify
+from core.uploads import check_upload
+
+from .models import Attachment, PlanContent, PlanVersion, Proposal
+from .selectors import current_profile
+from .transitions import EDITABLE_STATUSES, Action, TransitionNotAllowed, next_status
+
+
+def proposal_transition(*, proposal: Proposal, action: str, by, role: str, unit, payload: dict | None = None) -> str:
+    """Move a locked proposal along the transition table and write the audit event. Returns the new status."""
+    from_state = proposal.status
+    try:
+        to_state = next_status(from_state, action)
+    except TransitionNotAllowed:
+        raise ValidationError(
+            _("Không thể thực hiện thao tác này khi đề xuất đang ở trạng thái “%(status)s”.")
+            % {"status": proposal.get_status_display()},
+            code="bad_transition",
+        ) from None
+    proposal.status = to_state
+    proposal.save()
+    audit_record(
+        action=action, obj=proposal, actor=by, role=role, unit=unit, from_state=from_state, to_state=to_state,
+        payload=payload or {},
+    )
+    return to_state
+
+
+def _lock(proposal: Proposal) -> Proposal:
+    return Proposal.objects.select_for_update().get(pk=proposal.pk)
+
+
+def _require_author(proposal: Proposal, by) -> None:
+    if proposal.proposer_id != by.pk:
+        raise PermissionDenied(_("Chỉ cán bộ đề xuất được thực hiện thao tác này."))
+
+
+def _require_editable(proposal: Proposal) -> None:
+    if proposal.status not in EDITABLE_STATUSES:
+        raise ValidationError(_("Kế hoạch đã nộp không thể sửa. Chỉ sửa được khi ở trạng thái dự thảo."), code="frozen")
+
+
+def _apply_content(proposal: Proposal, data: dict) -> None:
+    for name in PlanContent.CONTENT_FIELDS:
+        if name in data:
+            setattr(proposal, name, data[name])
+
+
+@transaction.atomic
+def proposal_create_draft(*, by, position: Position, data: dict, co_authors=()) -> Proposal:
+    """A cadre starts a plan in the capacity of one of the positions they hold today."""
+    if position.person_id != by.pk or not position.is_held_on(timezone.localdate()):
+        raise PermissionDenied(_("Chức vụ đã chọn không phải chức vụ bạn đang giữ."))
+    proposal = Proposal(proposer=by, proposer_position=position, unit=position.unit)
+    _apply_content(proposal, data)
+    proposal.full_clean(exclude=["proposer_position", "unit", "proposer"])
+    proposal.save()
+    proposal.co_authors.set([person for person in co_authors if person.pk != by.pk])
+    audit_record(action="create", obj=proposal, actor=by, role="proposer", unit=position.unit, to_state=proposal.status)
+    return proposal
+
+
+@transaction.atomic
+def proposal_update_draft(*, proposal: Proposal, by, data: dict, co_authors=None) -> Proposal:
+    proposal = _lock(proposal)
+    _require_author(proposal, by)
+    _require_editable(proposal)
+    _apply_content(proposal, data)
+    proposal.full_clean()
+    proposal.save()
+    if co_authors is not None:
+        proposal.co_authors.set([person for person in co_authors if person.pk != by.pk])
+    audit_record(action="edit", obj=proposal, actor=by, role="proposer", unit=proposal.unit, payload={"version": proposal.current_version + 1})
+    return proposal
+
+
+def missing_parts(proposal: Proposal, profile) -> dict[str, str]:
+    """Every part the plan still lacks before submission, keyed by field (Art. 7(2), Art. 5(1))."""
+    errors: dict[str, str] = {}
+    for name in PlanContent.REQUIRED_TEXT_FIELDS:
+        value = getattr(proposal, name)
+        if not (value.strip() if isinstance(value, str) else value):
+            errors[name] = _("Nội dung bắt buộc theo Điều 7 khoản 2 Nghị định 73/2023/NĐ-CP.")
+    if not proposal.start_date:
+        errors["start_date"] = _("Cần nêu thời gian bắt đầu thực hiện.")
+    if not proposal.end_date:
+        errors["end_date"] = _("Cần nêu thời gian kết thúc thực hiện.")
+    elif proposal.start_date and proposal.end_date < proposal.start_date:
+        errors["end_date"] = _("Thời gian kết thúc phải sau thời gian bắt đầu.")
+    declared = [getattr(proposal, name) for name in PlanContent.ART5_FIELDS]
+    if (profile.art5_all_required and not all(declared)) or not any(declared):
+        for name in PlanContent.ART5_FIELDS:
+            if not getattr(proposal, name):
+                errors[name] = _("Đề xuất phải đáp ứng điều kiện này (Điều 5 khoản 1); đánh dấu để cam kết.")
+    return errors
+
+
+def _route(proposal: Proposal, on_date):
+    """Route A to the employing unit's head; route B to the superior unit when the proposer is the head (Art. 7(3)–(4))."""
+    unit = proposal.unit
+    head = org.unit_head_on(unit=unit, on_date=on_date)
+    if head is not None and head.person_id == proposal.proposer_id:
+        superior = org.unit_superior(unit=unit)
+        superior_head = org.unit_head_on(unit=superior, on_date=on_date) if superior else None
+        if superior_head is None:
+            raise ValidationError(_("Chưa xác định được người đứng đầu cơ quan cấp trên để trình đề xuất."), code="no_decider")
+        return Proposal.Route.B, superior, superior_head
+    if head is None:
+        raise ValidationError(_("Đơn vị chưa có người đứng đầu để tiếp nhận đề xuất."), code="no_decider")
+    return Proposal.Route.A, unit, head
+
+
+@transaction.atomic
+def proposal_submit(*, proposal: Proposal, by) -> Proposal:
+    """T1: freeze the next version, route it, record the receipt date and compute the review due date."""
+    proposal = _lock(proposal)
+    _require_author(proposal, by)
+    today = timezone.localdate()
+    profile = current_profile(on_date=today)
+    if proposal.status != Proposal.Status.DRAFT:
+        raise ValidationError(_("Đề xuất đã được nộp."), code="already_submitted")
+    position = proposal.proposer_position
+    if not position.is_held_on(today):
+        raise ValidationError(_("Bạn không còn giữ chức vụ đã dùng để lập đề xuất."), code="position_ended")
+    if position.category not in profile.eligible_categories:
+        raise ValidationError(
+            _("Chức vụ “%(title)s” không thuộc đối tượng được đề xuất theo Điều 2 Nghị định 73/2023/NĐ-CP.")
+            % {"title": position.title or position.get_role_display()},
+            code="not_eligible",
+        )
+    errors = missing_parts(proposal, profile)
+    if errors:
+        raise ValidationError(errors)
+    route, decision_unit, decider = _route(proposal, today)
+    deadline = profile.superior_review_deadline_wd if route == Proposal.Route.B else profile.review_deadline_wd
+    proposal.route = route
+    proposal.decision_unit = decision_unit
+    proposal.profile = profile
+    proposal.received_on = today
+    proposal.review_due = workdays.add_working_days(today, deadline)
+    proposal.current_version += 1
+    if not proposal.code:
+        proposal.code = f"DX{today.year}-{proposal.pk:06d}"
+    PlanVersion.objects.create(
+        proposal=proposal, number=proposal.current_version, submitted_at=timezone.now(), submitted_by=by,
+        **proposal.content_dict(),
+    )
+    proposal.attachments.filter(version__isnull=True, removed_at__isnull=True).update(version=proposal.current_version)
+    proposal_transition(
+        proposal=proposal, action=Action.SUBMIT, by=by, role="proposer", unit=proposal.unit,
+        payload={
+            "version": proposal.current_version, "route": route, "decision_unit": decision_unit.pk,
+            "received_on": today, "review_due": proposal.review_due, "profile": profile.pk,
+        },
+    )
+    secretariat = [p.person for p in decision_unit.positions.held_on(today).filter(role=Position.Role.SECRETARIAT).select_related("person")]
+    notify(
+        recipients=[decider.person, *secretariat],
+        message=_("Đề xuất “%(title)s” đã được nộp, hạn họp xem xét: %(due)s.")
+        % {"title": proposal.title, "due": proposal.review_due.strftime("%d/%m/%Y")},
+        url=reverse("proposals:detail", args=[proposal.pk]),
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_revise(*, proposal: Proposal, by) -> Proposal:
+    """T7: after a return or a rejection the proposer reopens the plan; it will be submitted as a new version."""
+    proposal = _lock(proposal)
+    _require_author(proposal, by)
+    proposal_transition(proposal=proposal, action=Action.REVISE, by=by, role="proposer", unit=proposal.unit,
+                        payload={"next_version": proposal.current_version + 1})
+    return proposal
+
+
+@transaction.atomic
+def attachment_add(*, proposal: Proposal, by, uploaded_file, description: str = "") -> Attachment:
+    proposal = _lock(proposal)
+    _require_author(proposal, by)
+    _require_editable(proposal)
+    checked = check_upload(uploaded_file)
+    attachment = Attachment(
+        proposal=proposal, storage_token=secrets.token_hex(16), original_name=uploaded_file.name[:255],
+        content_type=checked.content_type, size=checked.size, sha256=checked.sha256, description=description[:255],
+        uploaded_by=by,
+    )
+    attachment.file.save(attachment.storage_token, uploaded_file, save=False)
+    attachment.save()
+    audit_record(action="attach", obj=proposal, actor=by, role="proposer", unit=proposal.unit,
+                 payload={"attachment": attachment.pk, "name": attachment.original_name, "sha256": checked.sha256})
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, by) -> None:
+    """Only a file not yet submitted can be removed; submitted files are evidence and stay."""
+    proposal = _lock(attachment.proposal)
+    _require_author(proposal, by)
+    _require_editable(proposal)
+    attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
+    if attachment.version is not None or attachment.removed_at is not None:
+        raise ValidationError(_("Tệp đã nộp kèm phiên bản trước không thể gỡ bỏ."), code="frozen")
+    attachment.removed_at = timezone.now()
+    attachment.save(update_fields=["removed_at"])
+    audit_record(action="detach", obj=proposal, actor=by, role="proposer", unit=proposal.unit,
+                 payload={"attachment": attachment.pk, "name": attachment.original_name})
