@@ -1,32 +1,60 @@
 #!/usr/bin/env bash
-# `make run`: migrate, load demo data, then serve the app with a Celery worker and beat.
+# `make run`: migrate, load the demo province, then serve the app with a Celery worker and beat.
 # Ctrl-C (or SIGTERM) stops the web server, the worker and beat together.
-set -euo pipefail
+# Plain bash 3.2+ (macOS ships 3.2): no `wait -n`, no arrays.
+set -eu
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-mkdir -p var/broker var/broker-processed
+CELERY=.venv/bin/celery
+ADDR=127.0.0.1:${PORT:-8000}
+VAR_DIR=${DJANGO_VAR_DIR:-var}
+
+# Fail before starting anything: otherwise runserver dies while the worker keeps going, and the
+# readiness check below would be answered by whatever holds the port.
+if ! $PY -c "import socket, sys; socket.create_server(('127.0.0.1', int(sys.argv[1])))" "${ADDR##*:}" 2>/dev/null; then
+  echo "Cổng ${ADDR##*:} đang bị chương trình khác sử dụng. Dừng chương trình đó, hoặc chạy: PORT=8001 make run" >&2
+  exit 1
+fi
 
 $PY manage.py migrate --noinput
-$PY manage.py seed_demo
+$PY manage.py seed_demo --verbosity 0
 
-pids=()
+web=
+worker=
 stop() {
   trap - INT TERM EXIT
   echo
-  echo "Stopping web server, worker and beat..."
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  echo "Đang dừng máy chủ web, worker và beat..."
+  # Background jobs of a script ignore SIGINT, so Ctrl-C reaches them only through this TERM.
+  kill -TERM $web $worker 2>/dev/null || true
   wait 2>/dev/null || true
-  echo "Stopped."
+  echo "Đã dừng."
 }
-trap stop INT TERM EXIT
+trap 'stop; exit 0' INT  # Ctrl-C is how one stops it: a normal end, as for runserver
+trap 'stop; exit 143' TERM
+trap stop EXIT
 
 # One worker process with an embedded beat: exactly one beat, as Celery requires.
-.venv/bin/celery -A config worker --beat --loglevel=INFO --concurrency=1 \
-  --schedule=var/celerybeat-schedule --without-gossip --without-mingle &
-pids+=($!)
-$PY manage.py runserver 127.0.0.1:8000 --noreload &
-pids+=($!)
+$CELERY -A config worker --beat --loglevel=INFO --concurrency=1 --schedule="$VAR_DIR/celerybeat-schedule" \
+  --without-gossip --without-mingle --without-heartbeat &
+worker=$!
+$PY manage.py runserver "$ADDR" --noreload &
+web=$!
 
-echo
-echo "App: http://127.0.0.1:8000  (Ctrl-C to stop)"
-wait -n "${pids[@]}" || true
+# Show the demo logins only once both answer, so that they are the last thing on screen rather than
+# lost above the start-up banners.
+until $PY -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)" \
+  "http://$ADDR/tai-khoan/dang-nhap/" 2>/dev/null; do
+  kill -0 "$web" 2>/dev/null || { echo "Máy chủ web không khởi động được." >&2; exit 1; }
+  sleep 1
+done
+until $CELERY -A config inspect ping --timeout 1 >/dev/null 2>&1; do
+  kill -0 "$worker" 2>/dev/null || { echo "Celery worker không khởi động được." >&2; exit 1; }
+done
+$PY manage.py seed_demo --logins-only
+echo "Ứng dụng: http://$ADDR/  —  Celery worker và beat đang chạy. Nhấn Ctrl-C để dừng tất cả."
+
+# Until either process ends (then the EXIT trap stops the other one).
+while kill -0 "$web" 2>/dev/null && kill -0 "$worker" 2>/dev/null; do sleep 1; done
+echo "Một tiến trình đã dừng ngoài ý muốn; xem thông báo lỗi ở trên." >&2
+exit 1

@@ -1,0 +1,229 @@
+"""The demo province (`accounts.demo`, `manage.py seed_demo`): shape, history, idempotency, scale, logins."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.demo import DEMO_PASSWORD, SYNTHETIC_CODE_PREFIX, SYNTHETIC_STAFF_PER_UNIT, demo_logins, seed_demo
+from accounts.models import OrgUnit, Position, User
+from accounts.selectors import unit_deputies_on, unit_head_on
+
+# A day after the 2025 reorganisation, when every active demo unit is staffed.
+ON = datetime.date(2026, 1, 15)
+DEPARTMENTS = ["QN-SNV", "QN-STC", "QN-SKHCN", "QN-SXD", "QN-SYT"]
+COMMUNES = ["QN-P-HALONG", "QN-P-CAMPHA", "QN-P-MONGCAI1", "QN-X-TIENYEN", "QN-DK-VANDON"]
+PUBLIC_SERVICE_UNITS = ["QN-BVDK", "QN-CDC"]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # Seeding hashes the shared password once and every login checks it: PBKDF2 would dominate the run.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def seeded(db):
+    return seed_demo()
+
+
+def _counts():
+    return OrgUnit.objects.count(), User.objects.count(), Position.objects.count()
+
+
+def _held(unit, role):
+    return Position.objects.held_on(ON).filter(unit=unit, role=role)
+
+
+def test_seed_builds_the_tree_central_province_departments_communes(seeded):
+    government = OrgUnit.objects.get(code="TW-CP")
+    ubnd = OrgUnit.objects.get(code="QN-UBND")
+    assert (government.name, government.level, government.parent) == ("Chính phủ", OrgUnit.Level.CENTRAL, None)
+    assert (ubnd.name, ubnd.level, ubnd.abbreviation, ubnd.place_name) == (
+        "Ủy ban nhân dân tỉnh Quảng Ninh", OrgUnit.Level.PROVINCE, "UBND", "Hạ Long"
+    )
+    assert ubnd.parent == government
+    for code in DEPARTMENTS:
+        unit = OrgUnit.objects.get(code=code)
+        assert (unit.parent, unit.level, unit.kind) == (ubnd, OrgUnit.Level.PROVINCE, OrgUnit.Kind.STATE_AGENCY)
+    for code in COMMUNES:
+        unit = OrgUnit.objects.get(code=code)
+        assert (unit.parent, unit.level) == (ubnd, OrgUnit.Level.COMMUNE)
+        assert unit.valid_from == datetime.date(2025, 7, 1)
+    for code in PUBLIC_SERVICE_UNITS:
+        assert OrgUnit.objects.get(code=code).kind == OrgUnit.Kind.PUBLIC_SERVICE
+    # Every unit hangs under the government: one prefix query finds the whole province.
+    assert OrgUnit.objects.subtree_of(government).count() == OrgUnit.objects.count()
+
+
+def test_every_active_unit_has_head_two_deputies_leaders_and_secretariat(seeded):
+    active = OrgUnit.objects.active_on(ON)
+    assert active.count() == 2 + len(DEPARTMENTS) + len(PUBLIC_SERVICE_UNITS) + len(COMMUNES)
+    for unit in active:
+        assert unit_head_on(unit=unit, on_date=ON) is not None, unit
+        assert len(unit_deputies_on(unit=unit, on_date=ON)) == 2, unit
+        assert 2 <= _held(unit, Position.Role.STAFF).count() <= 3, unit
+        assert _held(unit, Position.Role.SECRETARIAT).count() == 1, unit
+
+
+def test_named_demo_logins_hold_the_expected_positions(seeded):
+    snv = OrgUnit.objects.get(code="QN-SNV")
+    ubnd = OrgUnit.objects.get(code="QN-UBND")
+    assert unit_head_on(unit=snv, on_date=ON).person.username == "gd.snv"
+    assert unit_head_on(unit=snv, on_date=ON).title == "Giám đốc Sở"
+    assert [p.person.username for p in unit_deputies_on(unit=snv, on_date=ON)] == ["pgd1.snv", "pgd2.snv"]
+    assert _held(snv, Position.Role.STAFF).filter(person__username="tp.snv").exists()
+    assert _held(snv, Position.Role.SECRETARIAT).get().person.username == "tccb.snv"
+    assert unit_head_on(unit=ubnd, on_date=ON).person.username == "ct.ubnd"
+    assert unit_head_on(unit=OrgUnit.objects.get(code="TW-CP"), on_date=ON).title == "Thủ tướng Chính phủ"
+    assert _held(ubnd, Position.Role.INSPECTOR).get().person.username == "thanhtra"
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff and admin.is_superuser
+
+
+def test_positions_carry_the_article_2_category(seeded):
+    hospital_head = unit_head_on(unit=OrgUnit.objects.get(code="QN-BVDK"), on_date=ON)
+    assert hospital_head.category == Position.Category.PUBLIC_SERVICE_MANAGER
+    snv = OrgUnit.objects.get(code="QN-SNV")
+    assert set(_held(snv, Position.Role.STAFF).values_list("category", flat=True)) == {Position.Category.STATE_LEADER}
+    assert _held(snv, Position.Role.SECRETARIAT).get().category == Position.Category.OTHER
+
+
+def test_seeding_twice_changes_nothing(seeded):
+    before = _counts()
+    assert seeded.changed
+
+    again = seed_demo()
+
+    assert not again.changed
+    assert _counts() == before
+
+
+def test_reseed_keeps_admin_edits(seeded):
+    snv = OrgUnit.objects.get(code="QN-SNV")
+    OrgUnit.objects.filter(pk=snv.pk).update(name="Sở Nội vụ (đã sửa)")
+
+    seed_demo()
+
+    assert OrgUnit.objects.get(pk=snv.pk).name == "Sở Nội vụ (đã sửa)"
+
+
+def test_district_unit_is_history_with_its_successor(seeded):
+    district = OrgUnit.objects.get(code="QN-H-HALONG")
+    ward = OrgUnit.objects.get(code="QN-P-HALONG")
+    assert district.level == OrgUnit.Level.DISTRICT
+    assert district.valid_to == datetime.date(2025, 6, 30)
+    assert district.successor == ward
+    assert OrgUnit.objects.active_on(datetime.date(2025, 6, 30)).filter(pk=district.pk).exists()
+    assert not OrgUnit.objects.active_on(datetime.date(2025, 7, 1)).filter(pk=district.pk).exists()
+    # The city's last chairman leads the ward that succeeded it: one person, two positions over time.
+    assert unit_head_on(unit=district, on_date=datetime.date(2025, 6, 30)).person.username == "ct.phl"
+    assert unit_head_on(unit=ward, on_date=datetime.date(2025, 7, 1)).person.username == "ct.phl"
+    assert unit_head_on(unit=district, on_date=datetime.date(2025, 7, 1)) is None
+
+
+def test_change_of_head_is_visible_on_both_dates(seeded):
+    snv = OrgUnit.objects.get(code="QN-SNV")
+
+    before = unit_head_on(unit=snv, on_date=datetime.date(2025, 2, 28))
+    after = unit_head_on(unit=snv, on_date=datetime.date(2025, 3, 1))
+
+    assert before.person.username == "gdcu.snv"
+    assert before.end_date == datetime.date(2025, 2, 28)
+    assert after.person.username == "gd.snv"
+    assert after.start_date == datetime.date(2025, 3, 1)
+
+
+def test_command_refuses_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo", stdout=StringIO())
+
+    assert not OrgUnit.objects.exists()
+
+
+def test_command_runs_with_force_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+
+    call_command("seed_demo", force=True, stdout=StringIO())
+
+    assert OrgUnit.objects.filter(code="QN-UBND").exists()
+
+
+def test_command_prints_the_login_table_and_is_idempotent(db, settings):
+    settings.DEBUG = True
+    first, second = StringIO(), StringIO()
+
+    call_command("seed_demo", stdout=first)
+    counts = _counts()
+    call_command("seed_demo", stdout=second)
+
+    assert _counts() == counts
+    out = first.getvalue()
+    assert DEMO_PASSWORD in out
+    assert "gd.snv" in out and "Sở Nội vụ tỉnh Quảng Ninh" in out
+    assert "Thời gian" in out
+    assert "không thay đổi" in second.getvalue()
+
+
+def test_login_table_lists_admin_first_and_former_heads_with_their_end_date(seeded):
+    logins = demo_logins(on_date=ON)
+
+    assert logins[0].username == "admin"
+    by_username = {login.username: login for login in logins}
+    assert by_username["gd.snv"].unit == "Sở Nội vụ tỉnh Quảng Ninh"
+    assert "28/02/2025" in by_username["gdcu.snv"].role
+    assert not any(login.username.startswith("tn") for login in logins)
+
+
+def test_scale_adds_synthetic_units_with_correct_paths(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", scale=5, stdout=StringIO())
+    ubnd = OrgUnit.objects.get(code="QN-UBND")
+
+    synthetic = list(OrgUnit.objects.filter(code__startswith=SYNTHETIC_CODE_PREFIX).order_by("code"))
+
+    assert len(synthetic) == 5
+    assert {unit.level for unit in synthetic} == {OrgUnit.Level.COMMUNE, OrgUnit.Level.PROVINCE}
+    for unit in synthetic:
+        assert unit.parent == ubnd
+        assert unit.path == f"{ubnd.path}{unit.pk}/"
+        assert list(OrgUnit.objects.subtree_of(unit)) == [unit]
+        assert unit_head_on(unit=unit, on_date=ON) is not None
+        assert len(unit_deputies_on(unit=unit, on_date=ON)) == 2
+        assert _held(unit, Position.Role.STAFF).count() == SYNTHETIC_STAFF_PER_UNIT
+    assert set(synthetic) <= set(OrgUnit.objects.subtree_of(ubnd))
+    assert OrgUnit.objects.subtree_of(OrgUnit.objects.get(code="TW-CP")).count() == OrgUnit.objects.count()
+
+
+def test_scale_is_idempotent_and_extends_to_a_larger_count(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", scale=3, stdout=StringIO())
+    counts = _counts()
+
+    call_command("seed_demo", scale=3, stdout=StringIO())
+    assert _counts() == counts
+
+    call_command("seed_demo", scale=5, stdout=StringIO())
+    assert OrgUnit.objects.filter(code__startswith=SYNTHETIC_CODE_PREFIX).count() == 5
+    assert not OrgUnit.objects.filter(path="").exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "unit_name"),
+    [
+        ("gd.snv", "Sở Nội vụ tỉnh Quảng Ninh"),
+        ("ct.phl", "Ủy ban nhân dân phường Hạ Long"),
+        ("thanhtra", "Ủy ban nhân dân tỉnh Quảng Ninh"),
+    ],
+)
+def test_demo_user_logs_in_and_home_page_names_their_unit(seeded, client, username, unit_name):
+    response = client.post(
+        "/tai-khoan/dang-nhap/", {"username": username, "password": DEMO_PASSWORD}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert response.context["user"].username == username
+    assert unit_name in response.content.decode()
