@@ -5,7 +5,8 @@ import datetime
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
 # District-level units were abolished on 1 July 2025 (decree73.md §6.4, Law 72/2025/QH15): they may only
@@ -91,7 +92,7 @@ class OrgUnit(models.Model):
             ),
             models.CheckConstraint(
                 name="orgunit_district_is_history",
-                condition=~Q(level="district") | Q(valid_to__lt=DISTRICT_LEVEL_ABOLISHED_ON),
+                condition=~Q(level="district") | Q(valid_to__isnull=False, valid_to__lt=DISTRICT_LEVEL_ABOLISHED_ON),
             ),
             models.CheckConstraint(name="orgunit_not_own_parent", condition=~Q(parent=models.F("pk"))),
         ]
@@ -100,15 +101,24 @@ class OrgUnit(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        # Paths are read from the database, never from instances in memory: an instance (or its cached
+        # parent) loaded before another unit moved carries a stale path, and saving it would write that
+        # stale path back and cut the unit out of its subtree (the filter of every list and report).
+        old_path = OrgUnit.objects.filter(pk=self.pk).values_list("path", flat=True).first() if self.pk else None
+        parent_path = "/"
+        if self.parent_id:
+            parent_path = OrgUnit.objects.filter(pk=self.parent_id).values_list("path", flat=True).get()
+            if self.pk and f"/{self.pk}/" in parent_path:
+                raise ValueError("A unit cannot be placed under itself or one of its own sub-units.")
         super().save(*args, **kwargs)
-        new_path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
-        if new_path != self.path:
-            old_path, self.path = self.path, new_path
-            OrgUnit.objects.filter(pk=self.pk).update(path=new_path)
-            if old_path:
-                # The unit moved: re-root its descendants' paths.
-                for child in OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
-                    OrgUnit.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path):])
+        new_path = f"{parent_path}{self.pk}/"
+        self.path = new_path
+        OrgUnit.objects.filter(pk=self.pk).exclude(path=new_path).update(path=new_path)
+        if old_path and old_path != new_path:
+            # The unit moved: re-root its descendants' paths in one statement.
+            OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
+            )
 
     def clean(self):
         if self.valid_to and self.valid_from and self.valid_to < self.valid_from:

@@ -49,9 +49,12 @@ def positions_of(*, person: User, on_date: datetime.date) -> QuerySet[Position]:
 def units_person_may_act_for(
     *, person: User, on_date: datetime.date, roles: tuple[str, ...] | None = None
 ) -> QuerySet[OrgUnit]:
-    """Units in which `person` holds a position (optionally one of `roles`) on `on_date`."""
+    """Units in which `person` holds a position (optionally one of `roles`) on `on_date`.
+
+    `roles=None` means any role; an empty tuple means no role at all, so no unit (never "everything").
+    """
     held = Position.objects.held_on(on_date).filter(person=person)
-    if roles:
+    if roles is not None:
         held = held.filter(role__in=roles)
     return OrgUnit.objects.filter(pk__in=held.values("unit_id")).order_by("path")
 

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from . import views
 from .forms import LoginForm
 
 app_name = "accounts"
@@ -26,4 +27,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
         name="password_change_done",
     ),
+    path("nhap-du-lieu/", views.import_start, name="import_start"),
+    path("nhap-du-lieu/xem-truoc/", views.import_preview, name="import_preview"),
+    path("nhap-du-lieu/xac-nhan/", views.import_confirm, name="import_confirm"),
+    path("nhap-du-lieu/mau/<slug:kind>.csv", views.import_template, name="import_template"),
 ]

@@ -6,6 +6,7 @@ English. Here only the language cookie set by the language switcher counts.
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 class VietnameseFirstLocaleMiddleware:
@@ -20,5 +21,7 @@ class VietnameseFirstLocaleMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        # The language comes from a cookie: a cache must not give a Vietnamese page to an English reader.
+        patch_vary_headers(response, ("Cookie",))
         translation.deactivate()
         return response

@@ -94,6 +94,8 @@ class AuditEvent(models.Model):
         verbose_name = _("nhật ký sự kiện")
         verbose_name_plural = _("nhật ký sự kiện")
         ordering = ["seq"]
+        # Related lookups and deletion collectors also go through the append-only guards.
+        base_manager_name = "objects"
         indexes = [
             # The timeline of one object (proposal page, dossier).
             models.Index(fields=["object_type", "object_id", "seq"], name="audit_object_idx"),

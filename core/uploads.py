@@ -2,6 +2,7 @@
 
 import hashlib
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,19 +21,26 @@ class CheckedUpload:
     sha256: str
 
 
+def _read_head(archive: zipfile.ZipFile, name: str) -> bytes:
+    # Bounded: a small upload can inflate one entry to gigabytes (zip bomb).
+    with archive.open(name) as entry:
+        return entry.read(len(ODF_TEXT) + 16)
+
+
 def _zip_kind(uploaded) -> tuple[str, str] | None:
     uploaded.seek(0)
     try:
         with zipfile.ZipFile(uploaded) as archive:
             names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == ODF_TEXT:
+            if "mimetype" in names and _read_head(archive, "mimetype").strip() == ODF_TEXT:
                 return "application/vnd.oasis.opendocument.text", "odt"
             if "[Content_Types].xml" in names:
                 if "word/document.xml" in names:
                     return "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"
                 if "xl/workbook.xml" in names:
                     return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
-    except (zipfile.BadZipFile, OSError, KeyError):
+    # A crafted archive fails in many ways (encrypted or unknown-method entries, corrupt streams): all mean "refuse".
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, NotImplementedError, EOFError, zlib.error):
         return None
     finally:
         uploaded.seek(0)

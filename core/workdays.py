@@ -78,19 +78,31 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
 def seed_year(year: int) -> int:
     """Create the public holidays of `year` from the `holidays` package; keeps what an admin entered.
 
+    A government swap ("nghỉ thứ Hai, làm bù thứ Bảy") gives two rows: the weekday off, and the Saturday
+    that becomes a working day (`weekend_workdays` in the package). Seeding only the day off would move
+    every deadline that spans the swap one working day later.
+
     Returns the number of days added. Idempotent: a date already in the table is left alone.
     """
     official = holidays.country_holidays("VN", years=year, language="vi")
-    existing = set(CalendarDay.objects.filter(date__year=year).values_list("date", flat=True))
+    rows = {day: (CalendarDay.Kind.HOLIDAY, name) for day, name in official.items()}
+    for day in official.weekend_workdays:
+        if day.year != year:
+            continue  # the package keeps swaps of other years in the same set
+        marker = f"{day:%d/%m/%Y}"
+        swapped_with = next((other for other, name in official.items() if marker in name), None)
+        name = f"Ngày làm bù (thay cho ngày nghỉ {swapped_with:%d/%m/%Y})" if swapped_with else "Ngày làm bù"
+        rows[day] = (CalendarDay.Kind.MAKEUP_WORKDAY, name)
+    existing = set(CalendarDay.objects.filter(date__in=rows).values_list("date", flat=True))
     new_days = [
         CalendarDay(
             date=day,
-            kind=CalendarDay.Kind.HOLIDAY,
+            kind=kind,
             name=name[:200],
             legal_basis=SEEDED_LEGAL_BASIS,
             source=CalendarDay.Source.SEEDED,
         )
-        for day, name in sorted(official.items())
+        for day, (kind, name) in sorted(rows.items())
         if day not in existing
     ]
     with transaction.atomic():

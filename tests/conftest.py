@@ -3,10 +3,29 @@
 import datetime
 
 import pytest
+from django.conf import settings
+from django.db import connection
 
 from accounts.models import OrgUnit, Position
 
 from .factories import OrgUnitFactory, PositionFactory, UserFactory
+
+
+def pytest_collection_modifyitems(config, items):
+    """`@pytest.mark.postgres` runs only on PostgreSQL, `@pytest.mark.redis` only when REDIS_URL is set."""
+    skip_postgres = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
+    skip_redis = pytest.mark.skip(reason="needs a Redis broker: set REDIS_URL=redis://...")
+    for item in items:
+        if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+            item.add_marker(skip_postgres)
+        if item.get_closest_marker("redis") and not settings.REDIS_URL:
+            item.add_marker(skip_redis)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 costs ~0.25 s a user; the tests check permissions, not hashing strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -1,0 +1,128 @@
+"""The Celery app and the periodic housekeeping tasks (spec README §5, style.md §9)."""
+
+import datetime
+import json
+import os
+import subprocess
+import sys
+import uuid
+import zoneinfo
+from pathlib import Path
+
+import pytest
+import redis
+import time_machine
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.conf import settings
+from django.db import connections
+
+from config.celery import app
+from core.audit import audit_record
+from core.models import CalendarDay
+from core.tasks import extend_calendar, verify_audit_chain
+
+from .factories import OrgUnitFactory
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _fresh_process(code: str, **env: str) -> str:
+    """Run `code` in a new interpreter (as `celery -A config worker` or beat would start) and return stdout."""
+    environment = {key: value for key, value in os.environ.items() if key != "REDIS_URL"} | env
+    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_the_celery_app_takes_its_configuration_from_django_settings():
+    assert app.conf.broker_url == settings.CELERY_BROKER_URL
+    if settings.REDIS_URL:
+        assert app.conf.broker_url == settings.REDIS_URL
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1
+    assert app.conf.timezone == "Asia/Ho_Chi_Minh"
+    assert app.conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
+    assert app.conf.beat_schedule == settings.CELERY_BEAT_SCHEDULE
+
+
+def test_the_broker_is_redis_url_when_it_is_set():
+    code = "from config.celery import app; print(app.conf.broker_url)"
+
+    assert _fresh_process(code, REDIS_URL="redis://broker.example:6379/3") == "redis://broker.example:6379/3"
+    assert _fresh_process(code) == "filesystem://"
+
+
+def test_the_beat_schedule_names_only_tasks_that_exist():
+    # In a fresh process, as beat and the worker start: only autodiscovery can have registered the tasks
+    # (in this test process some other test may already have imported them).
+    code = (
+        "import json; from config.celery import app; app.loader.import_default_modules(); "
+        "print(json.dumps({'scheduled': [e['task'] for e in app.conf.beat_schedule.values()], "
+        "'registered': sorted(app.tasks)}))"
+    )
+
+    found = json.loads(_fresh_process(code))
+
+    assert found["scheduled"], "the beat schedule is empty"
+    assert [name for name in found["scheduled"] if name not in found["registered"]] == []
+
+
+@time_machine.travel(datetime.datetime(2051, 1, 5, 9, 0, tzinfo=VN), tick=False)
+def test_the_calendar_task_seeds_the_years_ahead_of_today(db, settings):
+    settings.WORKCAL_SEED_YEARS_AHEAD = 1
+    CalendarDay.objects.filter(date__year__gte=2051).delete()
+
+    added = extend_calendar()
+
+    assert added == CalendarDay.objects.filter(date__year__in=[2051, 2052]).count()
+    assert CalendarDay.objects.filter(date__year=2052, name="Tết Nguyên Đán").exists()
+    assert not CalendarDay.objects.filter(date__year=2053).exists()
+    assert extend_calendar() == 0
+
+
+@pytest.fixture
+def result_backend():
+    """Results through Redis for one test: the project itself stores none."""
+    previous = app.conf.result_backend
+    app.conf.result_backend = settings.REDIS_URL
+    app._local.__dict__.pop("backend", None)  # the backend is cached per thread
+    yield
+    app.conf.result_backend = previous
+    app._local.__dict__.pop("backend", None)
+
+
+@pytest.fixture
+def worker_closes_its_connections():
+    """The worker thread opens its own database connection; close it after each task."""
+
+    def close(**kwargs):
+        connections.close_all()
+
+    task_postrun.connect(close, weak=False)
+    yield
+    task_postrun.disconnect(close)
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_the_nightly_chain_check_runs_on_a_real_worker_through_redis(result_backend, worker_closes_its_connections):
+    unit = OrgUnitFactory()
+    for i in range(3):
+        audit_record(action="test.append", obj=unit, payload={"i": i})
+    # A queue of our own, so that a worker of another checkout on the same Redis cannot take the job.
+    queue = f"test-{uuid.uuid4().hex}"
+
+    try:
+        with start_worker(app, perform_ping_check=False, pool="solo", queues=[queue], shutdown_timeout=30):
+            result = verify_audit_chain.apply_async(queue=queue)  # `.delay()`, on a queue of our own
+            outcome = result.get(timeout=20)
+        result.forget()
+    finally:
+        redis.Redis.from_url(settings.REDIS_URL).delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+
+    assert outcome == {"checked": 3, "broken_at": None}
