@@ -147,10 +147,11 @@ class PlanContent(models.Model):
         "expected_results", "indicators", "cond_a_bottleneck", "cond_b_common_good", "cond_c_urgent_no_harm",
         "cond_d_reform",
     )
-    # Art. 7(2): required before submission ("impact" is "if any", so optional).
+    # Art. 7(2) (decree73.md §4.1): required before submission. "impact" is "if any"; the list of legal
+    # documents is recorded when there is one (the bottleneck itself is required).
     REQUIRED_TEXT_FIELDS = (
         "title", "field", "necessity", "bottleneck", "content_solutions", "scope", "implementers_targets",
-        "resources", "feasibility", "expected_results", "indicators",
+        "milestones", "resources", "feasibility", "expected_results", "indicators",
     )
     ART5_FIELDS = ("cond_a_bottleneck", "cond_b_common_good", "cond_c_urgent_no_harm", "cond_d_reform")
 

@@ -24,17 +24,22 @@ from .selectors import current_profile
 from .transitions import EDITABLE_STATUSES, Action, TransitionNotAllowed, next_status
 
 
-def proposal_transition(*, proposal: Proposal, action: str, by, role: str, unit, payload: dict | None = None) -> str:
-    """Move a locked proposal along the transition table and write the audit event. Returns the new status."""
-    from_state = proposal.status
+def ensure_transition(proposal: Proposal, action: str) -> str:
+    """The status `action` leads to from the proposal's current one, or a ValidationError for the user."""
     try:
-        to_state = next_status(from_state, action)
+        return next_status(proposal.status, action)
     except TransitionNotAllowed:
         raise ValidationError(
             _("Không thể thực hiện thao tác này khi đề xuất đang ở trạng thái “%(status)s”.")
             % {"status": proposal.get_status_display()},
             code="bad_transition",
         ) from None
+
+
+def proposal_transition(*, proposal: Proposal, action: str, by, role: str, unit, payload: dict | None = None) -> str:
+    """Move a locked proposal along the transition table and write the audit event. Returns the new status."""
+    from_state = proposal.status
+    to_state = ensure_transition(proposal, action)
     proposal.status = to_state
     proposal.save()
     audit_record(

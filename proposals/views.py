@@ -1,12 +1,407 @@
+"""The proposer's side (plan form, attachments, submission, revision) and the lists (inbox, proposal list).
+
+Thin function views: every change goes through `proposals.services`; a `ValidationError` is shown next to
+the field it names; every page and download goes through `Proposal.objects.visible_to` (404 outside it).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .models import Proposal
+from accounts.models import Position
+from accounts.selectors import positions_of, units_in_scope_of
+from approvals.selectors import proposal_panel
+from core.models import AuditEvent
+
+from . import services
+from .diff import compare_plans, plan_sections
+from .forms import AttachmentForm, ProposalFilterForm, ProposalPlanForm, VersionCompareForm
+from .models import PlanContent, Proposal
+from .selectors import DueBadges, current_profile
+from .transitions import EDITABLE_STATUSES, Action, Status
+from .worklists import due_state, inbox_for, proposal_list
+
+PAGE_SIZE = 20
+# The audit actions that are not status transitions (core.audit callers in proposals and approvals).
+EVENT_LABELS = {
+    "create": gettext_lazy("Tạo dự thảo kế hoạch"),
+    "edit": gettext_lazy("Chỉnh sửa dự thảo kế hoạch"),
+    "attach": gettext_lazy("Đính kèm tệp"),
+    "detach": gettext_lazy("Gỡ bỏ tệp đính kèm"),
+    "consultation": gettext_lazy("Ghi nhận ý kiến cấp ủy"),
+    "vote": gettext_lazy("Biểu quyết"),
+}
+ROLE_LABELS = {"proposer": gettext_lazy("Cán bộ đề xuất")}
+REVISABLE_STATUSES = frozenset({Status.RETURNED, Status.REJECTED})
 
 
-@require_GET
+def _visible_proposal(request: HttpRequest, pk: int) -> Proposal:
+    """The proposal if `request.user` may see it; 404 otherwise, the same answer as "does not exist"."""
+    return get_object_or_404(
+        Proposal.objects.visible_to(request.user).select_related(
+            "unit", "decision_unit", "proposer", "proposer_position", "profile"
+        ),
+        pk=pk,
+    )
+
+
+def _own_proposal(request: HttpRequest, pk: int) -> Proposal:
+    """Visible (else 404) and authored by the user (else 403): the proposer's pages and actions."""
+    proposal = _visible_proposal(request, pk)
+    if proposal.proposer_id != request.user.pk:
+        raise PermissionDenied(_("Chỉ cán bộ đề xuất được thực hiện thao tác này."))
+    return proposal
+
+
+def _attach_errors(form, exc: ValidationError) -> None:
+    """Put a service's errors next to the fields they name; the rest above the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields and name != NON_FIELD_ERRORS else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _eligible_positions(user, profile):
+    """The positions held today whose Art. 2 category may propose under the profile in force."""
+    return positions_of(person=user, on_date=timezone.localdate()).filter(category__in=profile.eligible_categories)
+
+
+def _required_on_submit(profile) -> set[str]:
+    """The fields submission asks for, read from the service itself: what an empty plan lacks."""
+    return set(services.missing_parts(Proposal(), profile))
+
+
+def _plan_form(proposal: Proposal, data=None) -> ProposalPlanForm:
+    co_authors = list(proposal.co_authors.all())
+    initial = {**proposal.content_dict(), "co_authors": co_authors}
+    return ProposalPlanForm(
+        data, initial=initial, user=proposal.proposer, units=[proposal.unit], co_author_initial=co_authors,
+        required_on_submit=_required_on_submit(current_profile()),
+    )
+
+
+def _stored_plan_form(proposal: Proposal) -> ProposalPlanForm:
+    """The saved draft as a bound form, so that a submission from the detail page can show errors by field."""
+    data = QueryDict(mutable=True)
+    for name, value in proposal.content_dict().items():
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif isinstance(value, datetime.date):
+            data[name] = value.strftime("%d/%m/%Y")
+        elif value:
+            data[name] = value
+    data.setlist("co_authors", [str(pk) for pk in proposal.co_authors.values_list("pk", flat=True)])
+    return _plan_form(proposal, data=data)
+
+
+def _render_edit(request, proposal, form, upload_form=None) -> HttpResponse:
+    attachments = proposal.attachments.filter(removed_at__isnull=True).select_related("uploaded_by")
+    return render(
+        request,
+        "proposals/form.html",
+        {
+            "proposal": proposal,
+            "form": form,
+            "upload_form": upload_form or AttachmentForm(max_bytes=settings.ATTACHMENT_MAX_BYTES),
+            "attachments": attachments,
+        },
+    )
+
+
+# --- Plan: create, edit, submit, revise --------------------------------------------------------------------
+
+
 @login_required
-def proposal_detail(request, pk: int):
-    proposal = get_object_or_404(Proposal.objects.visible_to(request.user), pk=pk)
-    return render(request, "proposals/detail.html", {"proposal": proposal})
+@require_http_methods(["GET", "POST"])
+def proposal_create(request: HttpRequest) -> HttpResponse:
+    profile = current_profile()
+    positions = _eligible_positions(request.user, profile)
+    held = list(positions)
+    if not held:
+        if request.method == "POST":
+            raise PermissionDenied(_("Bạn không giữ chức vụ thuộc đối tượng được đề xuất."))
+        return render(request, "proposals/not_eligible.html", {
+            "held_positions": list(positions_of(person=request.user, on_date=timezone.localdate())),
+            "eligible_categories": [Position.Category(code).label for code in profile.eligible_categories
+                                    if code in Position.Category.values],
+        })
+    form = ProposalPlanForm(
+        request.POST if request.method == "POST" else None, user=request.user, units=[p.unit for p in held],
+        positions=positions, initial={"position": held[0]}, required_on_submit=_required_on_submit(profile),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = services.proposal_create_draft(
+                by=request.user, position=form.cleaned_data["position"], data=form.plan_data(),
+                co_authors=form.cleaned_data["co_authors"],
+            )
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu dự thảo. Bạn có thể đính kèm tệp và nộp kế hoạch khi đã đủ nội dung."))
+            return redirect("proposals:edit", pk=proposal.pk)
+    return render(request, "proposals/form.html", {"form": form, "proposal": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _own_proposal(request, pk)
+    if proposal.status not in EDITABLE_STATUSES:
+        messages.warning(request, _("Kế hoạch đã nộp không thể sửa. Chỉ sửa được khi ở trạng thái dự thảo."))
+        return redirect("proposals:detail", pk=proposal.pk)
+    if request.method == "POST":
+        form = _plan_form(proposal, data=request.POST)
+        if form.is_valid():
+            if not form.has_changed():
+                # Nothing to record: an "edit" event in the evidence log would only be noise.
+                messages.info(request, _("Dự thảo không có thay đổi."))
+                return redirect("proposals:edit", pk=proposal.pk)
+            try:
+                services.proposal_update_draft(
+                    proposal=proposal, by=request.user, data=form.plan_data(), co_authors=form.cleaned_data["co_authors"]
+                )
+            except ValidationError as exc:
+                _attach_errors(form, exc)
+            else:
+                messages.success(request, _("Đã lưu dự thảo."))
+                return redirect("proposals:edit", pk=proposal.pk)
+    else:
+        form = _plan_form(proposal)
+    return _render_edit(request, proposal, form)
+
+
+@login_required
+@require_POST
+def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """T1. From the edit page the typed plan is saved first, so nothing typed is lost if something is missing."""
+    proposal = _own_proposal(request, pk)
+    if proposal.status not in EDITABLE_STATUSES:
+        messages.error(request, _("Đề xuất đã được nộp."))
+        return redirect("proposals:detail", pk=proposal.pk)
+    from_edit_page = "plan_form" in request.POST
+    form = _plan_form(proposal, data=request.POST) if from_edit_page else _stored_plan_form(proposal)
+    if form.is_valid():
+        try:
+            if from_edit_page and form.has_changed():
+                proposal = services.proposal_update_draft(
+                    proposal=proposal, by=request.user, data=form.plan_data(), co_authors=form.cleaned_data["co_authors"]
+                )
+            services.proposal_submit(proposal=proposal, by=request.user)
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, _("Đã nộp kế hoạch. Cơ quan có thẩm quyền đã được thông báo."))
+            return redirect("proposals:detail", pk=proposal.pk)
+    else:
+        # The typed plan cannot even be saved: still name every other part missing for submission.
+        draft = Proposal(**{name: value for name, value in proposal.content_dict().items()})
+        for name, value in form.cleaned_data.items():
+            if name in PlanContent.CONTENT_FIELDS:
+                setattr(draft, name, value)
+        for name, message in services.missing_parts(draft, current_profile()).items():
+            if name in form.fields and name not in form.errors:
+                form.add_error(name, message)
+    messages.error(request, _("Chưa nộp được kế hoạch: xem các mục cần bổ sung bên dưới."))
+    return _render_edit(request, proposal, form)
+
+
+@login_required
+@require_POST
+def proposal_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    """T7: reopen a returned or rejected plan as the draft of the next version."""
+    proposal = _own_proposal(request, pk)
+    try:
+        services.proposal_revise(proposal=proposal, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("proposals:detail", pk=proposal.pk)
+    messages.success(request, _("Kế hoạch đã mở lại để chỉnh sửa; khi nộp lại sẽ thành phiên bản mới."))
+    return redirect("proposals:edit", pk=proposal.pk)
+
+
+# --- Attachments -------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _own_proposal(request, pk)
+    if proposal.status not in EDITABLE_STATUSES:
+        messages.error(request, _("Kế hoạch đã nộp không thể sửa. Chỉ sửa được khi ở trạng thái dự thảo."))
+        return redirect("proposals:detail", pk=proposal.pk)
+    # Django has streamed a large upload to a temporary file; the checks read only its first bytes and hash
+    # it in chunks, and storage copies it in chunks: nothing holds the whole file in memory.
+    form = AttachmentForm(request.POST, request.FILES, max_bytes=settings.ATTACHMENT_MAX_BYTES)
+    if form.is_valid():
+        try:
+            attachment = services.attachment_add(
+                proposal=proposal, by=request.user, uploaded_file=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+        else:
+            messages.success(request, _("Đã đính kèm tệp “%(name)s”.") % {"name": attachment.original_name})
+            return redirect(reverse("proposals:edit", args=[proposal.pk]) + "#tep-dinh-kem")
+    return _render_edit(request, proposal, _plan_form(proposal), upload_form=form)
+
+
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    proposal = _own_proposal(request, pk)
+    attachment = get_object_or_404(proposal.attachments.filter(removed_at__isnull=True), pk=attachment_pk)
+    try:
+        services.attachment_remove(attachment=attachment, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã gỡ bỏ tệp “%(name)s”.") % {"name": attachment.original_name})
+    return redirect(reverse("proposals:edit", args=[proposal.pk]) + "#tep-dinh-kem")
+
+
+def _visible_attachments(proposal: Proposal, *, is_author: bool):
+    """Authors see the files of the draft too; others only the files submitted with a version."""
+    attachments = proposal.attachments.filter(removed_at__isnull=True)
+    if not is_author:
+        attachments = attachments.filter(version__isnull=False)
+    return attachments
+
+
+def _is_author(proposal: Proposal, user) -> bool:
+    return proposal.proposer_id == user.pk or proposal.co_authors.filter(pk=user.pk).exists()
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """Files are not served publicly: only through this view, after the proposal's visibility check."""
+    proposal = _visible_proposal(request, pk)
+    attachment = get_object_or_404(
+        _visible_attachments(proposal, is_author=_is_author(proposal, request.user)), pk=attachment_pk
+    )
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Không tìm thấy tệp.")) from None
+    return FileResponse(handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type)
+
+
+# --- Detail and versions -----------------------------------------------------------------------------------
+
+
+def _timeline(proposal: Proposal) -> list[dict]:
+    """The "Diễn biến" of a proposal from the audit log, with Vietnamese labels for actions, roles and states."""
+    actions = {**dict(Action.choices), **EVENT_LABELS}
+    roles = {**dict(Position.Role.choices), **ROLE_LABELS}
+    statuses = dict(Status.choices)
+    rows = []
+    for event in AuditEvent.objects.for_object(proposal).select_related("unit").order_by("seq"):
+        payload = event.payload if isinstance(event.payload, dict) else {}
+        rows.append({
+            "event": event,
+            "action": actions.get(event.action, event.action),
+            "role": roles.get(event.role, event.role),
+            "from_state": statuses.get(event.from_state, ""),
+            "to_state": statuses.get(event.to_state, ""),
+            "file_name": payload.get("name", "") if event.action in ("attach", "detach") else "",
+            "version": payload.get("version") if event.action == Action.SUBMIT else None,
+        })
+    return rows
+
+
+@login_required
+@require_GET
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _visible_proposal(request, pk)
+    user = request.user
+    is_proposer = proposal.proposer_id == user.pk
+    co_authors = list(proposal.co_authors.order_by("full_name"))
+    is_author = is_proposer or any(person.pk == user.pk for person in co_authors)
+    versions = list(proposal.versions.select_related("submitted_by").order_by("number"))
+    current = next((v for v in versions if v.number == proposal.current_version), None)
+    # Authors read the draft they are editing; everyone else reads what was submitted.
+    show_draft = proposal.status in EDITABLE_STATUSES and (is_author or current is None)
+    plan = proposal if show_draft else current
+    page = {
+        "proposal": proposal,
+        "plan": plan,
+        "plan_is_draft": show_draft,
+        "plan_sections": plan_sections(plan),
+        "co_authors": co_authors,
+        "proposal_attachments": list(_visible_attachments(proposal, is_author=is_author).select_related("uploaded_by")),
+        "plan_versions": versions,
+        "due_state": due_state(DueBadges(), proposal),
+        "timeline": _timeline(proposal),
+        "can_edit": is_proposer and proposal.status in EDITABLE_STATUSES,
+        "can_revise": is_proposer and proposal.status in REVISABLE_STATUSES,
+    }
+    # The deciding unit's panel is owned by approvals; its keys never replace the page's own.
+    context = {**proposal_panel(proposal=proposal, user=user), **page}
+    return render(request, "proposals/detail.html", context)
+
+
+@login_required
+@require_GET
+def version_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _visible_proposal(request, pk)
+    versions = {v.number: v for v in proposal.versions.select_related("submitted_by")}
+    numbers = sorted(versions)
+    rows = old = new = None
+    if len(numbers) >= 2:
+        data = request.GET if "old" in request.GET or "new" in request.GET else {"old": numbers[-2], "new": numbers[-1]}
+        form = VersionCompareForm(data, numbers=numbers)
+        if form.is_valid():
+            old, new = versions[form.cleaned_data["old"]], versions[form.cleaned_data["new"]]
+            rows = compare_plans(old, new)
+    else:
+        form = None
+    return render(request, "proposals/compare.html", {
+        "proposal": proposal, "form": form, "rows": rows, "old": old, "new": new, "version_count": len(numbers),
+    })
+
+
+# --- Lists -------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    return render(request, "proposals/inbox.html", {"inbox": inbox_for(user=request.user, today=timezone.localdate())})
+
+
+@login_required
+@require_GET
+def proposal_list_view(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    units = units_in_scope_of(person=request.user, on_date=today, roles=tuple(Position.Role.values)).order_by("path")
+    form = ProposalFilterForm(request.GET or None, units=units, today=today)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    proposals = proposal_list(
+        user=request.user, today=today, q=filters.get("q", ""), unit=filters.get("unit"),
+        status=filters.get("status", ""), field=filters.get("field", ""), year=filters.get("year"),
+        overdue=filters.get("overdue", False), sort=filters.get("sort") or "newest",
+    )
+    page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("trang"))
+    badges = DueBadges(today)
+    for proposal in page:
+        proposal.due_state = due_state(badges, proposal)
+    query = request.GET.copy()
+    query.pop("trang", None)
+    return render(request, "proposals/list.html", {
+        "form": form, "page": page, "query": query.urlencode(), "is_filtered": bool(filters and any(filters.values())),
+    })

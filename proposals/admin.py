@@ -1,0 +1,166 @@
+"""Admin for proposals: the legal profile is edited only as a new version; everything else is read-only.
+
+State changes go through the services (spec README §6, style.md §2): the admin shows proposals, versions
+and attachments but never changes them.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Max
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Position
+
+from .models import Attachment, LegalProfile, PlanVersion, Proposal
+from .profiles import SETTINGS_FIELDS, legal_profile_new_version
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shows records; adding, changing and deleting are refused whatever the user's permissions."""
+
+    actions = None
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class LegalProfileForm(forms.ModelForm):
+    eligible_categories = forms.MultipleChoiceField(
+        label=_("Đối tượng được đề xuất (Điều 2)"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(value, label) for value, label in Position.Category.choices if value != Position.Category.OTHER],
+    )
+
+    class Meta:
+        model = LegalProfile
+        fields = SETTINGS_FIELDS
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.changed_data:
+            raise ValidationError(_("Không có thay đổi nào: phiên bản mới phải khác phiên bản hiện tại."), code="unchanged")
+        return cleaned
+
+
+def _latest_versions() -> dict[str, int]:
+    return dict(LegalProfile.objects.values("code").annotate(latest=Max("version")).values_list("code", "latest"))
+
+
+@admin.register(LegalProfile)
+class LegalProfileAdmin(admin.ModelAdmin):
+    """Every version is shown read-only; the newest one's page is the form that creates the next version.
+
+    Saving never updates a row: `legal_profile_new_version` creates version N+1 (with an audit event) and
+    proposals submitted before keep the version they were submitted under.
+    """
+
+    form = LegalProfileForm
+    list_display = [
+        "code", "version", "name", "effective_from", "approval_threshold_percent", "denominator", "tie_rule",
+        "override_allowed", "consultation_required", "created_at", "created_by",
+    ]
+    list_display_links = ["code", "version"]
+    list_filter = ["code"]
+    list_select_related = ["created_by"]
+    readonly_fields = ["code", "version", "created_at", "created_by"]
+    actions = None
+    save_as = False
+
+    def get_fieldsets(self, request, obj=None):
+        identity = (None, {"fields": ("code", "version", "created_at", "created_by")})
+        if obj is not None and self.has_change_permission(request, obj):
+            return [identity, (_("Tạo phiên bản mới"), {
+                "fields": SETTINGS_FIELDS,
+                "description": _("Lưu sẽ tạo phiên bản mới (phiên bản %(next)s) với các giá trị dưới đây; phiên bản "
+                                 "%(version)s được giữ nguyên. Đề xuất đã nộp tiếp tục áp dụng phiên bản đã nộp.")
+                % {"next": obj.version + 1, "version": obj.version},
+            })]
+        return [identity, (_("Quy định"), {"fields": SETTINGS_FIELDS})]
+
+    def has_add_permission(self, request):
+        # Version 1 is created with the legal defaults (`current_profile`); later ones come from the form.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        # Only the newest version of a code offers the "create new version" form; older ones are read-only.
+        return obj is None or _latest_versions().get(obj.code) == obj.version
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "show_save_and_continue": False, "show_save_and_add_another": False}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        # `obj` carries the form's values in memory only: the row is never saved.
+        base = LegalProfile.objects.get(pk=obj.pk)
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in SETTINGS_FIELDS}
+        try:
+            request._legal_profile_created = legal_profile_new_version(base=base, by=request.user, changes=changes)
+        except ValidationError as error:
+            request._legal_profile_error = error
+
+    def save_related(self, request, form, formsets, change):
+        """Nothing to save: the profile has no related rows and the edited row is never written."""
+
+    def log_change(self, request, obj, message):
+        created = getattr(request, "_legal_profile_created", None)
+        if created is not None:
+            return self.log_addition(request, created, [{"added": {}}])
+        return None
+
+    def response_change(self, request, obj):
+        error = getattr(request, "_legal_profile_error", None)
+        if error is not None:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect(reverse("admin:proposals_legalprofile_change", args=[obj.pk]))
+        created = request._legal_profile_created
+        self.message_user(
+            request,
+            gettext("Đã tạo phiên bản %(version)s của bộ quy định; phiên bản %(base)s được giữ nguyên.")
+            % {"version": created.version, "base": obj.version},
+            messages.SUCCESS,
+        )
+        return redirect(reverse("admin:proposals_legalprofile_change", args=[created.pk]))
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ReadOnlyAdmin):
+    list_display = [
+        "code", "title", "proposer", "unit", "decision_unit", "status", "route", "received_on", "review_due",
+        "current_version", "approved_version", "profile",
+    ]
+    list_filter = ["status", "route", "field", "profile", "decision_unit__level"]
+    search_fields = ["code", "title", "proposer__full_name"]
+    list_select_related = ["proposer", "unit", "decision_unit", "profile"]
+    date_hierarchy = "received_on"
+
+
+@admin.register(PlanVersion)
+class PlanVersionAdmin(ReadOnlyAdmin):
+    list_display = ["proposal", "number", "title", "submitted_at", "submitted_by"]
+    search_fields = ["proposal__code", "title"]
+    list_select_related = ["proposal", "submitted_by"]
+    date_hierarchy = "submitted_at"
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "proposal", "version", "content_type", "size", "uploaded_by", "uploaded_at", "removed_at"]
+    list_filter = ["content_type"]
+    search_fields = ["original_name", "proposal__code", "sha256"]
+    list_select_related = ["proposal", "uploaded_by"]
+    # The file lives outside any public path: no link to it here (downloads go through scope-checked views).
+    exclude = ["file", "storage_token"]

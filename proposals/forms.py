@@ -1,0 +1,205 @@
+"""Forms of the proposer's side and the lists (decree73.md §4.1 plan contents, §1.6 Art. 5(1) checklist).
+
+The plan form is a plain `forms.Form` built from the model fields: it only parses what the user typed.
+Whether a plan may be saved or submitted is decided by `proposals.services`, whose `ValidationError`s the
+views attach to the fields named in them.
+"""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrgUnit, Position, User
+
+from .models import FieldOfWork, PlanContent, Proposal
+from .transitions import Status
+
+DATE_HELP = _("Ngày/tháng/năm, ví dụ 05/04/2026.")
+REQUIRED_ON_SUBMIT_HELP = _("Bắt buộc khi nộp kế hoạch.")
+
+# The Art. 7(2) contents in the order of the decree, grouped as the form and the detail page show them.
+PLAN_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("chung", _("Thông tin chung"), ("title", "field")),
+    ("can-thiet", _("1. Sự cần thiết, mục đích, yêu cầu"), ("necessity", "bottleneck", "legal_references")),
+    ("giai-phap", _("2. Nội dung, nhiệm vụ, giải pháp đổi mới, sáng tạo"), ("content_solutions",)),
+    ("pham-vi", _("3. Phạm vi và chủ thể thực hiện"), ("scope", "implementers_targets")),
+    ("thoi-gian", _("4. Thời gian, lộ trình thực hiện"), ("start_date", "end_date", "milestones")),
+    ("nguon-luc", _("5. Nguồn lực và tính khả thi"), ("resources", "feasibility")),
+    ("tac-dong", _("6. Tác động và hiệu quả dự kiến"), ("impact", "expected_results", "indicators")),
+    ("dieu-kien", _("Điều kiện theo Điều 5 khoản 1 Nghị định 73/2023/NĐ-CP (tự cam kết)"), PlanContent.ART5_FIELDS),
+)
+
+def _plan_fields(required_on_submit) -> dict[str, forms.Field]:
+    text_widget = {"rows": 3}
+    date_widget = forms.DateInput(
+        format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+    )
+    fields = forms.fields_for_model(
+        Proposal,
+        fields=PlanContent.CONTENT_FIELDS,
+        widgets={
+            **{name: forms.Textarea(attrs=text_widget) for name in PlanContent.CONTENT_FIELDS if name not in (
+                "title", "field", "start_date", "end_date", *PlanContent.ART5_FIELDS)},
+            "start_date": date_widget,
+            "end_date": date_widget,
+        },
+    )
+    fields["field"].choices = [("", _("— Chọn lĩnh vực —")), *FieldOfWork.choices]
+    for name in ("start_date", "end_date"):
+        fields[name].help_text = DATE_HELP
+    for name, field in fields.items():
+        if name != "title" and name not in PlanContent.ART5_FIELDS and name in required_on_submit:
+            field.help_text = f"{field.help_text} {REQUIRED_ON_SUBMIT_HELP}".strip() if field.help_text else REQUIRED_ON_SUBMIT_HELP
+    return fields
+
+
+def _parent_path(path: str) -> str:
+    """The subtree a co-author may come from: the unit's parent ("/1/7/" → "/1/"), or the unit when it is a root."""
+    parts = [part for part in path.split("/") if part]
+    return f"/{'/'.join(parts[:-1])}/" if len(parts) > 1 else path
+
+
+def coauthor_candidates(*, units, exclude_user, keep=()) -> "forms.QuerySet[User]":
+    """People holding a position today in the subtree of the proposer's unit's parent (their province or ministry)."""
+    today = timezone.localdate()
+    paths = sorted({_parent_path(unit.path) for unit in units})
+    in_scope = Q(pk__in=[])
+    for path in paths:
+        in_scope |= Q(unit__path__startswith=path)
+    people = Position.objects.held_on(today).filter(in_scope).values("person_id")
+    return (
+        User.objects.filter(Q(pk__in=people, is_active=True) | Q(pk__in=[person.pk for person in keep]))
+        .exclude(pk=exclude_user.pk)
+        .order_by("full_name", "username")
+    )
+
+
+class CoAuthorField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.get_full_name()} ({obj.username})"
+
+
+class PositionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.title or obj.get_role_display()} — {obj.unit.name}"
+
+
+class ProposalPlanForm(forms.Form):
+    """The plan (Art. 7(2)), the Art. 5(1) checklist and the co-authors; `position` only when creating.
+
+    Saving a draft needs only the title: everything else is checked by `proposal_submit`.
+    """
+
+    def __init__(self, *args, user, units, required_on_submit=(), positions=None, co_author_initial=(), **kwargs):
+        """`required_on_submit`: the fields `proposal_submit` will ask for, marked as such in their help text."""
+        super().__init__(*args, **kwargs)
+        if positions is not None:
+            self.fields["position"] = PositionChoiceField(
+                label=_("Đề xuất với tư cách"),
+                queryset=positions,
+                empty_label=None,
+                help_text=_("Chức vụ bạn đang giữ thuộc đối tượng được đề xuất theo Điều 2 Nghị định 73/2023/NĐ-CP."),
+            )
+        self.fields.update(_plan_fields(required_on_submit))
+        self.fields["co_authors"] = CoAuthorField(
+            label=_("Đồng tác giả"),
+            queryset=coauthor_candidates(units=units, exclude_user=user, keep=co_author_initial),
+            required=False,
+            widget=forms.SelectMultiple(attrs={"size": 6}),
+            help_text=_("Cán bộ trong cùng tỉnh, bộ, ngành. Giữ phím Ctrl (hoặc Cmd) để chọn nhiều người."),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if isinstance(start, datetime.date) and isinstance(end, datetime.date) and end < start:
+            self.add_error("end_date", _("Thời gian kết thúc phải sau thời gian bắt đầu."))
+        return cleaned
+
+    def plan_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in PlanContent.CONTENT_FIELDS if name in self.cleaned_data}
+
+    def sections(self):
+        """[(anchor, heading, [bound fields])] in the order of the decree, for the template."""
+        return [(key, title, [self[name] for name in names]) for key, title, names in PLAN_SECTIONS]
+
+    def error_summary(self):
+        """[(field id or "", label, message)] for the list of problems at the top of the page."""
+        rows = [("", "", str(message)) for message in self.non_field_errors()]
+        for name, errors in self.errors.items():
+            if name == NON_FIELD_ERRORS or name not in self.fields:
+                continue
+            for message in errors:
+                rows.append((self[name].id_for_label, self.fields[name].label, message))
+        return rows
+
+
+class AttachmentForm(forms.Form):
+    ACCEPT = ".pdf,.docx,.xlsx,.odt,.png,.jpg,.jpeg,.webp"
+
+    file = forms.FileField(
+        label=_("Tệp đính kèm"),
+        max_length=255,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+    description = forms.CharField(label=_("Mô tả tệp"), max_length=255, required=False)
+
+    def __init__(self, *args, max_bytes: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "PDF, DOCX, XLSX, ODT hoặc ảnh (PNG, JPEG, WEBP), tối đa %(max)s. Tên tệp tiếng Việt được giữ nguyên khi tải về."
+        ) % {"max": filesizeformat(max_bytes)}
+
+
+class VersionCompareForm(forms.Form):
+    old = forms.TypedChoiceField(label=_("So sánh phiên bản"), coerce=int)
+    new = forms.TypedChoiceField(label=_("với phiên bản"), coerce=int)
+
+    def __init__(self, *args, numbers: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(n, _("Phiên bản %(n)s") % {"n": n}) for n in numbers]
+        self.fields["old"].choices = choices
+        self.fields["new"].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("old") is not None and cleaned.get("old") == cleaned.get("new"):
+            self.add_error("new", _("Chọn hai phiên bản khác nhau."))
+        return cleaned
+
+
+class ProposalFilterForm(forms.Form):
+    """The GET filter of the proposal list; every field optional, values kept in the page."""
+
+    SORTS = {
+        "newest": _("Mới nhất"),
+        "due": _("Hạn xử lý gần nhất"),
+        "title": _("Tên đề xuất (A–Z)"),
+    }
+
+    q = forms.CharField(
+        label=_("Tìm kiếm"), required=False, max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Tên, mã hồ sơ, nội dung… (gõ có dấu hoặc không dấu)")}),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Cơ quan, đơn vị (gồm đơn vị trực thuộc)"), queryset=OrgUnit.objects.none(), required=False,
+        empty_label=_("Tất cả"),
+    )
+    status = forms.ChoiceField(label=_("Trạng thái"), required=False)
+    field = forms.ChoiceField(label=_("Lĩnh vực"), required=False)
+    year = forms.TypedChoiceField(label=_("Năm"), required=False, coerce=int, empty_value=None)
+    overdue = forms.BooleanField(label=_("Chỉ đề xuất quá hạn xử lý"), required=False)
+    sort = forms.ChoiceField(label=_("Sắp xếp"), required=False, choices=list(SORTS.items()))
+
+    def __init__(self, *args, units, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["status"].choices = [("", _("Tất cả")), *Status.choices]
+        self.fields["field"].choices = [("", _("Tất cả")), *FieldOfWork.choices]
+        # Decree 73 took effect in 2023: no proposal is older.
+        self.fields["year"].choices = [("", _("Tất cả"))] + [(y, str(y)) for y in range(today.year, 2022, -1)]
