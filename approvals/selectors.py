@@ -1,15 +1,147 @@
-"""Reads for the deciding unit's side of a proposal page."""
+"""Reads for the deciding unit's side of a proposal page, and the records its documents are built from."""
 
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
-from accounts.models import Position
-from proposals.models import Proposal
+from accounts.models import Position, User
+from proposals.models import LegalProfile, Proposal
 
-from .models import Consultation, Decision, Meeting
+from . import forms
+from .models import Consultation, Decision, Meeting, Vote
+from .services import eligible_voters
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """One present member's vote; a present member who cast none counts as "không biểu quyết" (voting.py)."""
+
+    person: User
+    choice: str
+    reason: str
+    cast: bool
+
+    @property
+    def choice_display(self) -> str:
+        return Vote.Choice(self.choice).label
+
+
+@dataclass
+class MeetingRecord:
+    """What the panel and the minutes show about one meeting.
+
+    While the vote is open only *who* has voted is known here; the choices (`ballots`) are filled only once
+    the meeting is closed, so no page or document can show them earlier.
+    """
+
+    meeting: Meeting
+    eligible: list[User]
+    present: list[User]
+    absent: list[User]
+    voted: list[User]
+    not_voted: list[User]
+    ballots: list[Ballot] = field(default_factory=list)
+    rule: str = ""
+    tie_rule: str = ""
+    share: str = ""
+    user_voted: bool = False
+
+    @property
+    def is_open(self) -> bool:
+        return self.meeting.state == Meeting.State.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.meeting.state == Meeting.State.CLOSED
+
+    @property
+    def dissent(self) -> list[Ballot]:
+        return [b for b in self.ballots if b.choice == Vote.Choice.AGAINST]
+
+
+def meetings_with_votes():
+    """Meetings with everything a `MeetingRecord` reads: 4 queries for any number of meetings."""
+    return Meeting.objects.select_related("chair").prefetch_related(
+        Prefetch("votes", queryset=Vote.objects.select_related("voter").order_by("cast_at")),
+        "eligible_voters",
+        "attendees",
+    )
+
+
+def rule_text(*, profile: LegalProfile, denominator_rule: str) -> tuple[str, str]:
+    """The passing rule and the tie rule in words, as applied (decree73.md §3.2 T4)."""
+    denominator = LegalProfile.Denominator(denominator_rule or profile.denominator).label
+    rule = _("Thông qua khi số phiếu tán thành vượt quá %(percent)s%% %(denominator)s") % {
+        "percent": profile.approval_threshold_percent,
+        "denominator": denominator[:1].lower() + denominator[1:],
+    }
+    tie = _("Khi tỷ lệ ngang nhau: %(rule)s") % {"rule": LegalProfile.TieRule(profile.tie_rule).label.lower()}
+    return rule, tie
+
+
+def meeting_record(meeting: Meeting, *, profile: LegalProfile) -> MeetingRecord:
+    """Build the record of a meeting fetched with `meetings_with_votes()` (no further query)."""
+
+    def order(people):
+        return sorted(people, key=lambda p: (p.pk != meeting.chair_id, p.get_full_name(), p.pk))
+
+    eligible = order(meeting.eligible_voters.all())
+    present_ids = {p.pk for p in meeting.attendees.all()}
+    present = [p for p in eligible if p.pk in present_ids]
+    votes = {v.voter_id: v for v in meeting.votes.all()}
+    voted = [p for p in eligible if p.pk in votes]
+    record = MeetingRecord(
+        meeting=meeting, eligible=eligible, present=present,
+        absent=[p for p in eligible if p.pk not in present_ids],
+        voted=voted, not_voted=[p for p in present if p.pk not in votes],
+    )
+    record.rule, record.tie_rule = rule_text(profile=profile, denominator_rule=meeting.denominator_rule)
+    if record.is_closed:
+        record.ballots = [
+            Ballot(person=p, choice=votes[p.pk].choice if p.pk in votes else Vote.Choice.ABSTAIN,
+                   reason=votes[p.pk].reason if p.pk in votes else "", cast=p.pk in votes)
+            for p in present
+        ]
+        if meeting.denominator:
+            share = (Decimal(meeting.votes_for * 100) / meeting.denominator).quantize(Decimal("0.1"), ROUND_HALF_UP)
+            record.share = number_format(share, 1) + "%"
+    return record
+
+
+def attendee_candidates(*, proposal: Proposal, today: datetime.date | None = None):
+    """Everyone who was head or deputy of the deciding unit at some day between receipt and today.
+
+    The meeting may be recorded after the fact; the service checks the exact list for the meeting date.
+    Returns the people (a queryset for the form field) and their titles, by person id.
+    """
+    today = today or timezone.localdate()
+    positions = list(
+        Position.objects.filter(
+            unit_id=proposal.decision_unit_id, role__in=(Position.Role.HEAD, Position.Role.DEPUTY),
+            start_date__lte=today,
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=proposal.received_on or today))
+        .exclude(person_id=proposal.proposer_id)
+        .order_by("role", "start_date")
+    )
+    titles = {}
+    for position in positions:
+        titles.setdefault(position.person_id, position.title or position.get_role_display())
+    return User.objects.filter(pk__in=titles).order_by("full_name", "pk"), titles
 
 
 def proposal_panel(*, proposal: Proposal, user) -> dict:
-    """Context for `approvals/partials/panel.html` on the proposal page: the records and what `user` may do."""
+    """Context for `approvals/partials/panel.html` on the proposal page: the records and what `user` may do.
+
+    Queries: the user's roles in the deciding unit (1), consultations (1), meetings with votes, voters and
+    attendees (1, +3 when there is a meeting), decisions (1), the legal profile (1 when submitted); the forms
+    of the head and the secretariat add what they pre-fill (eligible voters, the proposer's name).
+    """
     today = timezone.localdate()
     roles = set()
     if proposal.decision_unit_id:
@@ -18,14 +150,66 @@ def proposal_panel(*, proposal: Proposal, user) -> dict:
             .filter(person=user, unit_id=proposal.decision_unit_id)
             .values_list("role", flat=True)
         )
-    meetings = list(
-        Meeting.objects.filter(proposal=proposal).select_related("chair").prefetch_related("votes__voter", "attendees")
-    )
+    is_head = Position.Role.HEAD in roles
+    is_secretariat = Position.Role.SECRETARIAT in roles
+    consultations = list(Consultation.objects.filter(proposal=proposal).select_related("recorded_by"))
+    meetings = list(meetings_with_votes().filter(proposal=proposal))
+    decisions = list(Decision.objects.filter(proposal=proposal).select_related("signer"))
+    profile = proposal.profile if proposal.profile_id else None
+    records = [meeting_record(m, profile=profile) for m in meetings] if profile else []
+    open_record = next((r for r in records if r.is_open), None)
+
+    actions: dict = {}
+    notes: list[str] = []
+    status = proposal.status
+    Status = Proposal.Status
+    if (is_head or is_secretariat) and status == Status.SUBMITTED:
+        consulted = any(c.version == proposal.current_version for c in consultations)
+        if not consulted:
+            actions["consultation"] = forms.ConsultationForm()
+        if consulted or not profile.consultation_required:
+            candidates, titles = attendee_candidates(proposal=proposal, today=today)
+            voters = eligible_voters(proposal=proposal, on_date=today)
+            actions["meeting"] = forms.MeetingOpenForm(
+                candidates=candidates, titles=titles,
+                initial={"held_on": today, "attendees": [p.person_id for p in voters]},
+            )
+        else:
+            notes.append(_("Cần ghi nhận ý kiến cấp ủy trước khi tập thể lãnh đạo họp, biểu quyết (Điều 4 khoản 3)."))
+    if open_record is not None:
+        may_vote = (
+            user.pk != proposal.proposer_id
+            and any(p.pk == user.pk for p in open_record.present)
+            and all(p.pk != user.pk for p in open_record.voted)
+        )
+        if may_vote:
+            actions["vote"] = forms.VoteForm()
+        open_record.user_voted = any(p.pk == user.pk for p in open_record.voted)
+        if is_head or is_secretariat:
+            actions["close"] = forms.MeetingCloseForm()
+            actions["adjourn"] = forms.MeetingAdjournForm()
+    if is_head:
+        if status == Status.COLLECTIVE_PASSED:
+            actions["approve"] = forms.ApproveForm(
+                initial={"text": forms.approval_text_initial(proposer_name=proposal.proposer.get_full_name())}
+            )
+        if status == Status.COLLECTIVE_FAILED:
+            if profile.override_allowed:
+                actions["override"] = forms.OverrideForm()
+            else:
+                notes.append(_("Bộ quy định áp dụng không cho phép người đứng đầu quyết định khi tập thể không thông qua."))
+            actions["reject"] = forms.RejectForm()
+        if status in (Status.SUBMITTED, Status.COLLECTIVE_FAILED):
+            actions["return"] = forms.ReturnForm()
+
     return {
-        "consultations": list(Consultation.objects.filter(proposal=proposal).select_related("recorded_by")),
+        "consultations": consultations,
         "meetings": meetings,
-        "open_meeting": next((m for m in meetings if m.state == Meeting.State.OPEN), None),
-        "decisions": list(Decision.objects.filter(proposal=proposal).select_related("signer")),
-        "is_head": Position.Role.HEAD in roles,
-        "is_secretariat": Position.Role.SECRETARIAT in roles,
+        "meeting_records": records,
+        "open_meeting": open_record.meeting if open_record else None,
+        "decisions": decisions,
+        "is_head": is_head,
+        "is_secretariat": is_secretariat,
+        "approval_actions": actions,
+        "approval_notes": notes,
     }

@@ -21,7 +21,7 @@ from core.notifications import notify
 from core.permissions import acting_position
 from core.uploads import check_upload
 from proposals.models import Proposal
-from proposals.services import proposal_transition
+from proposals.services import ensure_transition, proposal_transition
 from proposals.transitions import Action
 
 from .models import Consultation, Decision, Meeting, Vote
@@ -55,6 +55,9 @@ def consultation_record(
         raise ValidationError(_("Chỉ ghi nhận ý kiến cấp ủy khi đề xuất đang chờ xem xét, trước cuộc họp."), code="bad_state")
     if opinion_date > timezone.localdate():
         raise ValidationError({"opinion_date": _("Ngày có ý kiến không được ở tương lai.")})
+    if opinion_date < proposal.received_on:
+        # The opinion is on this version of the plan, which the unit only has since its receipt.
+        raise ValidationError({"opinion_date": _("Ngày có ý kiến không được trước ngày nhận kế hoạch.")})
     if Consultation.objects.filter(proposal=proposal, version=proposal.current_version).exists():
         raise ValidationError(_("Ý kiến cấp ủy cho phiên bản này đã được ghi nhận."), code="duplicate")
     consultation = Consultation(
@@ -92,8 +95,9 @@ def meeting_open(
         raise ValidationError(_("Chỉ tổ chức họp khi đề xuất đang chờ xem xét."), code="bad_state")
     if held_on > today or held_on < proposal.received_on:
         raise ValidationError({"held_on": _("Ngày họp phải từ ngày nhận kế hoạch đến hôm nay.")})
+    # Art. 4(3): the opinion is asked *before* the vote, so it must be dated no later than the meeting.
     if proposal.profile.consultation_required and not Consultation.objects.filter(
-        proposal=proposal, version=proposal.current_version
+        proposal=proposal, version=proposal.current_version, opinion_date__lte=held_on
     ).exists():
         raise ValidationError(
             _("Cần ghi nhận ý kiến cấp ủy trước khi tập thể lãnh đạo biểu quyết (Điều 4 khoản 3)."), code="consultation"
@@ -256,6 +260,7 @@ def _decide(*, proposal: Proposal, by, kind: str, action: str, text: str, notice
     position = _head_acting(proposal, by)
     if not text.strip():
         raise ValidationError({"text": _("Nội dung văn bản không được để trống.")})
+    ensure_transition(proposal, action)
     from_status = proposal.status
     decision = _issue(proposal=proposal, kind=kind, by=by, position=position, text=text, meeting=_last_meeting(proposal))
     if kind in (Decision.Kind.APPROVAL, Decision.Kind.OVERRIDE):
@@ -278,6 +283,7 @@ def decision_approve(*, proposal: Proposal, by, text: str) -> Decision:
 def decision_override(*, proposal: Proposal, by, justification: str) -> Decision:
     """T5: the collective did not pass it; the head decides to implement, in writing, with reasons."""
     locked = _lock(proposal)
+    _head_acting(locked, by)  # first: a plan never submitted has no deciding unit and no profile yet
     if not locked.profile.override_allowed:
         raise PermissionDenied(_("Bộ quy định áp dụng không cho phép người đứng đầu quyết định khi tập thể không thông qua."))
     if len(justification.strip()) < MIN_JUSTIFICATION_CHARS:

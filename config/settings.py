@@ -7,14 +7,15 @@ Production sets DJANGO_DEBUG=False and must then give DJANGO_SECRET_KEY and DJAN
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("DJANGO_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
 env.read_env(BASE_DIR / ".env", overwrite=False)
+VAR_DIR = Path(env.str("DJANGO_VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 if DEBUG:
@@ -70,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.acting_positions",
+                "core.context_processors.unread_notifications",
             ],
         },
     },
@@ -151,9 +153,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(VAR_DIR / "broker"),
         "data_folder_out": str(VAR_DIR / "broker"),
         "processed_folder": str(VAR_DIR / "broker-processed"),
+        "control_folder": str(VAR_DIR / "broker-control"),
         "store_processed": False,
     }
 )
+for _folder in CELERY_BROKER_TRANSPORT_OPTIONS.get("data_folder_in", ""), CELERY_BROKER_TRANSPORT_OPTIONS.get("control_folder", ""):
+    if _folder:
+        Path(_folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -170,9 +176,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # WeasyPrint and fontTools narrate every step at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }
 
 CELERY_BEAT_SCHEDULE = {
-    "verify-audit-chain-nightly": {"task": "core.tasks.verify_audit_chain", "schedule": 24 * 3600.0},
-    "extend-working-day-calendar": {"task": "core.tasks.extend_calendar", "schedule": 7 * 24 * 3600.0},
+    "verify-audit-chain-nightly": {"task": "core.tasks.verify_audit_chain", "schedule": crontab(hour=2, minute=0)},
+    "extend-working-day-calendar": {
+        "task": "core.tasks.extend_calendar", "schedule": crontab(hour=3, minute=0, day_of_week="mon")
+    },
 }

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("tai-khoan/", include("accounts.urls")),
     path("de-xuat/", include("proposals.urls")),
+    path("xet-duyet/", include("approvals.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("quan-tri/", admin.site.urls),

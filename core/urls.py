@@ -7,3 +7,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
 ]
+urlpatterns += [
+    path("thong-bao/", views.notifications, name="notifications"),
+    path("thong-bao/da-doc/", views.notifications_mark_read, name="notifications_mark_read"),
+]

@@ -1,9 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.selectors import positions_of, today
+
+from .models import Notification
 
 
 @require_GET
@@ -27,3 +33,40 @@ def error_500(request):
     from django.template import loader
 
     return HttpResponse(loader.get_template("errors/500.html").render(), status=500)
+
+
+NOTIFICATIONS_PER_PAGE = 30
+
+
+def _local_url(url: str) -> str:
+    """Notification links point inside the site; anything else is not rendered as a link."""
+    return url if url.startswith("/") and not url.startswith("//") else ""
+
+
+@require_GET
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's notifications, newest first, unread ones highlighted."""
+    page = Paginator(
+        Notification.objects.filter(recipient=request.user).order_by("-created_at", "-pk"), NOTIFICATIONS_PER_PAGE
+    ).get_page(request.GET.get("trang"))
+    items = [(n, _local_url(n.url)) for n in page.object_list]
+    return render(request, "core/notifications.html", {"page": page, "items": items})
+
+
+@login_required
+@require_POST
+def notifications_mark_read(request: HttpRequest) -> HttpResponse:
+    """Mark one notification (`id`) or all of them as read; only the recipient's own, only the unread ones."""
+    unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
+    notification_id = request.POST.get("id", "")
+    if notification_id:
+        if not notification_id.isdigit():
+            raise Http404
+        get_object_or_404(Notification.objects.filter(recipient=request.user), pk=notification_id)
+        unread = unread.filter(pk=notification_id)
+    # Conditional UPDATE: a second click or a second tab changes nothing.
+    count = unread.update(read_at=timezone.now())
+    if not notification_id:
+        messages.success(request, _("Đã đánh dấu %(count)s thông báo là đã đọc.") % {"count": count})
+    return redirect("core:notifications")

@@ -1,0 +1,265 @@
+"""The deciding unit's documents as PDF: the meeting minutes and each decision or letter.
+
+Layout: Decree 30/2020/NĐ-CP as described in shared/spec/documents.md, kept in the one stylesheet
+`templates/documents/document.css`. Contents: decree73.md §4.2 (decision), §4.3 (minutes), T5 (override
+with its justification), T7 (rejection and return with reasons).
+
+Each document is rendered from the records (never from typed totals) in Vietnamese whatever the
+interface language: it is an administrative document. The font is the vendored Tinos (Times New Roman
+metrics, full Vietnamese); nothing else may be fetched while rendering, and a missing font stops the
+rendering instead of falling back to a system font that mangles diacritics.
+"""
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrgUnit, Position
+from proposals.models import PlanVersion
+
+from .models import Consultation, Decision, Meeting
+from .selectors import meeting_record, meetings_with_votes
+
+STYLESHEET = "documents/document.css"
+FONT_LICENSE = "fonts/tinos/OFL.txt"
+
+
+class DocumentRenderError(RuntimeError):
+    pass
+
+
+@cache
+def font_dir() -> Path:
+    found = finders.find(FONT_LICENSE)
+    if not found:
+        raise DocumentRenderError(f"The document font is missing: static/{FONT_LICENSE} not found.")
+    return Path(found).resolve().parent
+
+
+@cache
+def _fonts_only_fetcher_class():
+    """A WeasyPrint URL fetcher that serves the vendored fonts and refuses every other URL.
+
+    WeasyPrint (and Pango behind it) is imported only when a document is rendered, not when Django starts.
+    """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class FontsOnly(URLFetcher):
+        def __init__(self, root: Path):
+            super().__init__(fail_on_errors=True)
+            self._root = root
+
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme == "file":
+                path = Path(url2pathname(parsed.path)).resolve()
+                if path.is_relative_to(self._root) and path.suffix == ".ttf" and path.is_file():
+                    return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": "font/ttf"})
+            raise ValueError(f"Documents may only load the vendored fonts, not {url}")
+
+    return FontsOnly
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Render an HTML template with the document stylesheet to PDF bytes, in Vietnamese."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError
+
+    with translation.override("vi"):
+        html = render_to_string(template_name, context)
+        stylesheet = render_to_string(STYLESHEET)
+    root = font_dir()
+    base_url = root.as_uri() + "/"
+    fetcher = _fonts_only_fetcher_class()(root)
+    fonts = FontConfiguration()
+    try:
+        css = CSS(string=stylesheet, base_url=base_url, url_fetcher=fetcher, font_config=fonts)
+        # NFC: text typed on some systems arrives decomposed; precomposed letters shape best.
+        document = HTML(string=unicodedata.normalize("NFC", html), base_url=base_url, url_fetcher=fetcher)
+        return document.write_pdf(stylesheets=[css], font_config=fonts)
+    except FatalURLFetchingError as error:  # a BaseException: turn it into an ordinary error
+        raise DocumentRenderError(str(error)) from error
+
+
+def long_date(day: datetime.date) -> str:
+    """"ngày 05 tháng 4 năm 2026": a leading zero for days below 10 and for months 1 and 2 (Decree 30/2020).
+
+    A legal format of Vietnamese documents, not interface text: never translated.
+    """
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def place_date(unit: OrgUnit, day: datetime.date) -> str:
+    text = long_date(day)
+    return f"{unit.place_name}, {text}" if unit.place_name else text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class Header:
+    parent: str
+    issuer: str
+    number: str
+    place_date: str
+    letter_subject: str = ""
+
+
+def _header(unit: OrgUnit, *, number: str, day: datetime.date, letter_subject: str = "") -> Header:
+    return Header(
+        parent=unit.parent.name if unit.parent_id else "", issuer=unit.name, number=number,
+        place_date=place_date(unit, day), letter_subject=letter_subject,
+    )
+
+
+def _titles(*, unit_id: int, on_date: datetime.date, people) -> dict[int, str]:
+    """Each person's title in the unit on that date (head first when someone held two posts)."""
+    titles: dict[int, str] = {}
+    positions = (
+        Position.objects.held_on(on_date).filter(unit_id=unit_id, person__in=[p.pk for p in people]).order_by("role")
+    )
+    for position in positions:
+        titles.setdefault(position.person_id, position.title or position.get_role_display())
+    return titles
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    title: str
+
+
+def _plan(proposal, number: int) -> PlanVersion | None:
+    return PlanVersion.objects.filter(proposal=proposal, number=number).first()
+
+
+def minutes_pdf(meeting: Meeting) -> bytes:
+    """Biên bản họp tập thể lãnh đạo (decree73.md §4.3) of a closed meeting."""
+    meeting = (
+        meetings_with_votes()
+        .select_related("proposal__profile", "proposal__proposer", "proposal__proposer_position__unit", "unit__parent")
+        .get(pk=meeting.pk)
+    )
+    proposal = meeting.proposal
+    record = meeting_record(meeting, profile=proposal.profile)
+    titles = _titles(unit_id=meeting.unit_id, on_date=meeting.held_on, people=record.eligible)
+    closed_at = timezone.localtime(meeting.closed_at) if meeting.closed_at else None
+
+    def member(person) -> Member:
+        return Member(name=person.get_full_name(), title=titles.get(person.pk, ""))
+
+    context = {
+        "header": _header(meeting.unit, number=meeting.minutes_number, day=meeting.held_on),
+        "meeting": meeting,
+        "record": record,
+        "chair": member(meeting.chair),
+        "eligible": [member(p) for p in record.eligible],
+        "present": [member(p) for p in record.present],
+        "absent": [member(p) for p in record.absent],
+        "ballots": [(member(b.person), b) for b in record.ballots],
+        "dissent": [(member(b.person), b) for b in record.dissent],
+        "proposal": proposal,
+        "proposer": Member(
+            name=proposal.proposer.get_full_name(),
+            title=proposal.proposer_position.title or proposal.proposer_position.get_role_display(),
+        ),
+        "plan": _plan(proposal, meeting.version),
+        "profile": proposal.profile,
+        "consultation": Consultation.objects.filter(proposal=proposal, version=meeting.version).first(),
+        "denominator_label": proposal.profile.Denominator(meeting.denominator_rule or proposal.profile.denominator).label,
+        "closed_at": closed_at,
+    }
+    return render_pdf("documents/minutes.html", context)
+
+
+def decision_pdf(decision: Decision) -> bytes:
+    """The approval or override decision (decree73.md §4.2, T5) or the rejection / return letter (T7)."""
+    decision = Decision.objects.select_related(
+        "proposal__proposer", "proposal__proposer_position__unit", "proposal__profile", "unit__parent", "signer",
+        "meeting",
+    ).get(pk=decision.pk)
+    proposal = decision.proposal
+    is_letter = decision.kind in (Decision.Kind.REJECTION, Decision.Kind.RETURN)
+    subject = ""
+    if decision.kind == Decision.Kind.REJECTION:
+        subject = _("V/v trả lời đề xuất đổi mới, sáng tạo")
+    elif decision.kind == Decision.Kind.RETURN:
+        subject = _("V/v trả lại đề xuất để bổ sung, làm rõ")
+    context = {
+        "header": _header(decision.unit, number=decision.number, day=decision.issued_on, letter_subject=subject),
+        "decision": decision,
+        "is_override": decision.kind == Decision.Kind.OVERRIDE,
+        "proposal": proposal,
+        "plan": _plan(proposal, decision.version),
+        "meeting": decision.meeting,
+        "consultation": Consultation.objects.filter(proposal=proposal, version=decision.version).first(),
+        "proposer_title": proposal.proposer_position.title or proposal.proposer_position.get_role_display(),
+        "superior": decision.unit.parent,
+        "recipients": _recipients(decision),
+    }
+    template = "documents/letter.html" if is_letter else "documents/decision.html"
+    return render_pdf(template, context)
+
+
+def _recipients(decision: Decision) -> list:
+    """"Nơi nhận:" lines; the template adds "- " and the closing ";" or "."."""
+    proposal = decision.proposal
+    superior = decision.unit.parent
+    archive = format_lazy(_("Lưu: VT, hồ sơ {code}"), code=proposal.code)
+    if decision.kind in (Decision.Kind.REJECTION, Decision.Kind.RETURN):
+        return [_("Như trên"), archive]
+    lines = [_("Như Điều 3")]
+    if superior is not None:
+        # The head answers upward for an override (Art. 8(1)); the superior is informed of every approval.
+        lines.append(format_lazy(_("{unit} (để báo cáo)"), unit=superior.name))
+    return [*lines, archive]
+
+
+@dataclass(frozen=True)
+class Filenames:
+    ascii: str
+    display: str
+
+
+def ascii_name(text: str) -> str:
+    """"1/QĐ-SNV" → "1-QD-SNV": letters without accents, anything unsafe in a file name becomes "-"."""
+    text = text.replace("Đ", "D").replace("đ", "d")
+    text = "".join(ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn")
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")
+
+
+def _display_name(text: str) -> str:
+    return re.sub(r'[/\\:*?"<>|]+', "-", text)
+
+
+def minutes_filenames(meeting: Meeting) -> Filenames:
+    number = meeting.minutes_number or str(meeting.pk)
+    display = _("Biên bản họp %(number)s") % {"number": number}
+    return Filenames(ascii=f"BB-{ascii_name(number)}.pdf", display=_display_name(f"{display}.pdf"))
+
+
+DISPLAY_PREFIX = {
+    Decision.Kind.APPROVAL: _("Quyết định"),
+    Decision.Kind.OVERRIDE: _("Quyết định"),
+    Decision.Kind.REJECTION: _("Văn bản trả lời"),
+    Decision.Kind.RETURN: _("Văn bản trả lại"),
+}
+
+
+def decision_filenames(decision: Decision) -> Filenames:
+    prefix = ascii_name(decision.register)
+    return Filenames(
+        ascii=f"{prefix}-{ascii_name(decision.number)}.pdf",
+        display=_display_name(f"{DISPLAY_PREFIX[decision.kind]} {decision.number}.pdf"),
+    )

@@ -1,0 +1,148 @@
+"""Forms of the deciding unit's actions. They collect input; every rule is checked in `approvals.services`.
+
+Field names match the keys of the services' `ValidationError`s so that `form.add_error(None, error)` puts
+each message next to its field. Each form has its own prefix: several of them share one proposal page.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core.uploads import check_upload
+
+from .models import Vote
+
+DATE_PLACEHOLDER = "dd/mm/yyyy"
+
+
+class DateInput(forms.DateInput):
+    """A text input in dd/mm/yyyy: 05/04/2026 is 5 April (config.formats.vi reads it that way only)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric", **(attrs or {})}, format="%d/%m/%Y")
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: keyed messages next to their field, the rest on top."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error)
+
+
+class ConsultationForm(forms.Form):
+    prefix = "consultation"
+
+    committee = forms.CharField(
+        label=_("Cấp ủy, tổ chức đảng cho ý kiến"), max_length=255,
+        help_text=_("Ví dụ: Đảng ủy Sở Nội vụ."),
+    )
+    opinion_date = forms.DateField(label=_("Ngày có ý kiến"), widget=DateInput(), help_text=_("Định dạng ngày/tháng/năm."))
+    opinion = forms.CharField(label=_("Nội dung ý kiến"), widget=forms.Textarea(attrs={"rows": 4}))
+    document = forms.FileField(
+        label=_("Văn bản ý kiến (bản chụp)"), required=False,
+        help_text=_("PDF hoặc ảnh chụp văn bản có chữ ký, con dấu."),
+    )
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if document:
+            check_upload(document)
+        return document
+
+
+class MeetingOpenForm(forms.Form):
+    """The meeting record. Attendees are chosen among the members entitled to vote, pre-ticked."""
+
+    prefix = "meeting"
+
+    held_on = forms.DateField(label=_("Ngày họp"), widget=DateInput(), help_text=_("Định dạng ngày/tháng/năm."))
+    location = forms.CharField(label=_("Địa điểm"), max_length=255, required=False)
+    secretary_name = forms.CharField(label=_("Thư ký cuộc họp"), max_length=150, required=False)
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Thành viên có quyền biểu quyết có mặt"), queryset=None, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Danh sách do hệ thống xác định theo chức vụ vào ngày họp (người đứng đầu và cấp phó, "
+                    "trừ cán bộ đề xuất). Bỏ chọn thành viên vắng mặt."),
+    )
+    other_attendees = forms.CharField(
+        label=_("Thành phần khác tham dự"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, candidates, titles: dict[int, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        titles = titles or {}
+        field = self.fields["attendees"]
+        field.queryset = candidates
+        field.label_from_instance = lambda person: (
+            f"{person.get_full_name()} — {titles[person.pk]}" if titles.get(person.pk) else person.get_full_name()
+        )
+
+
+class VoteForm(forms.Form):
+    prefix = "vote"
+
+    choice = forms.ChoiceField(label=_("Ý kiến biểu quyết"), choices=Vote.Choice.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bắt buộc khi không tán thành; được ghi vào biên bản họp."),
+    )
+
+
+class MeetingCloseForm(forms.Form):
+    prefix = "close"
+
+
+class MeetingAdjournForm(forms.Form):
+    prefix = "adjourn"
+
+    reason = forms.CharField(label=_("Lý do hoãn cuộc họp"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ApproveForm(forms.Form):
+    prefix = "approve"
+
+    text = forms.CharField(
+        label=_("Nội dung tổ chức thực hiện (Điều 2 của quyết định)"), widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Điều 1 (nội dung kế hoạch được phê duyệt) và Điều 3 (hiệu lực, thi hành) do hệ thống lập."),
+    )
+
+
+class OverrideForm(forms.Form):
+    prefix = "override"
+
+    justification = forms.CharField(
+        label=_("Lý do người đứng đầu quyết định cho triển khai"), widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Nêu rõ sự cần thiết và tính khả thi. Người đứng đầu chịu trách nhiệm trước cơ quan cấp trên "
+                    "và trước pháp luật (Điều 8 khoản 1 Nghị định số 73/2023/NĐ-CP)."),
+    )
+
+
+class RejectForm(forms.Form):
+    prefix = "reject"
+
+    reasons = forms.CharField(
+        label=_("Lý do không chấp thuận"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Được gửi cho cán bộ đề xuất bằng văn bản."),
+    )
+
+
+class ReturnForm(forms.Form):
+    prefix = "return"
+
+    reasons = forms.CharField(
+        label=_("Nội dung cần bổ sung, làm rõ"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Được gửi cho cán bộ đề xuất bằng văn bản."),
+    )
+
+
+def approval_text_initial(*, proposer_name: str, report_deadline_wd: int = 5) -> str:
+    """A sensible Điều 2 for the approval decision; the head edits it before issuing."""
+    return gettext(
+        "Giao %(name)s chủ trì, phối hợp với các cá nhân, tổ chức thực hiện nêu tại Điều 1 triển khai thực hiện "
+        "đề xuất theo đúng kế hoạch được phê duyệt; định kỳ báo cáo tiến độ thực hiện và báo cáo kết quả thực hiện "
+        "đề xuất trong thời hạn %(days)02d ngày làm việc kể từ ngày hoàn thành. Các đơn vị có liên quan bố trí "
+        "nguồn lực theo kế hoạch đã được phê duyệt."
+    ) % {"name": proposer_name, "days": report_deadline_wd}

@@ -1,0 +1,261 @@
+"""The deciding unit's actions on a proposal page and its documents.
+
+Thin views: each action is a POST that calls one service and redirects back to the proposal page; a
+`ValidationError` is shown on the action's form next to its field, a `PermissionDenied` is a 403. A
+proposal outside the user's scope is a 404, for every action and every document.
+"""
+
+from collections.abc import Callable
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from core.uploads import sniff
+from proposals.models import Proposal
+
+from . import documents, services
+from .forms import (
+    ApproveForm,
+    ConsultationForm,
+    MeetingAdjournForm,
+    MeetingCloseForm,
+    MeetingOpenForm,
+    OverrideForm,
+    RejectForm,
+    ReturnForm,
+    VoteForm,
+    add_service_errors,
+)
+from .models import Consultation, Decision, Meeting
+from .selectors import attendee_candidates
+
+PANEL_ANCHOR = "xet-duyet"
+
+
+def _proposal(request: HttpRequest, pk: int) -> Proposal:
+    """The proposal if `request.user` may see it; a 404 otherwise, whether or not it exists."""
+    return get_object_or_404(Proposal.objects.visible_to(request.user), pk=pk)
+
+
+def _back(proposal: Proposal) -> HttpResponse:
+    return redirect(f"{reverse('proposals:detail', args=[proposal.pk])}#{PANEL_ANCHOR}")
+
+
+def _act(
+    request: HttpRequest, *, proposal: Proposal, form: Form, title: str, submit: str, action_url: str,
+    perform: Callable[[dict], str],
+) -> HttpResponse:
+    """Run `perform(cleaned_data)` (a service call returning the success message) or show the form's errors."""
+    if form.is_valid():
+        try:
+            message = perform(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, message)
+            return _back(proposal)
+    context = {"proposal": proposal, "form": form, "title": title, "submit": submit, "action_url": action_url}
+    return render(request, "approvals/action.html", context)
+
+
+@login_required
+@require_POST
+def consultation_record(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+
+    def perform(data):
+        services.consultation_record(
+            proposal=proposal, by=request.user, committee=data["committee"], opinion_date=data["opinion_date"],
+            opinion=data["opinion"], document=data["document"] or None,
+        )
+        return _("Đã ghi nhận ý kiến cấp ủy.")
+
+    return _act(
+        request, proposal=proposal, form=ConsultationForm(request.POST, request.FILES),
+        title=_("Ghi nhận ý kiến cấp ủy"), submit=_("Ghi nhận ý kiến"),
+        action_url=reverse("approvals:consultation_record", args=[proposal.pk]), perform=perform,
+    )
+
+
+@login_required
+@require_POST
+def meeting_open(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    candidates, titles = attendee_candidates(proposal=proposal)
+    form = MeetingOpenForm(request.POST, candidates=candidates, titles=titles)
+
+    def perform(data):
+        meeting = services.meeting_open(
+            proposal=proposal, by=request.user, held_on=data["held_on"], attendees=data["attendees"],
+            location=data["location"], secretary_name=data["secretary_name"], other_attendees=data["other_attendees"],
+        )
+        return _("Đã mở cuộc họp tập thể lãnh đạo ngày %(date)s; các thành viên có mặt được mời biểu quyết.") % {
+            "date": meeting.held_on.strftime("%d/%m/%Y")
+        }
+
+    return _act(
+        request, proposal=proposal, form=form, title=_("Tổ chức họp tập thể lãnh đạo"), submit=_("Mở cuộc họp"),
+        action_url=reverse("approvals:meeting_open", args=[proposal.pk]), perform=perform,
+    )
+
+
+@login_required
+@require_POST
+def vote_cast(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    meeting = get_object_or_404(Meeting.objects.filter(proposal=proposal), pk=meeting_id)
+
+    def perform(data):
+        services.vote_cast(meeting=meeting, by=request.user, choice=data["choice"], reason=data["reason"])
+        return _("Đã ghi nhận biểu quyết của bạn. Kết quả được công bố khi kết thúc biểu quyết.")
+
+    return _act(
+        request, proposal=proposal, form=VoteForm(request.POST), title=_("Biểu quyết"), submit=_("Gửi biểu quyết"),
+        action_url=reverse("approvals:vote_cast", args=[proposal.pk, meeting.pk]), perform=perform,
+    )
+
+
+@login_required
+@require_POST
+def meeting_close(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    meeting = get_object_or_404(Meeting.objects.filter(proposal=proposal), pk=meeting_id)
+
+    def perform(data):
+        closed = services.meeting_close(meeting=meeting, by=request.user)
+        if closed.passed:
+            return _("Đã kết thúc biểu quyết: tập thể lãnh đạo thông qua đề xuất (Biên bản số %(number)s).") % {
+                "number": closed.minutes_number
+            }
+        return _("Đã kết thúc biểu quyết: tập thể lãnh đạo không thông qua đề xuất (Biên bản số %(number)s).") % {
+            "number": closed.minutes_number
+        }
+
+    return _act(
+        request, proposal=proposal, form=MeetingCloseForm(request.POST), title=_("Kết thúc biểu quyết"),
+        submit=_("Kết thúc biểu quyết"), action_url=reverse("approvals:meeting_close", args=[proposal.pk, meeting.pk]),
+        perform=perform,
+    )
+
+
+@login_required
+@require_POST
+def meeting_adjourn(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    meeting = get_object_or_404(Meeting.objects.filter(proposal=proposal), pk=meeting_id)
+
+    def perform(data):
+        services.meeting_adjourn(meeting=meeting, by=request.user, reason=data["reason"])
+        return _("Đã hoãn cuộc họp; các phiếu đã bỏ không được tính.")
+
+    return _act(
+        request, proposal=proposal, form=MeetingAdjournForm(request.POST), title=_("Hoãn cuộc họp"),
+        submit=_("Hoãn cuộc họp"), action_url=reverse("approvals:meeting_adjourn", args=[proposal.pk, meeting.pk]),
+        perform=perform,
+    )
+
+
+def _issued(decision: Decision) -> str:
+    return _("Đã ban hành %(kind)s số %(number)s.") % {
+        "kind": decision.get_kind_display().lower(), "number": decision.number
+    }
+
+
+@login_required
+@require_POST
+def decision_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    return _act(
+        request, proposal=proposal, form=ApproveForm(request.POST), title=_("Quyết định cho triển khai thực hiện"),
+        submit=_("Ban hành quyết định"), action_url=reverse("approvals:decision_approve", args=[proposal.pk]),
+        perform=lambda data: _issued(services.decision_approve(proposal=proposal, by=request.user, text=data["text"])),
+    )
+
+
+@login_required
+@require_POST
+def decision_override(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    return _act(
+        request, proposal=proposal, form=OverrideForm(request.POST),
+        title=_("Người đứng đầu quyết định cho triển khai (khi tập thể không thông qua)"),
+        submit=_("Ban hành quyết định"), action_url=reverse("approvals:decision_override", args=[proposal.pk]),
+        perform=lambda data: _issued(
+            services.decision_override(proposal=proposal, by=request.user, justification=data["justification"])
+        ),
+    )
+
+
+@login_required
+@require_POST
+def decision_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    return _act(
+        request, proposal=proposal, form=RejectForm(request.POST), title=_("Không chấp thuận đề xuất"),
+        submit=_("Ban hành văn bản trả lời"), action_url=reverse("approvals:decision_reject", args=[proposal.pk]),
+        perform=lambda data: _issued(services.decision_reject(proposal=proposal, by=request.user, reasons=data["reasons"])),
+    )
+
+
+@login_required
+@require_POST
+def proposal_return(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    return _act(
+        request, proposal=proposal, form=ReturnForm(request.POST), title=_("Trả lại để bổ sung, làm rõ"),
+        submit=_("Ban hành văn bản trả lại"), action_url=reverse("approvals:proposal_return", args=[proposal.pk]),
+        perform=lambda data: _issued(services.proposal_return(proposal=proposal, by=request.user, reasons=data["reasons"])),
+    )
+
+
+def _pdf_response(content: bytes, filenames: documents.Filenames) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    # An ASCII name for old clients, the Vietnamese one (RFC 6266 / 5987) for the others.
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{filenames.ascii}\"; filename*=UTF-8''{quote(filenames.display)}"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def minutes_pdf(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    meeting = get_object_or_404(Meeting.objects.filter(proposal=proposal, state=Meeting.State.CLOSED), pk=meeting_id)
+    return _pdf_response(documents.minutes_pdf(meeting), documents.minutes_filenames(meeting))
+
+
+@login_required
+@require_GET
+def decision_pdf(request: HttpRequest, pk: int, decision_id: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    decision = get_object_or_404(Decision.objects.filter(proposal=proposal), pk=decision_id)
+    return _pdf_response(documents.decision_pdf(decision), documents.decision_filenames(decision))
+
+
+@login_required
+@require_GET
+def consultation_document(request: HttpRequest, pk: int, consultation_id: int) -> HttpResponse:
+    """The scanned opinion of the party committee, served only through this scope-checked view."""
+    proposal = _proposal(request, pk)
+    consultation = get_object_or_404(Consultation.objects.filter(proposal=proposal).exclude(document=""), pk=consultation_id)
+    try:
+        handle = consultation.document.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    kind = sniff(handle)
+    response = FileResponse(
+        handle, as_attachment=True, filename=consultation.document_name or f"y-kien-cap-uy-{consultation.pk}",
+        content_type=kind[0] if kind else "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,712 @@
+"""The deciding unit's side in the browser: panel, actions, documents, legal-profile admin, notifications.
+
+Personas (tests/conftest.py): the head (giám đốc) and two deputies of the Sở Nội vụ, its secretariat, a
+proposer on its staff, an outsider in the Sở Tài chính, an admin. The clock is frozen on Thursday
+05/02/2026 09:00 in Hà Nội, so documents are dated "ngày 05 tháng 02 năm 2026" (leading zeros).
+"""
+
+import datetime
+import io
+import re
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pypdf import PdfReader
+
+from accounts.models import Position
+from approvals import services
+from approvals.documents import _fonts_only_fetcher_class, ascii_name, font_dir, long_date
+from approvals.models import Consultation, Decision, Meeting, Vote
+from approvals.selectors import proposal_panel
+from core.context_processors import unread_notifications
+from core.models import AuditEvent, Notification
+from proposals.models import LegalProfile, Proposal
+from proposals.services import proposal_create_draft, proposal_submit
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+NOW = datetime.datetime(2026, 2, 5, 9, 0, tzinfo=TZ)
+TODAY = "05/02/2026"
+PLAN = {
+    "title": "Số hóa quy trình tiếp nhận hồ sơ bổ nhiệm cán bộ",
+    "field": "digital",
+    "necessity": "Rút ngắn thời gian xử lý hồ sơ bổ nhiệm, giảm giấy tờ.",
+    "bottleneck": "Quy định hiện hành chưa cho phép nộp hồ sơ bổ nhiệm điện tử.",
+    "legal_references": "Nghị định 30/2020/NĐ-CP.",
+    "content_solutions": "Xây dựng phần mềm tiếp nhận hồ sơ; ký số; lưu trữ điện tử.",
+    "scope": "Sở Nội vụ tỉnh Quảng Ninh.",
+    "implementers_targets": "Phòng Tổ chức cán bộ; Trung tâm Công nghệ thông tin.",
+    "start_date": datetime.date(2026, 3, 1),
+    "end_date": datetime.date(2026, 12, 31),
+    "milestones": "Quý II/2026: hoàn thành phần mềm.",
+    "resources": "Kinh phí 500.000.000 đồng; 5 cán bộ kỹ thuật.",
+    "feasibility": "Hạ tầng sẵn có.",
+    "impact": "",
+    "expected_results": "Giảm thời gian giải quyết từ 20 xuống 7 ngày.",
+    "indicators": "Tỷ lệ hồ sơ điện tử đạt 80%.",
+    "cond_a_bottleneck": True,
+    "cond_b_common_good": True,
+    "cond_c_urgent_no_harm": True,
+    "cond_d_reform": True,
+}
+JUSTIFICATION = "Đề xuất cần thiết cho chuyển đổi số và khả thi: kinh phí đã bố trí trong dự toán năm 2026."
+REASONS = "Chưa làm rõ nguồn kinh phí duy trì và phương án bảo đảm an toàn dữ liệu."
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def setup(settings, tmp_path, time_machine):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path
+    time_machine.move_to(NOW, tick=False)
+
+
+@pytest.fixture
+def leaders(head, deputy, deputy2, secretariat):
+    return head, deputy, deputy2
+
+
+def submit(proposer, **overrides) -> Proposal:
+    draft = proposal_create_draft(
+        by=proposer, position=Position.objects.get(person=proposer), data={**PLAN, **overrides}
+    )
+    return proposal_submit(proposal=draft, by=proposer)
+
+
+@pytest.fixture
+def submitted(proposer, leaders) -> Proposal:
+    return submit(proposer)
+
+
+def consult(proposal, by, *, document=None) -> Consultation:
+    return services.consultation_record(
+        proposal=proposal, by=by, committee="Đảng ủy Sở Nội vụ", opinion_date=NOW.date(),
+        opinion="Nhất trí chủ trương; đề nghị bảo đảm an toàn thông tin.", document=document,
+    )
+
+
+def meeting(proposal, by, attendees, votes=(), *, close=False) -> Meeting:
+    """Consult, open the meeting and cast `votes` ((person, choice, reason), ...) through the services."""
+    if not proposal.consultations.exists():
+        consult(proposal, by)
+    opened = services.meeting_open(
+        proposal=proposal, by=by, held_on=NOW.date(), attendees=attendees, location="Phòng họp số 1",
+        secretary_name="Trần Thị Thư",
+    )
+    for person, choice, reason in votes:
+        services.vote_cast(meeting=opened, by=person, choice=choice, reason=reason)
+    return services.meeting_close(meeting=opened, by=by) if close else opened
+
+
+def passed(proposal, head, deputy, deputy2) -> Meeting:
+    return meeting(proposal, head, [head, deputy, deputy2],
+                   [(head, "for", ""), (deputy, "for", ""), (deputy2, "against", REASONS)], close=True)
+
+
+def failed(proposal, head, deputy, deputy2) -> Meeting:
+    return meeting(proposal, head, [head, deputy, deputy2],
+                   [(head, "for", ""), (deputy, "against", REASONS), (deputy2, "against", "Chưa khả thi về nhân lực.")],
+                   close=True)
+
+
+def as_(person) -> Client:
+    client = Client()
+    client.force_login(person)
+    return client
+
+
+def url(name, *args) -> str:
+    return reverse(f"approvals:{name}", args=args)
+
+
+def detail(proposal) -> str:
+    return reverse("proposals:detail", args=[proposal.pk])
+
+
+def pdf_text(content: bytes) -> str:
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    return re.sub(r"\s+", " ", text)
+
+
+def panel_html(proposal, user) -> str:
+    proposal = Proposal.objects.get(pk=proposal.pk)
+    return render_to_string("approvals/partials/panel.html", {"proposal": proposal, **proposal_panel(proposal=proposal, user=user)})
+
+
+# --- The panel on the proposal page ------------------------------------------------------------------
+
+
+def test_panel_asks_for_the_party_opinion_before_offering_the_meeting(submitted, head):
+    panel = proposal_panel(proposal=submitted, user=head)
+    assert set(panel["approval_actions"]) == {"consultation", "return"}
+    assert "ý kiến cấp ủy" in panel["approval_notes"][0]
+
+
+def test_panel_offers_the_meeting_with_the_computed_voters_ticked_and_never_the_proposer(submitted, secretariat, proposer, head, deputy, deputy2):
+    consult(submitted, secretariat)
+    form = proposal_panel(proposal=submitted, user=secretariat)["approval_actions"]["meeting"]
+    assert set(form.initial["attendees"]) == {head.pk, deputy.pk, deputy2.pk}
+    assert form.initial["held_on"] == NOW.date()
+    assert set(form.fields["attendees"].queryset) == {head, deputy, deputy2}
+    html = panel_html(submitted, secretariat)
+    assert "Phó Giám đốc" in html and proposer.get_full_name() not in html.split("Tổ chức họp tập thể lãnh đạo")[1].split("</form>")[0]
+
+
+def test_panel_while_open_shows_who_voted_but_not_the_choices(submitted, head, deputy, deputy2):
+    meeting(submitted, head, [head, deputy, deputy2], [(deputy, "against", "Lý do còn giữ kín cho đến khi kết thúc")])
+    html = panel_html(submitted, deputy2)
+    voted_line = html.split("Đã biểu quyết")[1].split("</p>")[0]
+    assert deputy.get_full_name() in voted_line and "(1/3)" in voted_line
+    assert "Lý do còn giữ kín" not in html
+    assert "Ý kiến của từng thành viên chỉ được công bố khi kết thúc biểu quyết." in html
+    assert proposal_panel(proposal=submitted, user=deputy2)["meeting_records"][0].ballots == []
+
+
+def test_panel_offers_the_vote_only_to_a_present_eligible_member_who_has_not_voted(submitted, head, deputy, deputy2, proposer, secretariat):
+    meeting(submitted, head, [head, deputy], [(deputy, "for", "")])
+    assert "vote" in proposal_panel(proposal=submitted, user=head)["approval_actions"]
+    for person in (deputy, deputy2, proposer, secretariat):  # voted, absent, proposer, not a voter
+        assert "vote" not in proposal_panel(proposal=submitted, user=person)["approval_actions"]
+    assert {"close", "adjourn"} <= set(proposal_panel(proposal=submitted, user=secretariat)["approval_actions"])
+    assert "close" not in proposal_panel(proposal=submitted, user=deputy)["approval_actions"]
+
+
+def test_panel_after_closing_shows_votes_reasons_rule_and_minutes(submitted, head, deputy, deputy2):
+    closed = passed(submitted, head, deputy, deputy2)
+    html = panel_html(submitted, deputy)
+    assert "Tập thể lãnh đạo thông qua" in html
+    assert REASONS in html
+    assert "Thông qua khi số phiếu tán thành vượt quá 50% số thành viên có quyền biểu quyết có mặt" in html
+    assert "2/3 (66,7%)" in html
+    assert f"Biên bản số {closed.minutes_number}" in html
+    assert url("minutes_pdf", submitted.pk, closed.pk) in html
+
+
+def test_panel_prefills_the_approval_text_for_the_head_only(submitted, head, deputy, deputy2, proposer):
+    passed(submitted, head, deputy, deputy2)
+    submitted.refresh_from_db()
+    actions = proposal_panel(proposal=submitted, user=head)["approval_actions"]
+    assert set(actions) == {"approve"}
+    assert proposer.get_full_name() in actions["approve"].initial["text"]
+    assert "05 ngày làm việc" in actions["approve"].initial["text"]
+    assert proposal_panel(proposal=submitted, user=deputy)["approval_actions"] == {}
+
+
+def test_panel_after_a_failed_vote_offers_override_reject_and_return_to_the_head(submitted, head, deputy, deputy2):
+    failed(submitted, head, deputy, deputy2)
+    submitted.refresh_from_db()
+    assert set(proposal_panel(proposal=submitted, user=head)["approval_actions"]) == {"override", "reject", "return"}
+
+
+def test_panel_without_override_allowed_explains_why(submitted, head, deputy, deputy2):
+    LegalProfile.objects.filter(pk=submitted.profile_id).update(override_allowed=False)
+    failed(submitted, head, deputy, deputy2)
+    submitted.refresh_from_db()
+    panel = proposal_panel(proposal=submitted, user=head)
+    assert "override" not in panel["approval_actions"]
+    assert any("không cho phép" in note for note in panel["approval_notes"])
+
+
+def test_panel_marks_an_override_decision_clearly(submitted, head, deputy, deputy2):
+    failed(submitted, head, deputy, deputy2)
+    decision = services.decision_override(proposal=submitted, by=head, justification=JUSTIFICATION)
+    html = panel_html(submitted, head)
+    assert "Người đứng đầu quyết định khi tập thể không thông qua" in html
+    assert JUSTIFICATION in html
+    assert url("decision_pdf", submitted.pk, decision.pk) in html
+
+
+def test_panel_escapes_typed_text(submitted, head, deputy, deputy2):
+    meeting(submitted, head, [head, deputy, deputy2], [(deputy, "against", "<script>alert(1)</script>")], close=True)
+    html = panel_html(submitted, head)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_panel_reads_a_fixed_number_of_queries_however_many_votes(submitted, head, deputy, deputy2, django_assert_num_queries):
+    passed(submitted, head, deputy, deputy2)
+    services.decision_approve(proposal=submitted, by=head, text="Giao phòng Tổ chức cán bộ chủ trì.")
+    proposal = Proposal.objects.get(pk=submitted.pk)
+    # 1 the user's roles in the deciding unit, 2 consultations (+ recorder), 3 meetings (+ chair),
+    # 4 their votes (+ voters), 5 eligible voters, 6 attendees, 7 decisions (+ signer), 8 the legal profile.
+    with django_assert_num_queries(8):
+        proposal_panel(proposal=proposal, user=deputy)
+
+
+def test_proposal_page_includes_the_panel(submitted, head):
+    response = as_(head).get(detail(submitted))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="xet-duyet"' in html
+    assert url("consultation_record", submitted.pk) in html
+
+
+# --- Who may call each view ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(submitted, head, deputy, deputy2, secretariat):
+    """A proposal approved through every step, so that every URL of the app has real objects behind it."""
+    consultation = consult(submitted, secretariat, document=SimpleUploadedFile("y-kien.pdf", PDF_BYTES))
+    closed = passed(submitted, head, deputy, deputy2)
+    decision = services.decision_approve(proposal=submitted, by=head, text="Giao phòng Tổ chức cán bộ chủ trì.")
+    return {"proposal": submitted, "meeting": closed, "decision": decision, "consultation": consultation}
+
+
+POST_VIEWS = [
+    ("consultation_record", ("proposal",)),
+    ("meeting_open", ("proposal",)),
+    ("vote_cast", ("proposal", "meeting")),
+    ("meeting_close", ("proposal", "meeting")),
+    ("meeting_adjourn", ("proposal", "meeting")),
+    ("decision_approve", ("proposal",)),
+    ("decision_override", ("proposal",)),
+    ("decision_reject", ("proposal",)),
+    ("proposal_return", ("proposal",)),
+]
+GET_VIEWS = [
+    ("minutes_pdf", ("proposal", "meeting")),
+    ("decision_pdf", ("proposal", "decision")),
+    ("consultation_document", ("proposal", "consultation")),
+]
+
+
+def view_url(world, name, keys) -> str:
+    return url(name, *(world[key].pk for key in keys))
+
+
+@pytest.mark.parametrize(("name", "keys"), POST_VIEWS + GET_VIEWS)
+def test_anonymous_is_sent_to_login(client, world, name, keys):
+    target = view_url(world, name, keys)
+    response = client.post(target) if (name, keys) in POST_VIEWS else client.get(target)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize(("name", "keys"), POST_VIEWS)
+def test_actions_refuse_get(world, head, name, keys):
+    assert as_(head).get(view_url(world, name, keys)).status_code == 405
+
+
+@pytest.mark.parametrize(("name", "keys"), GET_VIEWS)
+def test_downloads_refuse_post(world, head, name, keys):
+    assert as_(head).post(view_url(world, name, keys)).status_code == 405
+
+
+@pytest.mark.parametrize(("name", "keys"), POST_VIEWS + GET_VIEWS)
+def test_outsider_gets_404(world, outsider, name, keys):
+    target = view_url(world, name, keys)
+    client = as_(outsider)
+    response = client.post(target, {"approve-text": "x"}) if (name, keys) in POST_VIEWS else client.get(target)
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(("name", "keys"), GET_VIEWS)
+def test_a_record_of_another_proposal_is_404(world, proposer, head, name, keys):
+    other = submit(proposer, title="Một đề xuất khác")
+    key = keys[1]
+    assert as_(head).get(url(name, other.pk, world[key].pk)).status_code == 404
+
+
+def test_inspector_of_the_province_may_read_the_documents(world, inspector):
+    assert as_(inspector).get(view_url(world, "decision_pdf", ("proposal", "decision"))).status_code == 200
+
+
+def test_deputy_cannot_approve(submitted, head, deputy, deputy2):
+    passed(submitted, head, deputy, deputy2)
+    response = as_(deputy).post(url("decision_approve", submitted.pk), {"approve-text": "Giao phòng Tổ chức cán bộ chủ trì."})
+    assert response.status_code == 403
+    assert Proposal.objects.get(pk=submitted.pk).status == Proposal.Status.COLLECTIVE_PASSED
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("decision_override", {"override-justification": JUSTIFICATION}),
+    ("decision_reject", {"reject-reasons": REASONS}),
+    ("proposal_return", {"return-reasons": REASONS}),
+])
+def test_deputy_and_secretariat_cannot_decide_after_a_failed_vote(submitted, head, deputy, deputy2, secretariat, name, data):
+    failed(submitted, head, deputy, deputy2)
+    for person in (deputy, secretariat):
+        assert as_(person).post(url(name, submitted.pk), data).status_code == 403
+    assert not Decision.objects.exists()
+
+
+def test_deputy_cannot_record_the_consultation_or_open_the_meeting(submitted, head, deputy, deputy2):
+    response = as_(deputy).post(url("consultation_record", submitted.pk), {
+        "consultation-committee": "Đảng ủy Sở Nội vụ", "consultation-opinion_date": TODAY, "consultation-opinion": "Nhất trí.",
+    })
+    assert response.status_code == 403
+    consult(submitted, head)
+    response = as_(deputy).post(url("meeting_open", submitted.pk), {
+        "meeting-held_on": TODAY, "meeting-attendees": [head.pk, deputy.pk],
+    })
+    assert response.status_code == 403
+    assert not Meeting.objects.exists()
+
+
+def test_proposer_cannot_vote(submitted, head, deputy, proposer):
+    opened = meeting(submitted, head, [head, deputy])
+    response = as_(proposer).post(url("vote_cast", submitted.pk, opened.pk), {"vote-choice": "for"})
+    assert response.status_code == 403
+    assert not Vote.objects.exists()
+
+
+def test_deputy_cannot_close_the_vote(submitted, head, deputy):
+    opened = meeting(submitted, head, [head, deputy])
+    assert as_(deputy).post(url("meeting_close", submitted.pk, opened.pk)).status_code == 403
+    assert Meeting.objects.get().state == Meeting.State.OPEN
+
+
+# --- The flows, through the views ------------------------------------------------------------------------
+
+
+def test_full_flow_consultation_meeting_three_votes_close_approve_and_documents(submitted, head, deputy, deputy2, secretariat, proposer):
+    office, chief = as_(secretariat), as_(head)
+    page = chief.get(detail(submitted)).content.decode()
+    assert "Ghi nhận ý kiến cấp ủy" in page
+
+    response = office.post(url("consultation_record", submitted.pk), {
+        "consultation-committee": "Đảng ủy Sở Nội vụ", "consultation-opinion_date": TODAY,
+        "consultation-opinion": "Nhất trí chủ trương.", "consultation-document": SimpleUploadedFile("Ý kiến cấp ủy.pdf", PDF_BYTES),
+    })
+    assert response.status_code == 302 and response["Location"] == detail(submitted) + "#xet-duyet"
+    consultation = Consultation.objects.get()
+    download = chief.get(url("consultation_document", submitted.pk, consultation.pk))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF_BYTES
+    assert download["Content-Type"] == "application/pdf"
+
+    response = office.post(url("meeting_open", submitted.pk), {
+        "meeting-held_on": TODAY, "meeting-location": "Phòng họp số 1", "meeting-secretary_name": "Trần Thị Thư",
+        "meeting-attendees": [head.pk, deputy.pk, deputy2.pk],
+    })
+    assert response.status_code == 302
+    opened = Meeting.objects.get()
+    assert set(opened.eligible_voters.all()) == {head, deputy, deputy2}
+
+    for person, choice, reason in ((head, "for", ""), (deputy, "for", ""), (deputy2, "against", REASONS)):
+        response = as_(person).post(url("vote_cast", submitted.pk, opened.pk), {"vote-choice": choice, "vote-reason": reason})
+        assert response.status_code == 302
+    assert as_(deputy).post(url("vote_cast", submitted.pk, opened.pk), {"vote-choice": "against", "vote-reason": "Đổi ý"}).status_code == 200
+    assert Vote.objects.count() == 3
+
+    response = office.post(url("meeting_close", submitted.pk, opened.pk), follow=True)
+    assert "tập thể lãnh đạo thông qua đề xuất (Biên bản số 1/BB-SNV)" in response.content.decode()
+    assert Proposal.objects.get(pk=submitted.pk).status == Proposal.Status.COLLECTIVE_PASSED
+
+    text = proposal_panel(proposal=Proposal.objects.get(pk=submitted.pk), user=head)["approval_actions"]["approve"].initial["text"]
+    response = chief.post(url("decision_approve", submitted.pk), {"approve-text": text}, follow=True)
+    assert "Đã ban hành quyết định cho triển khai thực hiện số 1/QĐ-SNV." in response.content.decode()
+    proposal = Proposal.objects.get(pk=submitted.pk)
+    assert (proposal.status, proposal.approved_version) == (Proposal.Status.APPROVED, 1)
+    decision = Decision.objects.get()
+
+    minutes = as_(proposer).get(url("minutes_pdf", submitted.pk, opened.pk))
+    assert minutes.status_code == 200 and minutes.content.startswith(b"%PDF")
+    assert minutes["Content-Disposition"] == (
+        "attachment; filename=\"BB-1-BB-SNV.pdf\"; filename*=UTF-8''" + quote("Biên bản họp 1-BB-SNV.pdf")
+    )
+    minutes_text = pdf_text(minutes.content)
+    for expected in ("BIÊN BẢN", "Số: 1/BB-SNV", "Hạ Long, ngày 05 tháng 02 năm 2026", "Phòng họp số 1",
+                     "Trần Thị Thư", "Tỷ lệ tán thành: 2/3", REASONS, deputy2.get_full_name(), "THƯ KÝ", "CHỦ TRÌ"):
+        assert expected in minutes_text, expected
+
+    response = as_(proposer).get(url("decision_pdf", submitted.pk, decision.pk))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response["Content-Disposition"].startswith('attachment; filename="QD-1-QD-SNV.pdf"; filename*=UTF-8\'\'Quy%E1%BA%BFt')
+    decision_text = pdf_text(response.content)
+    for expected in ("Số: 1/QĐ-SNV", "QUYẾT ĐỊNH", "Về việc cho triển khai thực hiện đề xuất đổi mới, sáng tạo",
+                     "Căn cứ Nghị định số 73/2023/NĐ-CP ngày 29/9/2023 của Chính phủ",
+                     "Căn cứ Biên bản họp tập thể lãnh đạo số 1/BB-SNV", "Điều 1.", "Điều 2.", "Điều 3.",
+                     "từ ngày 01/03/2026 đến ngày 31/12/2026", "Phòng Tổ chức cán bộ", "Nơi nhận:", head.get_full_name()):
+        assert expected in decision_text, expected
+
+
+def test_vote_against_without_reason_is_refused_next_to_the_reason(submitted, head, deputy):
+    opened = meeting(submitted, head, [head, deputy])
+    response = as_(deputy).post(url("vote_cast", submitted.pk, opened.pk), {"vote-choice": "against"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="error_1_id_vote-reason"' in html and "Cần nêu lý do khi không tán thành." in html
+    assert not Vote.objects.exists()
+
+
+def test_failed_vote_then_override_with_justification(submitted, head, deputy, deputy2, django_capture_on_commit_callbacks):
+    opened = meeting(submitted, head, [head, deputy, deputy2],
+                     [(head, "for", ""), (deputy, "against", REASONS), (deputy2, "abstain", "")])
+    chief = as_(head)
+    assert chief.post(url("meeting_close", submitted.pk, opened.pk)).status_code == 302
+    assert Proposal.objects.get(pk=submitted.pk).status == Proposal.Status.COLLECTIVE_FAILED
+
+    response = chief.post(url("decision_override", submitted.pk), {"override-justification": ""})
+    assert response.status_code == 200
+    assert 'id="error_1_id_override-justification"' in response.content.decode()
+    response = chief.post(url("decision_override", submitted.pk), {"override-justification": "Cần thiết."})
+    html = response.content.decode()
+    assert 'id="error_1_id_override-justification"' in html and "ít nhất 20 ký tự" in html
+    assert not Decision.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = chief.post(url("decision_override", submitted.pk), {"override-justification": JUSTIFICATION})
+    assert response.status_code == 302
+    decision = Decision.objects.get()
+    assert decision.kind == Decision.Kind.OVERRIDE
+    assert Proposal.objects.get(pk=submitted.pk).status == Proposal.Status.APPROVED
+    assert Notification.objects.filter(recipient=submitted.proposer, message__contains=decision.number).exists()
+    text = pdf_text(chief.get(url("decision_pdf", submitted.pk, decision.pk)).content)
+    assert JUSTIFICATION in text
+    assert "Người đứng đầu quyết định khi tập thể không thông qua" in text
+    assert "tán thành 1/3" in text
+    assert "chịu trách nhiệm trước Ủy ban nhân dân tỉnh Quảng Ninh và trước pháp luật" in text
+
+
+def test_reject_with_written_reasons(submitted, head, deputy, deputy2):
+    failed(submitted, head, deputy, deputy2)
+    response = as_(head).post(url("decision_reject", submitted.pk), {"reject-reasons": REASONS})
+    assert response.status_code == 302
+    decision = Decision.objects.get()
+    assert (decision.kind, decision.number) == (Decision.Kind.REJECTION, "1/SNV")
+    assert Proposal.objects.get(pk=submitted.pk).status == Proposal.Status.REJECTED
+    response = as_(head).get(url("decision_pdf", submitted.pk, decision.pk))
+    assert response["Content-Disposition"].startswith('attachment; filename="CV-1-SNV.pdf"')
+    text = pdf_text(response.content)
+    for expected in ("Số: 1/SNV", "V/v trả lời đề xuất đổi mới, sáng tạo", "Kính gửi:", "không chấp thuận đề xuất", REASONS):
+        assert expected in text, expected
+
+
+def test_reject_with_short_reasons_is_refused_next_to_the_field(submitted, head, deputy, deputy2):
+    failed(submitted, head, deputy, deputy2)
+    response = as_(head).post(url("decision_reject", submitted.pk), {"reject-reasons": "Không."})
+    assert response.status_code == 200
+    assert 'id="error_1_id_reject-reasons"' in response.content.decode()
+    assert not Decision.objects.exists()
+
+
+def test_return_for_clarification_before_the_meeting(submitted, head):
+    response = as_(head).post(url("proposal_return", submitted.pk), {"return-reasons": REASONS})
+    assert response.status_code == 302
+    assert Proposal.objects.get(pk=submitted.pk).status == Proposal.Status.RETURNED
+    decision = Decision.objects.get()
+    assert decision.kind == Decision.Kind.RETURN
+    text = pdf_text(as_(head).get(url("decision_pdf", submitted.pk, decision.pk)).content)
+    assert "V/v trả lại đề xuất để bổ sung, làm rõ" in text and REASONS in text
+
+
+def test_adjourn_needs_a_reason_and_reopens_the_proposal(submitted, head, deputy, secretariat):
+    opened = meeting(submitted, head, [head, deputy], [(deputy, "for", "")])
+    office = as_(secretariat)
+    response = office.post(url("meeting_adjourn", submitted.pk, opened.pk), {"adjourn-reason": ""})
+    assert response.status_code == 200 and 'id="error_1_id_adjourn-reason"' in response.content.decode()
+    response = office.post(url("meeting_adjourn", submitted.pk, opened.pk), {"adjourn-reason": "Thiếu ý kiến thẩm định."})
+    assert response.status_code == 302
+    assert Meeting.objects.get().state == Meeting.State.ADJOURNED
+    assert Proposal.objects.get(pk=submitted.pk).status == Proposal.Status.SUBMITTED
+    assert "Cuộc họp đã hoãn" in panel_html(submitted, head)
+
+
+def test_meeting_before_the_plan_was_received_is_refused_next_to_the_date(submitted, head, deputy):
+    consult(submitted, head)
+    response = as_(head).post(url("meeting_open", submitted.pk), {"meeting-held_on": "04/02/2026", "meeting-attendees": [head.pk]})
+    assert response.status_code == 200
+    assert 'id="error_1_id_meeting-held_on"' in response.content.decode()
+
+
+def test_tie_follows_the_head_and_is_shown(submitted, head, deputy, deputy2):
+    closed = meeting(submitted, head, [head, deputy], [(head, "for", ""), (deputy, "against", REASONS)], close=True)
+    assert (closed.passed, closed.tie_break_applied) == (True, True)
+    assert "Áp dụng quy tắc khi ngang nhau" in panel_html(submitted, deputy2)
+    text = pdf_text(as_(head).get(url("minutes_pdf", submitted.pk, closed.pk)).content)
+    assert "(theo bên có ý kiến của người đứng đầu): có" in text
+
+
+def test_a_proposing_deputy_is_excluded_and_the_minutes_say_why(head, deputy, deputy2, secretariat):
+    proposal = submit(deputy)
+    closed = meeting(proposal, secretariat, [head, deputy2], [(head, "for", ""), (deputy2, "for", "")], close=True)
+    assert set(closed.eligible_voters.all()) == {head, deputy2}
+    html = panel_html(proposal, head)
+    assert f"{deputy.get_full_name()} (người đề xuất)" in html
+    text = pdf_text(as_(head).get(url("minutes_pdf", proposal.pk, closed.pk)).content)
+    assert f"{deputy.get_full_name()} (người đề xuất)" in text
+    assert "không biểu quyết đối với đề xuất của chính mình" in text
+
+
+def test_a_heads_own_proposal_is_decided_by_the_superior_unit(head, deputy, superior_head):
+    proposal = submit(head)
+    assert proposal.route == Proposal.Route.B
+    assert set(proposal_panel(proposal=proposal, user=superior_head)["approval_actions"]) == {"consultation", "return"}
+    assert proposal_panel(proposal=proposal, user=head)["approval_actions"] == {}
+    response = as_(head).post(url("proposal_return", proposal.pk), {"return-reasons": REASONS})
+    assert response.status_code == 403
+    response = as_(superior_head).post(url("proposal_return", proposal.pk), {"return-reasons": REASONS})
+    assert response.status_code == 302
+    assert Decision.objects.get().number == "1/UBND"
+
+
+def test_documents_load_nothing_but_the_vendored_fonts():
+    fetcher = _fonts_only_fetcher_class()(font_dir())
+    assert fetcher.fetch((font_dir() / "Tinos-Regular.ttf").as_uri()).read()[:4] == b"\x00\x01\x00\x00"
+    for refused in ("https://example.com/font.ttf", "file:///etc/passwd", (font_dir() / "OFL.txt").as_uri(),
+                    (font_dir() / ".." / ".." / ".." / "manage.py").as_uri()):
+        with pytest.raises(ValueError, match="only load the vendored fonts"):
+            fetcher.fetch(refused)
+
+
+def test_documents_date_and_file_names():
+    assert long_date(datetime.date(2026, 4, 5)) == "ngày 05 tháng 4 năm 2026"
+    assert long_date(datetime.date(2026, 2, 15)) == "ngày 15 tháng 02 năm 2026"
+    assert long_date(datetime.date(2026, 12, 1)) == "ngày 01 tháng 12 năm 2026"
+    assert ascii_name("12/QĐ-UBND") == "12-QD-UBND"
+
+
+# --- Legal profile admin ---------------------------------------------------------------------------------
+
+
+def profile_form_data(profile: LegalProfile, **changes) -> dict:
+    data = {
+        "name": profile.name, "effective_from": profile.effective_from.strftime("%d/%m/%Y"),
+        "review_deadline_wd": profile.review_deadline_wd, "superior_review_deadline_wd": profile.superior_review_deadline_wd,
+        "due_soon_wd": profile.due_soon_wd, "approval_threshold_percent": profile.approval_threshold_percent,
+        "denominator": profile.denominator, "quorum_percent": profile.quorum_percent, "tie_rule": profile.tie_rule,
+        "eligible_categories": list(profile.eligible_categories),
+    }
+    for flag in ("override_allowed", "consultation_required", "art5_all_required"):
+        if getattr(profile, flag):
+            data[flag] = "on"
+    data.update(changes)
+    return data
+
+
+def admin_change(profile) -> str:
+    return reverse("admin:proposals_legalprofile_change", args=[profile.pk])
+
+
+def test_admin_saving_a_profile_creates_version_2_and_earlier_proposals_keep_version_1(submitted, admin_user, proposer):
+    v1 = submitted.profile
+    client = as_(admin_user)
+    assert client.get(admin_change(v1)).status_code == 200
+    response = client.post(admin_change(v1), profile_form_data(v1, approval_threshold_percent=60))
+    v2 = LegalProfile.objects.get(code=v1.code, version=2)
+    assert response.status_code == 302 and response["Location"] == admin_change(v2)
+    assert (v2.approval_threshold_percent, v2.created_by, v2.denominator) == (60, admin_user, v1.denominator)
+    v1.refresh_from_db()
+    assert v1.approval_threshold_percent == 50
+    assert LegalProfile.objects.count() == 2
+    assert AuditEvent.objects.filter(action="legal_profile_new_version", object_id=str(v2.pk)).exists()
+    assert Proposal.objects.get(pk=submitted.pk).profile == v1
+    assert submit(proposer, title="Đề xuất nộp sau khi đổi quy định").profile == v2
+
+
+def test_admin_older_versions_are_read_only_and_nothing_is_deleted(submitted, admin_user):
+    v1 = submitted.profile
+    client = as_(admin_user)
+    client.post(admin_change(v1), profile_form_data(v1, quorum_percent=50))
+    assert LegalProfile.objects.filter(version=2).exists()
+    page = client.get(admin_change(v1))
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert client.post(admin_change(v1), profile_form_data(v1, quorum_percent=60)).status_code == 403
+    assert client.get(reverse("admin:proposals_legalprofile_delete", args=[v1.pk])).status_code == 403
+    assert client.get(reverse("admin:proposals_legalprofile_add")).status_code == 403
+    assert LegalProfile.objects.count() == 2
+
+
+def test_admin_saving_without_a_change_creates_nothing(submitted, admin_user):
+    v1 = submitted.profile
+    response = as_(admin_user).post(admin_change(v1), profile_form_data(v1))
+    assert response.status_code == 200
+    assert "Không có thay đổi nào" in response.content.decode()
+    assert LegalProfile.objects.count() == 1
+
+
+def test_admin_shows_proposals_and_decisions_read_only(world, admin_user):
+    client = as_(admin_user)
+    for model in ("proposals/proposal", "proposals/planversion", "proposals/attachment", "approvals/consultation",
+                  "approvals/meeting", "approvals/vote", "approvals/decision"):
+        app, name = model.split("/")
+        assert client.get(reverse(f"admin:{app}_{name}_changelist")).status_code == 200, model
+        assert client.get(reverse(f"admin:{app}_{name}_add")).status_code == 403, model
+    decision = world["decision"]
+    assert client.get(reverse("admin:approvals_decision_change", args=[decision.pk])).status_code == 200
+    assert client.post(reverse("admin:approvals_decision_change", args=[decision.pk]), {"text": "x"}).status_code == 403
+    assert client.get(reverse("admin:approvals_decision_delete", args=[decision.pk])).status_code == 403
+
+
+def test_admin_keeps_vote_choices_hidden_while_the_vote_is_open(submitted, head, deputy, admin_user):
+    meeting(submitted, head, [head, deputy], [(deputy, "against", "Lý do còn giữ kín")])
+    client = as_(admin_user)
+    html = client.get(reverse("admin:approvals_vote_changelist")).content.decode()
+    assert "công bố khi kết thúc biểu quyết" in html and "Không tán thành" not in html
+    html = client.get(reverse("admin:approvals_vote_change", args=[Vote.objects.get().pk])).content.decode()
+    assert "Lý do còn giữ kín" not in html
+
+
+# --- Notifications ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def inbox(head, deputy):
+    older = Notification.objects.create(recipient=head, message="Đề xuất A đã được nộp.", url="/de-xuat/1/")
+    newer = Notification.objects.create(recipient=head, message="Mời biểu quyết đề xuất B.", url="javascript:alert(1)")
+    Notification.objects.create(recipient=head, message="Đã đọc từ trước.", read_at=NOW)
+    Notification.objects.create(recipient=deputy, message="Thông báo của người khác.")
+    return older, newer
+
+
+def test_notifications_page_lists_only_mine_with_the_unread_badge(inbox, head):
+    client = as_(head)
+    response = client.get(reverse("core:notifications"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Đề xuất A đã được nộp." in html and "Đã đọc từ trước." in html
+    assert "Thông báo của người khác." not in html
+    assert 'href="/de-xuat/1/"' in html and "javascript:" not in html
+    assert re.search(r'text-bg-warning">2<span class="visually-hidden"> chưa đọc', html)
+
+
+def test_notifications_page_queries_do_not_grow_with_the_list(head, django_assert_num_queries):
+    for n in range(25):
+        Notification.objects.create(recipient=head, message=f"Thông báo số {n}.")
+    client = as_(head)
+    client.get(reverse("core:notifications"))  # warm the session
+    # 1 session, 2 user, 3 count for the paginator, 4 the page of notifications, 5 the unread badge,
+    # 6 the positions held today (navigation by role).
+    with django_assert_num_queries(6):
+        client.get(reverse("core:notifications"))
+
+
+def test_mark_one_notification_read_then_all(inbox, head, deputy):
+    older, newer = inbox
+    client = as_(head)
+    response = client.post(reverse("core:notifications_mark_read"), {"id": older.pk})
+    assert response.status_code == 302
+    older.refresh_from_db()
+    newer.refresh_from_db()
+    assert older.read_at is not None and newer.read_at is None
+    theirs = Notification.objects.get(recipient=deputy)
+    assert client.post(reverse("core:notifications_mark_read"), {"id": theirs.pk}).status_code == 404
+    assert client.post(reverse("core:notifications_mark_read"), {"id": "abc"}).status_code == 404
+    client.post(reverse("core:notifications_mark_read"))
+    assert not Notification.objects.filter(recipient=head, read_at__isnull=True).exists()
+    assert Notification.objects.get(recipient=deputy).read_at is None
+
+
+def test_notification_views_need_login_and_the_right_method(client, head):
+    assert client.get(reverse("core:notifications"))["Location"].startswith(reverse("accounts:login"))
+    assert client.post(reverse("core:notifications_mark_read"))["Location"].startswith(reverse("accounts:login"))
+    assert as_(head).get(reverse("core:notifications_mark_read")).status_code == 405
+
+
+def test_unread_badge_is_counted_only_when_shown(rf, head):
+    Notification.objects.create(recipient=head, message="Một thông báo.")
+    request = rf.get("/")
+    request.user = head
+    with CaptureQueriesContext(connection) as queries:
+        context = unread_notifications(request)
+    assert len(queries) == 0
+    with CaptureQueriesContext(connection) as queries:
+        assert str(context["notifications_unread"]) == "1"
+    assert len(queries) == 1
