@@ -1,0 +1,145 @@
+"""Building blocks for the lifecycle rule tests: a complete plan, a submitted proposal, a meeting with votes.
+
+Everything goes through the services, never through the ORM, so that a proposal in a given status got
+there the way a real one would (on PostgreSQL the FSM trigger would refuse any shortcut anyway).
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from accounts.models import Position
+from approvals.models import Meeting, Vote
+from approvals.services import (
+    consultation_record,
+    decision_approve,
+    decision_reject,
+    meeting_close,
+    meeting_open,
+    proposal_return,
+    vote_cast,
+)
+from core.workdays import seed_year
+from proposals.models import FieldOfWork, LegalProfile, Proposal
+from proposals.services import proposal_create_draft, proposal_revise, proposal_submit
+from proposals.transitions import Status
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+# The last working day before Tết 2026 (holidays 14–22 February): deadlines must jump the whole break.
+FRIDAY_BEFORE_TET = datetime.datetime(2026, 2, 13, 9, 0, tzinfo=HANOI)
+REASONS = "Chưa làm rõ nguồn kinh phí và cơ chế phối hợp giữa các sở, ngành liên quan."
+APPROVAL_TEXT = "Cho triển khai thực hiện đề xuất theo kế hoạch đã được tập thể lãnh đạo thông qua."
+JUSTIFICATION = "Đề xuất cần thiết để tháo gỡ ách tắc thủ tục đất đai và khả thi với nguồn lực hiện có của Sở."
+
+
+def at_friday_before_tet(time_machine) -> datetime.date:
+    """Freeze the clock on Fri 13 Feb 2026 09:00 in Hà Nội, with the 2026 holidays in the calendar."""
+    seed_year(2026)
+    time_machine.move_to(FRIDAY_BEFORE_TET, tick=False)
+    return FRIDAY_BEFORE_TET.date()
+
+
+def new_profile_version(**rules) -> LegalProfile:
+    """The next version of the legal profile (version 1 if none yet), in force at once for new submissions."""
+    latest = LegalProfile.objects.order_by("-version").first()
+    return LegalProfile.objects.create(
+        version=latest.version + 1 if latest else 1, eligible_categories=LegalProfile.default_categories(), **rules
+    )
+
+
+def complete_plan(**overrides) -> dict:
+    """Every Art. 7(2) content and the four Art. 5(1) conditions, except the optional impact assessment."""
+    data = {
+        "title": "Liên thông điện tử thủ tục đăng ký đất đai lần đầu",
+        "field": FieldOfWork.ADMIN_REFORM,
+        "necessity": "Hồ sơ đăng ký đất đai lần đầu đang phải nộp giấy tại ba cơ quan, kéo dài 30 ngày.",
+        "bottleneck": "Chưa có quy định về tiếp nhận hồ sơ điện tử liên thông giữa văn phòng đăng ký và cơ quan thuế.",
+        "legal_references": "Luật Đất đai 2024; Nghị định 101/2024/NĐ-CP về đăng ký đất đai.",
+        "content_solutions": "Một cổng tiếp nhận điện tử, chuyển hồ sơ tự động cho cơ quan thuế.",
+        "scope": "Toàn tỉnh, thủ tục đăng ký đất đai lần đầu của hộ gia đình, cá nhân.",
+        "implementers_targets": "Sở Nội vụ chủ trì; văn phòng đăng ký đất đai, cơ quan thuế; người dân.",
+        "start_date": datetime.date(2026, 4, 1),
+        "end_date": datetime.date(2026, 12, 31),
+        "milestones": "Quý II: xây dựng quy trình; quý III: thí điểm; quý IV: tổng kết.",
+        "resources": "Kinh phí chi thường xuyên 500 triệu đồng; 5 công chức.",
+        "feasibility": "Hạ tầng cổng dịch vụ công của tỉnh đã sẵn sàng.",
+        "impact": "",
+        "expected_results": "Rút thời gian giải quyết từ 30 xuống 10 ngày.",
+        "indicators": "Tỷ lệ hồ sơ nộp trực tuyến ≥ 80 %; thời gian giải quyết trung bình ≤ 10 ngày.",
+        "cond_a_bottleneck": True,
+        "cond_b_common_good": True,
+        "cond_c_urgent_no_harm": True,
+        "cond_d_reform": True,
+    }
+    data.update(overrides)
+    return data
+
+
+def position_of(person) -> Position:
+    return Position.objects.get(person=person)
+
+
+def draft_proposal(*, proposer, position: Position | None = None, co_authors=(), **plan) -> Proposal:
+    return proposal_create_draft(
+        by=proposer, position=position or position_of(proposer), data=complete_plan(**plan), co_authors=co_authors
+    )
+
+
+def submitted_proposal(*, proposer, position: Position | None = None, **plan) -> Proposal:
+    """A complete plan, drafted and submitted today by `proposer` (version 1)."""
+    proposal = draft_proposal(proposer=proposer, position=position, **plan)
+    return proposal_submit(proposal=proposal, by=proposer)
+
+
+def meeting_with_votes(
+    *, proposal: Proposal, by, votes: dict, present=None, held_on: datetime.date | None = None, close: bool = False
+) -> Meeting:
+    """Consult the party committee when the profile asks for it, open the meeting, cast `votes` (person → choice).
+
+    `present` defaults to the people in `votes`; `by` (head or secretariat of the deciding unit) records it all.
+    """
+    proposal.refresh_from_db()
+    held_on = held_on or proposal.received_on
+    if proposal.profile.consultation_required and not proposal.consultations.filter(version=proposal.current_version).exists():
+        consultation_record(
+            proposal=proposal, by=by, committee="Đảng ủy Sở Nội vụ", opinion_date=proposal.received_on,
+            opinion="Thống nhất chủ trương.",
+        )
+    meeting = meeting_open(proposal=proposal, by=by, held_on=held_on, attendees=list(present if present is not None else votes))
+    for voter, choice in votes.items():
+        vote_cast(meeting=meeting, by=voter, choice=choice, reason=REASONS if choice == Vote.Choice.AGAINST else "")
+    if close:
+        meeting = meeting_close(meeting=meeting, by=by)
+    return meeting
+
+
+def drive_to(status: str, *, proposer, head, deputy) -> Proposal:
+    """A route-A proposal of `proposer` brought to `status` by the services (head and deputy vote).
+
+    DRAFT here is a plan that was submitted, returned and reopened: the deciding unit is known, so every
+    refusal in that state is about the state, not about who may act.
+    """
+    proposal = submitted_proposal(proposer=proposer)
+    if status == Status.SUBMITTED:
+        return _fresh(proposal)
+    if status in (Status.RETURNED, Status.DRAFT):
+        proposal_return(proposal=proposal, by=head, reasons=REASONS)
+        if status == Status.DRAFT:
+            proposal_revise(proposal=proposal, by=proposer)
+        return _fresh(proposal)
+    if status == Status.IN_REVIEW:
+        meeting_with_votes(proposal=proposal, by=head, votes={head: Vote.Choice.FOR, deputy: Vote.Choice.FOR})
+        return _fresh(proposal)
+    passed = status in (Status.COLLECTIVE_PASSED, Status.APPROVED)
+    choice = Vote.Choice.FOR if passed else Vote.Choice.AGAINST
+    meeting_with_votes(proposal=proposal, by=head, votes={head: choice, deputy: choice}, close=True)
+    if status == Status.APPROVED:
+        decision_approve(proposal=proposal, by=head, text=APPROVAL_TEXT)
+    elif status == Status.REJECTED:
+        decision_reject(proposal=proposal, by=head, reasons=REASONS)
+    proposal = _fresh(proposal)
+    assert proposal.status == status
+    return proposal
+
+
+def _fresh(proposal: Proposal) -> Proposal:
+    return Proposal.objects.get(pk=proposal.pk)
