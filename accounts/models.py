@@ -89,12 +89,18 @@ class OrgUnit(models.Model):
             models.CheckConstraint(
                 name="orgunit_valid_range",
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                violation_error_message=_("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."),
             ),
             models.CheckConstraint(
                 name="orgunit_district_is_history",
                 condition=~Q(level="district") | Q(valid_to__isnull=False, valid_to__lt=DISTRICT_LEVEL_ABOLISHED_ON),
+                violation_error_message=_("Đơn vị cấp huyện chỉ còn là lịch sử: hiệu lực phải kết thúc trước 01/7/2025."),
             ),
-            models.CheckConstraint(name="orgunit_not_own_parent", condition=~Q(parent=models.F("pk"))),
+            models.CheckConstraint(
+                name="orgunit_not_own_parent",
+                condition=~Q(parent=models.F("pk")),
+                violation_error_message=_("Đơn vị cấp trên không được là chính nó."),
+            ),
         ]
 
     def __str__(self):
@@ -177,11 +183,16 @@ class Position(models.Model):
         ordering = ["unit__path", "role", "start_date"]
         constraints = [
             models.CheckConstraint(
-                name="position_date_range", condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date"))
+                name="position_date_range",
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                violation_error_message=_("Ngày kết thúc phải sau ngày bắt đầu."),
             ),
             # A unit has one sitting head; overlapping closed terms are refused in clean() and the services.
             models.UniqueConstraint(
-                fields=["unit"], condition=Q(role="head", end_date__isnull=True), name="position_one_open_head_per_unit"
+                fields=["unit"],
+                condition=Q(role="head", end_date__isnull=True),
+                name="position_one_open_head_per_unit",
+                violation_error_message=_("Đơn vị đã có người đứng đầu đương nhiệm (chưa có ngày kết thúc)."),
             ),
         ]
         indexes = [
