@@ -1,6 +1,7 @@
 """Reads about the organisation: who holds which position in which unit on a given day (spec README §2)."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -68,3 +69,12 @@ def units_in_scope_of(*, person: User, on_date: datetime.date, roles: tuple[str,
     for path in paths:
         condition |= Q(path__startswith=path)
     return OrgUnit.objects.filter(condition)
+
+
+def people_in_subtree(*, paths: Iterable[str], on_date: datetime.date) -> QuerySet[User]:
+    """Active people holding a position on `on_date` in a unit at or below any of `paths` (none for no path)."""
+    in_subtree = Q(pk__in=[])
+    for path in paths:
+        in_subtree |= Q(unit__path__startswith=path)
+    holders = Position.objects.held_on(on_date).filter(in_subtree).values("person_id")
+    return User.objects.filter(pk__in=holders, is_active=True)

@@ -9,14 +9,14 @@ import datetime
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrgUnit, Position, User
+from accounts.models import OrgUnit, User
+from accounts.selectors import people_in_subtree
 
-from .models import FieldOfWork, PlanContent, Proposal
+from .models import END_BEFORE_START, FieldOfWork, PlanContent, Proposal
 from .transitions import Status
 
 DATE_HELP = _("Ngày/tháng/năm, ví dụ 05/04/2026.")
@@ -66,17 +66,11 @@ def _parent_path(path: str) -> str:
 
 def coauthor_candidates(*, units, exclude_user, keep=()) -> "forms.QuerySet[User]":
     """People holding a position today in the subtree of the proposer's unit's parent (their province or ministry)."""
-    today = timezone.localdate()
     paths = sorted({_parent_path(unit.path) for unit in units})
-    in_scope = Q(pk__in=[])
-    for path in paths:
-        in_scope |= Q(unit__path__startswith=path)
-    people = Position.objects.held_on(today).filter(in_scope).values("person_id")
-    return (
-        User.objects.filter(Q(pk__in=people, is_active=True) | Q(pk__in=[person.pk for person in keep]))
-        .exclude(pk=exclude_user.pk)
-        .order_by("full_name", "username")
-    )
+    candidates = people_in_subtree(paths=paths, on_date=timezone.localdate())
+    # Co-authors already on the plan stay valid choices even when they no longer qualify.
+    kept = User.objects.filter(pk__in=[person.pk for person in keep])
+    return (candidates | kept).exclude(pk=exclude_user.pk).order_by("full_name", "username")
 
 
 class CoAuthorField(forms.ModelMultipleChoiceField):
@@ -118,7 +112,7 @@ class ProposalPlanForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if isinstance(start, datetime.date) and isinstance(end, datetime.date) and end < start:
-            self.add_error("end_date", _("Thời gian kết thúc phải sau thời gian bắt đầu."))
+            self.add_error("end_date", END_BEFORE_START)
         return cleaned
 
     def plan_data(self) -> dict:

@@ -7,6 +7,7 @@ import datetime
 
 import pgtrigger
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import OrgUnit, Position
 
 from .transitions import DB_TRANSITIONS, Status
+
+END_BEFORE_START = _("Thời gian kết thúc phải sau thời gian bắt đầu.")
 
 
 class LegalProfile(models.Model):
@@ -256,6 +259,12 @@ class Proposal(PlanContent):
 
         self.search_text = fold(" ".join(filter(None, [self.code or "", self.title, self.bottleneck, self.content_solutions])))
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # The same rule as the `proposal_plan_dates` constraint, named on the field for `full_clean`.
+        super().clean()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": END_BEFORE_START})
 
 
 class PlanVersion(PlanContent):

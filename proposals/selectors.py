@@ -1,15 +1,25 @@
-"""Reads about proposals. Every user-dependent read goes through `proposal_scope_q` (style.md §3)."""
+"""Reads about proposals. Every user-dependent read goes through `proposal_scope_q` (style.md §3).
 
+The lists (inbox, proposal list) are a fixed number of queries whatever the number of rows.
+"""
+
+import dataclasses
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Collate
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrgUnit, Position
+from accounts.models import OrgUnit, Position, User
+from approvals.models import Consultation, Meeting
 from core import workdays
+from core.models import AuditEvent
+from core.text import fold
 
-from .models import LegalProfile, Proposal
-from .transitions import AWAITING_DECISION, Status
+from .models import Attachment, LegalProfile, PlanContent, PlanVersion, Proposal
+from .transitions import AWAITING_DECISION, EDITABLE_STATUSES, Action, Status
 
 DECIDING_ROLES = (Position.Role.HEAD, Position.Role.DEPUTY, Position.Role.SECRETARIAT)
 
@@ -37,16 +47,21 @@ def proposal_scope_q(user) -> Q:
 
 
 def current_profile(*, code: str = "ND73_2023", on_date: datetime.date | None = None) -> LegalProfile:
-    """The newest version of the legal profile in force on `on_date`; created with the legal defaults once."""
+    """The newest version of the legal profile in force on `on_date`, without writing anything.
+
+    Version 1 comes from a data migration; where none is in force (a database flushed by a test) this is
+    an unsaved instance with the legal defaults, which `proposal_submit` saves before using it.
+    """
     on_date = on_date or timezone.localdate()
-    profile = (
-        LegalProfile.objects.filter(code=code, effective_from__lte=on_date).order_by("-version").first()
-    )
-    if profile is None:
-        profile, _ = LegalProfile.objects.get_or_create(
-            code=code, version=1, defaults={"eligible_categories": LegalProfile.default_categories()}
-        )
-    return profile
+    profile = LegalProfile.objects.filter(code=code, effective_from__lte=on_date).order_by("-version").first()
+    return profile or LegalProfile(code=code, version=1, eligible_categories=LegalProfile.default_categories())
+
+
+def proposals_awaiting_decision() -> QuerySet[Proposal]:
+    return Proposal.objects.filter(status__in=AWAITING_DECISION)
+
+
+# --- Due dates ---------------------------------------------------------------------------------------------
 
 
 class DueState:
@@ -76,5 +91,203 @@ class DueBadges:
         return DueState.DUE_SOON if due <= self._soon_limit[soon_wd] else DueState.ON_TIME
 
 
-def proposals_awaiting_decision() -> QuerySet[Proposal]:
-    return Proposal.objects.filter(status__in=AWAITING_DECISION)
+def due_state(badges: DueBadges, proposal: Proposal) -> str | None:
+    """The badge of the review deadline while the deciding unit still has to act; None otherwise."""
+    if proposal.status not in AWAITING_DECISION or proposal.profile_id is None:
+        return None
+    return badges.state(due=proposal.review_due, soon_wd=proposal.profile.due_soon_wd)
+
+
+# --- One proposal: what its page shows to whom ---------------------------------------------------------------
+
+
+def proposal_page_prefetch() -> tuple[Prefetch, ...]:
+    """The relations the detail page reads, so that the rules below read them from memory, not per call."""
+    return (
+        Prefetch("co_authors", queryset=User.objects.order_by("full_name")),
+        Prefetch("versions", queryset=PlanVersion.objects.select_related("submitted_by").order_by("number")),
+    )
+
+
+def is_author(*, proposal: Proposal, user) -> bool:
+    """The proposer or a co-author (uses prefetched co-authors when there are)."""
+    return proposal.proposer_id == user.pk or any(person.pk == user.pk for person in proposal.co_authors.all())
+
+
+def plan_shown_to(*, proposal: Proposal, user) -> PlanContent | None:
+    """The plan `user` reads: the working copy for authors while it is editable, else the version last submitted.
+
+    Everyone else reads only what was submitted; a plan never submitted is seen by its authors alone.
+    """
+    current = next((v for v in proposal.versions.all() if v.number == proposal.current_version), None)
+    if proposal.status in EDITABLE_STATUSES and (current is None or is_author(proposal=proposal, user=user)):
+        return proposal
+    return current
+
+
+def attachments_visible_to(*, proposal: Proposal, user) -> QuerySet[Attachment]:
+    """Authors see the files of the draft too; everyone else only the files submitted with a version."""
+    attachments = proposal.attachments.filter(removed_at__isnull=True)
+    if not is_author(proposal=proposal, user=user):
+        attachments = attachments.filter(version__isnull=False)
+    return attachments
+
+
+# The audit actions that are not status transitions (core.audit callers in proposals and approvals).
+EVENT_LABELS = {
+    "create": _("Tạo dự thảo kế hoạch"),
+    "edit": _("Chỉnh sửa dự thảo kế hoạch"),
+    "attach": _("Đính kèm tệp"),
+    "detach": _("Gỡ bỏ tệp đính kèm"),
+    "consultation": _("Ghi nhận ý kiến cấp ủy"),
+    "vote": _("Biểu quyết"),
+}
+ROLE_LABELS = {"proposer": _("Cán bộ đề xuất")}
+
+
+def proposal_timeline(proposal: Proposal) -> list[dict]:
+    """The "Diễn biến" of a proposal from the audit log, with Vietnamese labels for actions, roles and states."""
+    actions = {**dict(Action.choices), **EVENT_LABELS}
+    roles = {**dict(Position.Role.choices), **ROLE_LABELS}
+    statuses = dict(Status.choices)
+    rows = []
+    for event in AuditEvent.objects.for_object(proposal).select_related("unit").order_by("seq"):
+        payload = event.payload if isinstance(event.payload, dict) else {}
+        rows.append({
+            "event": event,
+            "action": actions.get(event.action, event.action),
+            "role": roles.get(event.role, event.role),
+            "from_state": statuses.get(event.from_state, ""),
+            "to_state": statuses.get(event.to_state, ""),
+            "file_name": payload.get("name", "") if event.action in ("attach", "detach") else "",
+            "version": payload.get("version") if event.action == Action.SUBMIT else None,
+        })
+    return rows
+
+
+# --- Work inbox --------------------------------------------------------------------------------------------
+
+# What the deciding unit is expected to do next, by status (decree73.md §3.2 T2, T4, T5, T7).
+EXPECTED = {
+    "consult": _("Ghi nhận ý kiến cấp ủy"),
+    Status.SUBMITTED: _("Tổ chức họp tập thể lãnh đạo"),
+    Status.IN_REVIEW: _("Kết thúc biểu quyết tại cuộc họp"),
+    Status.COLLECTIVE_PASSED: _("Ban hành quyết định cho triển khai thực hiện"),
+    Status.COLLECTIVE_FAILED: _("Người đứng đầu quyết định cho triển khai hoặc không chấp thuận (nêu rõ lý do)"),
+    "failed_no_override": _("Không chấp thuận (nêu rõ lý do) hoặc trả lại để bổ sung, làm rõ"),
+}
+EXPECTED_OF_PROPOSER = {
+    Status.DRAFT: _("Hoàn thiện và nộp kế hoạch"),
+    Status.RETURNED: _("Bổ sung, làm rõ theo yêu cầu rồi nộp lại"),
+    Status.REJECTED: _("Xem lý do không chấp thuận; có thể chỉnh sửa để nộp lại"),
+}
+
+
+@dataclasses.dataclass
+class InboxItem:
+    proposal: Proposal
+    expected: str
+    due: datetime.date | None = None
+    due_state: str | None = None
+    meeting: Meeting | None = None
+
+
+@dataclasses.dataclass
+class Inbox:
+    to_decide: list[InboxItem]
+    to_vote: list[InboxItem]
+    mine: list[InboxItem]
+
+    def __len__(self):
+        return len(self.to_decide) + len(self.to_vote) + len(self.mine)
+
+
+def meetings_awaiting_vote_of(user) -> QuerySet[Meeting]:
+    """Open meetings where `user` is an eligible voter marked present and has not voted yet."""
+    return (
+        Meeting.objects.filter(state=Meeting.State.OPEN, eligible_voters=user, attendees=user)
+        .exclude(votes__voter=user)
+        .select_related("proposal__unit", "proposal__profile")
+        .order_by("held_on", "pk")
+    )
+
+
+def inbox_for(*, user, today: datetime.date) -> Inbox:
+    """Everything waiting for `user` today: 3 queries, plus at most one calendar read per due-soon threshold.
+
+    1. proposals awaiting a decision in a unit where the user is head or secretariat today;
+    2. open meetings where the user is an eligible voter marked present and has not voted;
+    3. the user's own drafts and returned or rejected proposals.
+    """
+    badges = DueBadges(today)
+    deciding_units = Position.objects.held_on(today).filter(
+        person=user, role__in=(Position.Role.HEAD, Position.Role.SECRETARIAT)
+    ).values("unit_id")
+    consulted = Consultation.objects.filter(proposal=OuterRef("pk"), version=OuterRef("current_version"))
+    to_decide = []
+    for proposal in (
+        Proposal.objects.filter(status__in=AWAITING_DECISION, decision_unit_id__in=deciding_units)
+        .select_related("unit", "decision_unit", "profile", "proposer")
+        .annotate(consulted=Exists(consulted))
+        .order_by(F("review_due").asc(nulls_last=True), "created_at")
+    ):
+        if proposal.status == Status.SUBMITTED and proposal.profile.consultation_required and not proposal.consulted:
+            expected = EXPECTED["consult"]
+        elif proposal.status == Status.COLLECTIVE_FAILED and not proposal.profile.override_allowed:
+            expected = EXPECTED["failed_no_override"]
+        else:
+            expected = EXPECTED[proposal.status]
+        to_decide.append(InboxItem(proposal, expected, proposal.review_due, due_state(badges, proposal)))
+
+    to_vote = []
+    for meeting in meetings_awaiting_vote_of(user):
+        proposal = meeting.proposal
+        to_vote.append(
+            InboxItem(proposal, _("Biểu quyết tại cuộc họp tập thể lãnh đạo"), proposal.review_due,
+                      due_state(badges, proposal), meeting)
+        )
+
+    mine = [
+        InboxItem(proposal, EXPECTED_OF_PROPOSER[proposal.status])
+        for proposal in Proposal.objects.filter(proposer=user, status__in=tuple(EXPECTED_OF_PROPOSER))
+        .select_related("unit")
+        .order_by("-updated_at")
+    ]
+    return Inbox(to_decide=to_decide, to_vote=to_vote, mine=mine)
+
+
+# --- Proposal list -----------------------------------------------------------------------------------------
+
+# PostgreSQL's ICU Vietnamese collation orders "Cải cách" before "Chuyển đổi"; other databases compare
+# code points, which is only an approximation (accented letters sort after "z").
+VIETNAMESE_COLLATION = "vi-x-icu"
+
+
+def _sorts() -> dict[str, tuple]:
+    title = Collate("title", VIETNAMESE_COLLATION) if connection.vendor == "postgresql" else F("title")
+    return {
+        "newest": ("-created_at", "-pk"),
+        "due": (F("review_due").asc(nulls_last=True), "-created_at", "-pk"),
+        "title": (title.asc(), "pk"),
+    }
+
+
+def proposal_list(*, user, today: datetime.date, q: str = "", unit=None, status: str = "", field: str = "",
+                  year: int | None = None, overdue: bool = False, sort: str = "newest") -> QuerySet[Proposal]:
+    """The proposals `user` may see, filtered as the list's GET form asks, in one query (plus the count)."""
+    proposals = Proposal.objects.visible_to(user).select_related("unit", "proposer", "profile")
+    for word in fold(q).split():
+        # `search_text` is the folded copy of code, title and main contents: "cai cach" finds "cải cách".
+        proposals = proposals.filter(search_text__contains=word)
+    if unit is not None:
+        proposals = proposals.filter(unit__path__startswith=unit.path)
+    if status:
+        proposals = proposals.filter(status=status)
+    if field:
+        proposals = proposals.filter(field=field)
+    if year:
+        proposals = proposals.filter(Q(received_on__year=year) | Q(received_on__isnull=True, created_at__year=year))
+    if overdue:
+        proposals = proposals.filter(status__in=AWAITING_DECISION, review_due__lt=today)
+    sorts = _sorts()
+    return proposals.order_by(*sorts.get(sort, sorts["newest"]))

@@ -19,7 +19,7 @@ from core.audit import audit_record
 from core.notifications import notify
 from core.uploads import check_upload
 
-from .models import Attachment, PlanContent, PlanVersion, Proposal
+from .models import END_BEFORE_START, Attachment, LegalProfile, PlanContent, PlanVersion, Proposal
 from .selectors import current_profile
 from .transitions import EDITABLE_STATUSES, Action, TransitionNotAllowed, next_status
 
@@ -97,24 +97,42 @@ def proposal_update_draft(*, proposal: Proposal, by, data: dict, co_authors=None
     return proposal
 
 
-def missing_parts(proposal: Proposal, profile) -> dict[str, str]:
+# The period of the plan (Art. 7(2)(d)): both ends are asked for before submission.
+PLAN_PERIOD = ("start_date", "end_date")
+
+
+def required_for_submission(profile: LegalProfile) -> set[str]:
+    """The parts `proposal_submit` cannot do without (Art. 7(2), Art. 5(1)), for marking them in forms.
+
+    Under a profile that accepts any one Art. 5(1) condition none of the four is required on its own.
+    """
+    required = {*PlanContent.REQUIRED_TEXT_FIELDS, *PLAN_PERIOD}
+    if profile.art5_all_required:
+        required.update(PlanContent.ART5_FIELDS)
+    return required
+
+
+def missing_parts(proposal: Proposal, profile: LegalProfile) -> dict[str, str]:
     """Every part the plan still lacks before submission, keyed by field (Art. 7(2), Art. 5(1))."""
+    required = required_for_submission(profile)
+    if not any(getattr(proposal, name) for name in PlanContent.ART5_FIELDS):
+        required.update(PlanContent.ART5_FIELDS)  # at least one condition, whatever the profile
+    messages = {
+        "start_date": _("Cần nêu thời gian bắt đầu thực hiện."),
+        "end_date": _("Cần nêu thời gian kết thúc thực hiện."),
+        **dict.fromkeys(
+            PlanContent.ART5_FIELDS, _("Đề xuất phải đáp ứng điều kiện này (Điều 5 khoản 1); đánh dấu để cam kết.")
+        ),
+    }
     errors: dict[str, str] = {}
-    for name in PlanContent.REQUIRED_TEXT_FIELDS:
+    for name in (*PlanContent.REQUIRED_TEXT_FIELDS, *PLAN_PERIOD, *PlanContent.ART5_FIELDS):
+        if name not in required:
+            continue
         value = getattr(proposal, name)
         if not (value.strip() if isinstance(value, str) else value):
-            errors[name] = _("Nội dung bắt buộc theo Điều 7 khoản 2 Nghị định 73/2023/NĐ-CP.")
-    if not proposal.start_date:
-        errors["start_date"] = _("Cần nêu thời gian bắt đầu thực hiện.")
-    if not proposal.end_date:
-        errors["end_date"] = _("Cần nêu thời gian kết thúc thực hiện.")
-    elif proposal.start_date and proposal.end_date < proposal.start_date:
-        errors["end_date"] = _("Thời gian kết thúc phải sau thời gian bắt đầu.")
-    declared = [getattr(proposal, name) for name in PlanContent.ART5_FIELDS]
-    if (profile.art5_all_required and not all(declared)) or not any(declared):
-        for name in PlanContent.ART5_FIELDS:
-            if not getattr(proposal, name):
-                errors[name] = _("Đề xuất phải đáp ứng điều kiện này (Điều 5 khoản 1); đánh dấu để cam kết.")
+            errors[name] = messages.get(name) or _("Nội dung bắt buộc theo Điều 7 khoản 2 Nghị định 73/2023/NĐ-CP.")
+        elif name == "end_date" and proposal.start_date and value < proposal.start_date:
+            errors[name] = END_BEFORE_START
     return errors
 
 
@@ -133,13 +151,24 @@ def _route(proposal: Proposal, on_date):
     return Proposal.Route.A, unit, head
 
 
+def _profile_for_submission(on_date) -> LegalProfile:
+    """The profile in force, saved: a data migration creates version 1, but a database flushed by a
+    `transaction=True` test has none, and a submission must point at a stored version."""
+    profile = current_profile(on_date=on_date)
+    if profile.pk is None:
+        profile, _created = LegalProfile.objects.get_or_create(
+            code=profile.code, version=profile.version, defaults={"eligible_categories": profile.eligible_categories}
+        )
+    return profile
+
+
 @transaction.atomic
 def proposal_submit(*, proposal: Proposal, by) -> Proposal:
     """T1: freeze the next version, route it, record the receipt date and compute the review due date."""
     proposal = _lock(proposal)
     _require_author(proposal, by)
     today = timezone.localdate()
-    profile = current_profile(on_date=today)
+    profile = _profile_for_submission(today)
     if proposal.status != Proposal.Status.DRAFT:
         raise ValidationError(_("Đề xuất đã được nộp."), code="already_submitted")
     position = proposal.proposer_position

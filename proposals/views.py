@@ -16,42 +16,28 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Position
 from accounts.selectors import positions_of, units_in_scope_of
 from approvals.selectors import proposal_panel
-from core.models import AuditEvent
 
-from . import services
+from . import selectors, services
 from .diff import compare_plans, plan_sections
 from .forms import AttachmentForm, ProposalFilterForm, ProposalPlanForm, VersionCompareForm
 from .models import PlanContent, Proposal
-from .selectors import DueBadges, current_profile
-from .transitions import EDITABLE_STATUSES, Action, Status
-from .worklists import due_state, inbox_for, proposal_list
+from .transitions import EDITABLE_STATUSES, Status
 
 PAGE_SIZE = 20
-# The audit actions that are not status transitions (core.audit callers in proposals and approvals).
-EVENT_LABELS = {
-    "create": gettext_lazy("Tạo dự thảo kế hoạch"),
-    "edit": gettext_lazy("Chỉnh sửa dự thảo kế hoạch"),
-    "attach": gettext_lazy("Đính kèm tệp"),
-    "detach": gettext_lazy("Gỡ bỏ tệp đính kèm"),
-    "consultation": gettext_lazy("Ghi nhận ý kiến cấp ủy"),
-    "vote": gettext_lazy("Biểu quyết"),
-}
-ROLE_LABELS = {"proposer": gettext_lazy("Cán bộ đề xuất")}
 REVISABLE_STATUSES = frozenset({Status.RETURNED, Status.REJECTED})
 
 
-def _visible_proposal(request: HttpRequest, pk: int) -> Proposal:
+def _visible_proposal(request: HttpRequest, pk: int, prefetch=()) -> Proposal:
     """The proposal if `request.user` may see it; 404 otherwise, the same answer as "does not exist"."""
     return get_object_or_404(
-        Proposal.objects.visible_to(request.user).select_related(
-            "unit", "decision_unit", "proposer", "proposer_position", "profile"
-        ),
+        Proposal.objects.visible_to(request.user)
+        .select_related("unit", "decision_unit", "proposer", "proposer_position", "profile")
+        .prefetch_related(*prefetch),
         pk=pk,
     )
 
@@ -78,17 +64,12 @@ def _eligible_positions(user, profile):
     return positions_of(person=user, on_date=timezone.localdate()).filter(category__in=profile.eligible_categories)
 
 
-def _required_on_submit(profile) -> set[str]:
-    """The fields submission asks for, read from the service itself: what an empty plan lacks."""
-    return set(services.missing_parts(Proposal(), profile))
-
-
 def _plan_form(proposal: Proposal, data=None) -> ProposalPlanForm:
     co_authors = list(proposal.co_authors.all())
     initial = {**proposal.content_dict(), "co_authors": co_authors}
     return ProposalPlanForm(
         data, initial=initial, user=proposal.proposer, units=[proposal.unit], co_author_initial=co_authors,
-        required_on_submit=_required_on_submit(current_profile()),
+        required_on_submit=services.required_for_submission(selectors.current_profile()),
     )
 
 
@@ -127,7 +108,7 @@ def _render_edit(request, proposal, form, upload_form=None) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def proposal_create(request: HttpRequest) -> HttpResponse:
-    profile = current_profile()
+    profile = selectors.current_profile()
     positions = _eligible_positions(request.user, profile)
     held = list(positions)
     if not held:
@@ -140,7 +121,7 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
         })
     form = ProposalPlanForm(
         request.POST if request.method == "POST" else None, user=request.user, units=[p.unit for p in held],
-        positions=positions, initial={"position": held[0]}, required_on_submit=_required_on_submit(profile),
+        positions=positions, initial={"position": held[0]}, required_on_submit=services.required_for_submission(profile),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -212,7 +193,7 @@ def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
         for name, value in form.cleaned_data.items():
             if name in PlanContent.CONTENT_FIELDS:
                 setattr(draft, name, value)
-        for name, message in services.missing_parts(draft, current_profile()).items():
+        for name, message in services.missing_parts(draft, selectors.current_profile()).items():
             if name in form.fields and name not in form.errors:
                 form.add_error(name, message)
     messages.error(request, _("Chưa nộp được kế hoạch: xem các mục cần bổ sung bên dưới."))
@@ -274,26 +255,12 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     return redirect(reverse("proposals:edit", args=[proposal.pk]) + "#tep-dinh-kem")
 
 
-def _visible_attachments(proposal: Proposal, *, is_author: bool):
-    """Authors see the files of the draft too; others only the files submitted with a version."""
-    attachments = proposal.attachments.filter(removed_at__isnull=True)
-    if not is_author:
-        attachments = attachments.filter(version__isnull=False)
-    return attachments
-
-
-def _is_author(proposal: Proposal, user) -> bool:
-    return proposal.proposer_id == user.pk or proposal.co_authors.filter(pk=user.pk).exists()
-
-
 @login_required
 @require_GET
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     """Files are not served publicly: only through this view, after the proposal's visibility check."""
     proposal = _visible_proposal(request, pk)
-    attachment = get_object_or_404(
-        _visible_attachments(proposal, is_author=_is_author(proposal, request.user)), pk=attachment_pk
-    )
+    attachment = get_object_or_404(selectors.attachments_visible_to(proposal=proposal, user=request.user), pk=attachment_pk)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
@@ -304,49 +271,26 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 # --- Detail and versions -----------------------------------------------------------------------------------
 
 
-def _timeline(proposal: Proposal) -> list[dict]:
-    """The "Diễn biến" of a proposal from the audit log, with Vietnamese labels for actions, roles and states."""
-    actions = {**dict(Action.choices), **EVENT_LABELS}
-    roles = {**dict(Position.Role.choices), **ROLE_LABELS}
-    statuses = dict(Status.choices)
-    rows = []
-    for event in AuditEvent.objects.for_object(proposal).select_related("unit").order_by("seq"):
-        payload = event.payload if isinstance(event.payload, dict) else {}
-        rows.append({
-            "event": event,
-            "action": actions.get(event.action, event.action),
-            "role": roles.get(event.role, event.role),
-            "from_state": statuses.get(event.from_state, ""),
-            "to_state": statuses.get(event.to_state, ""),
-            "file_name": payload.get("name", "") if event.action in ("attach", "detach") else "",
-            "version": payload.get("version") if event.action == Action.SUBMIT else None,
-        })
-    return rows
-
-
 @login_required
 @require_GET
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _visible_proposal(request, pk)
+    # Co-authors and versions are read once here; the visibility rules below reuse them.
+    proposal = _visible_proposal(request, pk, prefetch=selectors.proposal_page_prefetch())
     user = request.user
     is_proposer = proposal.proposer_id == user.pk
-    co_authors = list(proposal.co_authors.order_by("full_name"))
-    is_author = is_proposer or any(person.pk == user.pk for person in co_authors)
-    versions = list(proposal.versions.select_related("submitted_by").order_by("number"))
-    current = next((v for v in versions if v.number == proposal.current_version), None)
-    # Authors read the draft they are editing; everyone else reads what was submitted.
-    show_draft = proposal.status in EDITABLE_STATUSES and (is_author or current is None)
-    plan = proposal if show_draft else current
+    plan = selectors.plan_shown_to(proposal=proposal, user=user)
     page = {
         "proposal": proposal,
         "plan": plan,
-        "plan_is_draft": show_draft,
+        "plan_is_draft": plan is proposal,
         "plan_sections": plan_sections(plan),
-        "co_authors": co_authors,
-        "proposal_attachments": list(_visible_attachments(proposal, is_author=is_author).select_related("uploaded_by")),
-        "plan_versions": versions,
-        "due_state": due_state(DueBadges(), proposal),
-        "timeline": _timeline(proposal),
+        "co_authors": list(proposal.co_authors.all()),
+        "proposal_attachments": list(
+            selectors.attachments_visible_to(proposal=proposal, user=user).select_related("uploaded_by")
+        ),
+        "plan_versions": list(proposal.versions.all()),
+        "due_state": selectors.due_state(selectors.DueBadges(), proposal),
+        "timeline": selectors.proposal_timeline(proposal),
         "can_edit": is_proposer and proposal.status in EDITABLE_STATUSES,
         "can_revise": is_proposer and proposal.status in REVISABLE_STATUSES,
     }
@@ -381,7 +325,7 @@ def version_compare(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    return render(request, "proposals/inbox.html", {"inbox": inbox_for(user=request.user, today=timezone.localdate())})
+    return render(request, "proposals/inbox.html", {"inbox": selectors.inbox_for(user=request.user, today=timezone.localdate())})
 
 
 @login_required
@@ -391,15 +335,15 @@ def proposal_list_view(request: HttpRequest) -> HttpResponse:
     units = units_in_scope_of(person=request.user, on_date=today, roles=tuple(Position.Role.values)).order_by("path")
     form = ProposalFilterForm(request.GET or None, units=units, today=today)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    proposals = proposal_list(
+    proposals = selectors.proposal_list(
         user=request.user, today=today, q=filters.get("q", ""), unit=filters.get("unit"),
         status=filters.get("status", ""), field=filters.get("field", ""), year=filters.get("year"),
         overdue=filters.get("overdue", False), sort=filters.get("sort") or "newest",
     )
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("trang"))
-    badges = DueBadges(today)
+    badges = selectors.DueBadges(today)
     for proposal in page:
-        proposal.due_state = due_state(badges, proposal)
+        proposal.due_state = selectors.due_state(badges, proposal)
     query = request.GET.copy()
     query.pop("trang", None)
     return render(request, "proposals/list.html", {

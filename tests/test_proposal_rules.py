@@ -23,15 +23,17 @@ from approvals.services import decision_reject, proposal_return
 from core.audit import verify_chain
 from core.models import AuditEvent, Notification
 from core.uploads import check_upload
-from proposals.models import Attachment, PlanContent, PlanVersion, Proposal
+from proposals.models import Attachment, LegalProfile, PlanContent, PlanVersion, Proposal
 from proposals.selectors import DueBadges, DueState, current_profile
 from proposals.services import (
     attachment_add,
     attachment_remove,
+    missing_parts,
     proposal_create_draft,
     proposal_revise,
     proposal_submit,
     proposal_update_draft,
+    required_for_submission,
 )
 
 from .factories import PositionFactory, UserFactory
@@ -146,14 +148,33 @@ def test_when_the_profile_asks_for_any_art5_condition_one_is_enough_and_none_nam
     assert set(error.value.message_dict) == set(PlanContent.ART5_FIELDS)
 
 
-def test_an_end_date_before_the_start_date_is_refused(friday, proposer):
-    with pytest.raises(ValidationError):
+def test_an_end_date_before_the_start_date_is_refused_on_the_end_date(friday, proposer):
+    # Named on the field (Proposal.clean), not the generic message of the `proposal_plan_dates` constraint.
+    end_before_start = {"end_date": ["Thời gian kết thúc phải sau thời gian bắt đầu."]}
+    with pytest.raises(ValidationError) as error:
         draft_proposal(proposer=proposer, start_date=D(2026, 6, 1), end_date=D(2026, 5, 31))
+    assert error.value.message_dict == end_before_start
 
     proposal = draft_proposal(proposer=proposer)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         proposal_update_draft(proposal=proposal, by=proposer, data={"end_date": D(2026, 3, 31)})
+    assert error.value.message_dict == end_before_start
     assert _reload(proposal).end_date == D(2026, 12, 31)
+
+
+def test_a_plan_may_end_on_the_day_it_starts(friday, proposer):
+    proposal = draft_proposal(proposer=proposer, start_date=D(2026, 6, 1), end_date=D(2026, 6, 1))
+    assert _reload(proposal).end_date == D(2026, 6, 1)
+
+
+def test_the_parts_required_for_submission_are_what_an_empty_plan_lacks(friday):
+    profile = current_profile()
+    assert required_for_submission(profile) == set(missing_parts(Proposal(), profile)) == REQUIRED_PARTS
+
+
+def test_when_any_art5_condition_is_enough_none_is_required_on_its_own(friday):
+    profile = new_profile_version(art5_all_required=False)
+    assert required_for_submission(profile) == REQUIRED_PARTS - set(PlanContent.ART5_FIELDS)
 
 
 def test_a_position_outside_the_art2_categories_cannot_submit(friday, department, head):
@@ -253,6 +274,24 @@ def test_a_proposal_keeps_the_profile_version_it_was_submitted_under(friday, pro
     first = _reload(first)
     assert (first.profile, first.review_due) == (v1, D(2026, 3, 3))
     assert (current_profile(), later.profile, later.review_due) == (v2, v2, D(2026, 3, 6))
+
+
+def test_version_1_of_the_legal_profile_is_in_the_database_from_the_start(friday):
+    profile = current_profile()
+    assert (profile.pk is not None, profile.code, profile.version) == (True, "ND73_2023", 1)
+    assert profile.eligible_categories == ["state_leader", "public_service_manager", "enterprise"]
+
+
+def test_reading_the_profile_never_writes_and_the_first_submission_saves_it(friday, proposer, head):
+    LegalProfile.objects.all().delete()  # as in a database flushed by a transaction=True test
+
+    read = current_profile()
+    assert (read.pk, read.version, read.eligible_categories) == (None, 1, LegalProfile.default_categories())
+    assert not LegalProfile.objects.exists()
+
+    proposal = submitted_proposal(proposer=proposer)
+    assert (proposal.profile.pk, proposal.profile.version) == (LegalProfile.objects.get().pk, 1)
+    assert submitted_proposal(proposer=proposer).profile == proposal.profile
 
 
 def test_a_proposer_whose_unit_has_no_head_cannot_submit(friday, proposer):

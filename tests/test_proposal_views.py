@@ -20,11 +20,12 @@ from approvals import services as approvals
 from approvals.models import Meeting
 from core.models import AuditEvent
 from proposals import services
-from proposals.models import Attachment, PlanContent, Proposal
+from proposals.models import Attachment, LegalProfile, PlanContent, Proposal
 from proposals.selectors import current_profile
 from proposals.transitions import Status
 
 from .factories import OrgUnitFactory, PositionFactory, UserFactory
+from .lifecycle import open_meeting
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime.datetime(2026, 3, 10, 9, 0, tzinfo=HANOI)  # a Tuesday
@@ -181,6 +182,22 @@ def test_create_page_shows_every_plan_section_and_the_capacity(as_user, proposer
     assert set(PlanContent.CONTENT_FIELDS) | {"position", "co_authors"} == set(form.fields)
 
 
+def test_plan_pages_read_the_legal_profile_without_writing_one(as_user, proposer, draft):
+    LegalProfile.objects.all().delete()  # as in a database flushed by a transaction=True test
+    client = as_user(proposer)
+    for page in (url("create"), url("edit", draft.pk), url("detail", draft.pk)):
+        assert client.get(page).status_code == 200, page
+    assert not LegalProfile.objects.exists()
+
+
+def test_plan_form_marks_the_parts_required_for_submission(as_user, proposer):
+    fields = as_user(proposer).get(url("create")).context["form"].fields
+    assert "Bắt buộc khi nộp kế hoạch." in fields["bottleneck"].help_text
+    assert "Bắt buộc khi nộp kế hoạch." in fields["end_date"].help_text
+    assert "Bắt buộc khi nộp kế hoạch." not in fields["impact"].help_text
+    assert "Bắt buộc khi nộp kế hoạch." not in fields["legal_references"].help_text
+
+
 def test_draft_is_saved_with_only_a_title(as_user, proposer):
     position = position_of(proposer)
     response = as_user(proposer).post(url("create"), {"position": position.pk, "title": "Số hóa hồ sơ cán bộ", "plan_form": "1"})
@@ -278,7 +295,7 @@ def test_incomplete_plan_names_every_missing_part_next_to_its_field(as_user, pro
     assert response.status_code == 200
     errors = response.context["form"].errors
     # Every part the service asks for except the two given (decree73.md §4.1), and the four Art. 5(1) ticks.
-    expected = set(services.missing_parts(Proposal(), current_profile())) - {"title", "necessity"}
+    expected = services.required_for_submission(current_profile()) - {"title", "necessity"}
     assert {"bottleneck", "content_solutions", "start_date", "end_date", *PlanContent.ART5_FIELDS} <= expected
     assert set(errors) == expected
     body = response.content.decode()
@@ -524,7 +541,7 @@ def test_inbox_shows_the_heads_pending_proposal_with_what_is_expected(as_user, h
 def test_inbox_shows_a_deputys_pending_vote_until_the_vote_is_cast(as_user, head, deputy, submitted):
     approvals.consultation_record(proposal=submitted, by=head, committee="Đảng ủy Sở Nội vụ",
                                   opinion_date=NOW.date(), opinion="Đồng ý chủ trương.")
-    meeting = approvals.meeting_open(proposal=submitted, by=head, held_on=NOW.date(), attendees=[head, deputy])
+    meeting = open_meeting(proposal=submitted, by=head, held_on=NOW.date(), attendees=[head, deputy])
     client = as_user(deputy)
     [item] = client.get(url("inbox")).context["inbox"].to_vote
     assert item.meeting == meeting and item.proposal == submitted
@@ -562,7 +579,7 @@ def test_inbox_query_count_does_not_grow_with_rows(as_user, django_assert_num_qu
         proposal = make_submitted(proposer, title=f"Đề xuất {n}")
         if n == 0:
             approvals.consultation_record(proposal=proposal, by=head, committee="Đảng ủy", opinion_date=NOW.date(), opinion="Đồng ý.")
-            approvals.meeting_open(proposal=proposal, by=head, held_on=NOW.date(), attendees=[head, deputy])
+            open_meeting(proposal=proposal, by=head, held_on=NOW.date(), attendees=[head, deputy])
     client = as_user(head)
     # 1 session, 2 user, 3 proposals to decide (unit, decider, profile, proposer joined; consultation as EXISTS),
     # 4 calendar days for "due soon" (once, not per row), 5 open meetings to vote in (proposal joined),
