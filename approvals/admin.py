@@ -28,6 +28,9 @@ class MeetingAdmin(ReadOnlyAdmin):
     search_fields = ["proposal__code", "minutes_number"]
     list_select_related = ["proposal", "unit", "chair"]
     date_hierarchy = "held_on"
+    # The stored minutes (`minutes_pdf`, not editable) are served only by the scope-checked download view;
+    # their hash is shown so that a printed or forwarded copy can be checked against the record.
+    readonly_fields = ["minutes_sha256"]
 
 
 @admin.register(Vote)
@@ -59,3 +62,5 @@ class DecisionAdmin(ReadOnlyAdmin):
     search_fields = ["number", "proposal__code"]
     list_select_related = ["proposal", "unit", "signer"]
     date_hierarchy = "issued_on"
+    # As for the minutes: the stored `pdf` only through the download view, its hash here.
+    readonly_fields = ["pdf_sha256"]

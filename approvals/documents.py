@@ -8,9 +8,17 @@ Each document is rendered from the records (never from typed totals) in Vietname
 interface language: it is an administrative document. The font is the vendored Tinos (Times New Roman
 metrics, full Vietnamese); nothing else may be fetched while rendering, and a missing font stops the
 rendering instead of falling back to a system font that mangles diacritics.
+
+A document is rendered once, by the service that issues it, and kept with its SHA-256 (spec README §6);
+downloads serve that stored file (`stored_decision_pdf`, `stored_minutes_pdf`), never a fresh rendering.
+
+WeasyPrint needs Pango, a system library: it is imported only when a document is rendered, so Django
+starts, migrates and serves every other page on a machine without it.
 """
 
 import datetime
+import hashlib
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -34,9 +42,25 @@ from .selectors import meeting_record, meetings_with_votes
 STYLESHEET = "documents/document.css"
 FONT_LICENSE = "fonts/tinos/OFL.txt"
 
+logger = logging.getLogger(__name__)
+
 
 class DocumentRenderError(RuntimeError):
     pass
+
+
+def _weasyprint():
+    """The `weasyprint` package, imported on first use; a DocumentRenderError naming the cause if it cannot load."""
+    try:
+        import weasyprint
+        import weasyprint.text.fonts
+        import weasyprint.urls
+    except (ImportError, OSError) as error:  # OSError: cffi could not open the Pango / GObject libraries
+        raise DocumentRenderError(
+            "PDF documents cannot be rendered: WeasyPrint could not be loaded, most likely because the Pango "
+            f"library is not installed on this server (apt install libpango-1.0-0 libpangoft2-1.0-0). Cause: {error}"
+        ) from error
+    return weasyprint
 
 
 @cache
@@ -49,11 +73,9 @@ def font_dir() -> Path:
 
 @cache
 def _fonts_only_fetcher_class():
-    """A WeasyPrint URL fetcher that serves the vendored fonts and refuses every other URL.
-
-    WeasyPrint (and Pango behind it) is imported only when a document is rendered, not when Django starts.
-    """
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    """A WeasyPrint URL fetcher that serves the vendored fonts and refuses every other URL."""
+    urls = _weasyprint().urls
+    URLFetcher, URLFetcherResponse = urls.URLFetcher, urls.URLFetcherResponse
 
     class FontsOnly(URLFetcher):
         def __init__(self, root: Path):
@@ -73,9 +95,10 @@ def _fonts_only_fetcher_class():
 
 def render_pdf(template_name: str, context: dict) -> bytes:
     """Render an HTML template with the document stylesheet to PDF bytes, in Vietnamese."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import FatalURLFetchingError
+    weasyprint = _weasyprint()
+    CSS, HTML = weasyprint.CSS, weasyprint.HTML
+    FontConfiguration = weasyprint.text.fonts.FontConfiguration
+    FatalURLFetchingError = weasyprint.urls.FatalURLFetchingError
 
     with translation.override("vi"):
         html = render_to_string(template_name, context)
@@ -152,6 +175,7 @@ def minutes_pdf(meeting: Meeting) -> bytes:
         .get(pk=meeting.pk)
     )
     proposal = meeting.proposal
+    # The rule printed is the one the meeting recorded when it closed, never the profile's of the day.
     record = meeting_record(meeting, profile=proposal.profile)
     titles = _titles(unit_id=meeting.unit_id, on_date=meeting.held_on, people=record.eligible)
     closed_at = timezone.localtime(meeting.closed_at) if meeting.closed_at else None
@@ -176,8 +200,8 @@ def minutes_pdf(meeting: Meeting) -> bytes:
         ),
         "plan": _plan(proposal, meeting.version),
         "profile": proposal.profile,
+        "voting_rule": record.voting_rule,
         "consultation": Consultation.objects.filter(proposal=proposal, version=meeting.version).first(),
-        "denominator_label": proposal.profile.Denominator(meeting.denominator_rule or proposal.profile.denominator).label,
         "closed_at": closed_at,
     }
     return render_pdf("documents/minutes.html", context)
@@ -210,6 +234,39 @@ def decision_pdf(decision: Decision) -> bytes:
     }
     template = "documents/letter.html" if is_letter else "documents/decision.html"
     return render_pdf(template, context)
+
+
+def _stored(file, *, sha256: str, render, what: str) -> bytes:
+    """The bytes kept when the document was issued; rendered again only when that file is missing.
+
+    A regenerated copy is not the evidence (its bytes may differ), so it is served with a warning in the log
+    and not stored: restoring the original file from the backup is the operator's job. A stored file that no
+    longer matches its recorded hash is served as it is, with an error in the log: the hash in the row and in
+    the audit event shows what it should be, and nothing here may overwrite it.
+    """
+    if file:
+        try:
+            with file.open("rb") as handle:
+                content = handle.read()
+        except FileNotFoundError:
+            logger.warning("The stored PDF of %s is missing (%s): serving a regenerated copy.", what, file.name)
+        else:
+            if sha256 and hashlib.sha256(content).hexdigest() != sha256:
+                logger.error("The stored PDF of %s (%s) does not match its recorded SHA-256 %s.", what, file.name, sha256)
+            return content
+    else:
+        logger.warning("%s has no stored PDF (issued before documents were kept): serving a regenerated copy.", what)
+    return render()
+
+
+def stored_decision_pdf(decision: Decision) -> bytes:
+    return _stored(decision.pdf, sha256=decision.pdf_sha256, render=lambda: decision_pdf(decision),
+                   what=f"decision {decision.pk} ({decision.number})")
+
+
+def stored_minutes_pdf(meeting: Meeting) -> bytes:
+    return _stored(meeting.minutes_pdf, sha256=meeting.minutes_sha256, render=lambda: minutes_pdf(meeting),
+                   what=f"the minutes of meeting {meeting.pk} ({meeting.minutes_number})")
 
 
 def _recipients(decision: Decision) -> list:

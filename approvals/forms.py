@@ -59,8 +59,14 @@ class MeetingOpenForm(forms.Form):
     prefix = "meeting"
 
     held_on = forms.DateField(label=_("Ngày họp"), widget=DateInput(), help_text=_("Định dạng ngày/tháng/năm."))
+    starts_at = forms.TimeField(
+        label=_("Giờ bắt đầu"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Giờ:phút, ví dụ 08:30; được ghi vào biên bản họp."),
+    )
     location = forms.CharField(label=_("Địa điểm"), max_length=255, required=False)
-    secretary_name = forms.CharField(label=_("Thư ký cuộc họp"), max_length=150, required=False)
+    secretary_name = forms.CharField(
+        label=_("Thư ký cuộc họp"), max_length=150, help_text=_("Họ và tên người ghi biên bản; biên bản do thư ký và người chủ trì ký."),
+    )
     attendees = forms.ModelMultipleChoiceField(
         label=_("Thành viên có quyền biểu quyết có mặt"), queryset=None, required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -4,13 +4,26 @@ Spec: README §3 (votes, documents); decree73.md §3.2 T2 (consultation), T4 (vo
 T7 (rejection), §4.2–4.3 (decision and minutes contents); documents.md (numbering).
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
-from proposals.models import Proposal
+from proposals.models import LegalProfile, Proposal
+
+
+# Frozen documents (spec README §6: the recorded history cannot be altered). Each PDF is rendered once, when
+# the decision is issued or the meeting closed, and kept under MEDIA_ROOT, which is never served publicly:
+# only the scope-checked download views read it. Random names: a file name reveals nothing and never clashes.
+def decision_pdf_path(instance: "Decision", filename: str) -> str:
+    return f"decisions/{instance.register_year}/{uuid.uuid4().hex}.pdf"
+
+
+def minutes_pdf_path(instance: "Meeting", filename: str) -> str:
+    return f"minutes/{instance.held_on.year}/{uuid.uuid4().hex}.pdf"
 
 
 class Consultation(models.Model):
@@ -50,6 +63,9 @@ class Meeting(models.Model):
     version = models.PositiveIntegerField(_("phiên bản kế hoạch"))
     unit = models.ForeignKey(OrgUnit, verbose_name=_("tập thể lãnh đạo của"), on_delete=models.PROTECT, related_name="+")
     held_on = models.DateField(_("ngày họp"))
+    # Required by meeting_open (decree73.md §4.3: time and place of the minutes); empty only on meetings
+    # recorded before the field existed.
+    starts_at = models.TimeField(_("giờ bắt đầu"), null=True, blank=True)
     location = models.CharField(_("địa điểm"), max_length=255, blank=True)
     chair = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("chủ trì"), on_delete=models.PROTECT, related_name="+")
     secretary_name = models.CharField(_("thư ký cuộc họp"), max_length=150, blank=True)
@@ -64,15 +80,22 @@ class Meeting(models.Model):
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    adjourn_reason = models.TextField(_("lý do hoãn"), blank=True)
     # The computed result (never typed by anyone), kept with the rule that produced it.
     votes_for = models.PositiveSmallIntegerField(default=0)
     votes_against = models.PositiveSmallIntegerField(default=0)
     votes_abstain = models.PositiveSmallIntegerField(default=0)
+    # The rule that produced it, copied from the legal profile at close: the minutes state the rule applied
+    # (decree73.md §4.3), whatever later happens to the profile.
+    threshold_percent = models.PositiveSmallIntegerField(_("tỷ lệ tán thành phải vượt quá (%)"), null=True, blank=True)
     denominator_rule = models.CharField(max_length=10, blank=True)
+    tie_rule = models.CharField(_("khi tỷ lệ ngang nhau"), max_length=10, choices=LegalProfile.TieRule.choices, blank=True)
     denominator = models.PositiveSmallIntegerField(default=0)
     tie_break_applied = models.BooleanField(default=False)
     passed = models.BooleanField(null=True)
     minutes_number = models.CharField(_("số biên bản"), max_length=50, blank=True)
+    minutes_pdf = models.FileField(_("biên bản (PDF)"), upload_to=minutes_pdf_path, max_length=255, blank=True, editable=False)
+    minutes_sha256 = models.CharField(_("mã SHA-256 của biên bản"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("cuộc họp tập thể lãnh đạo")
@@ -85,6 +108,10 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 name="meeting_closed_has_result", condition=~Q(state="closed") | Q(passed__isnull=False, closed_at__isnull=False)
             ),
+            models.CheckConstraint(
+                name="meeting_closed_has_rule", condition=~Q(state="closed") | (Q(threshold_percent__isnull=False) & ~Q(tie_rule=""))
+            ),
+            models.CheckConstraint(name="meeting_tie_rule_valid", condition=Q(tie_rule__in=["", "head_side", "fail"])),
         ]
         indexes = [models.Index(fields=["state", "unit"], name="meeting_state_unit_idx")]
 
@@ -144,6 +171,8 @@ class Decision(models.Model):
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người ký"), on_delete=models.PROTECT, related_name="+")
     signer_title = models.CharField(_("chức vụ người ký"), max_length=150)
     text = models.TextField(_("nội dung, lý do, căn cứ"))
+    pdf = models.FileField(_("văn bản (PDF)"), upload_to=decision_pdf_path, max_length=255, blank=True, editable=False)
+    pdf_sha256 = models.CharField(_("mã SHA-256 của văn bản"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -9,12 +9,19 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from accounts import selectors as org
 from accounts.models import Position, User
 from proposals.models import LegalProfile, Proposal
 
 from . import forms
 from .models import Consultation, Decision, Meeting, Vote
-from .services import eligible_voters
+
+
+def eligible_voters(*, proposal: Proposal, on_date: datetime.date) -> list[Position]:
+    """Head and deputies of the deciding unit in office on the meeting date, minus the proposer (Art. 8(1))."""
+    head = org.unit_head_on(unit=proposal.decision_unit, on_date=on_date)
+    deputies = org.unit_deputies_on(unit=proposal.decision_unit, on_date=on_date)
+    return [p for p in ([head] if head else []) + deputies if p.person_id != proposal.proposer_id]
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,29 @@ class Ballot:
     @property
     def choice_display(self) -> str:
         return Vote.Choice(self.choice).label
+
+
+@dataclass(frozen=True)
+class VotingRule:
+    threshold_percent: int
+    denominator: str
+    tie_rule: str
+
+    @classmethod
+    def of(cls, meeting: Meeting, profile: LegalProfile) -> "VotingRule":
+        """The rule a closed meeting recorded when it closed (the database requires it); for a meeting not
+        closed, the proposal's legal profile: the rule that closing would apply."""
+        if meeting.state == Meeting.State.CLOSED:
+            return cls(meeting.threshold_percent, meeting.denominator_rule, meeting.tie_rule)
+        return cls(profile.approval_threshold_percent, profile.denominator, profile.tie_rule)
+
+    @property
+    def denominator_label(self) -> str:
+        return str(LegalProfile.Denominator(self.denominator).label)
+
+    @property
+    def tie_rule_label(self) -> str:
+        return str(LegalProfile.TieRule(self.tie_rule).label)
 
 
 @dataclass
@@ -46,6 +76,7 @@ class MeetingRecord:
     voted: list[User]
     not_voted: list[User]
     ballots: list[Ballot] = field(default_factory=list)
+    voting_rule: VotingRule | None = None
     rule: str = ""
     tie_rule: str = ""
     share: str = ""
@@ -73,19 +104,22 @@ def meetings_with_votes():
     )
 
 
-def rule_text(*, profile: LegalProfile, denominator_rule: str) -> tuple[str, str]:
+def rule_text(rule: VotingRule) -> tuple[str, str]:
     """The passing rule and the tie rule in words, as applied (decree73.md §3.2 T4)."""
-    denominator = LegalProfile.Denominator(denominator_rule or profile.denominator).label
-    rule = _("Thông qua khi số phiếu tán thành vượt quá %(percent)s%% %(denominator)s") % {
-        "percent": profile.approval_threshold_percent,
+    denominator = rule.denominator_label
+    passing = _("Thông qua khi số phiếu tán thành vượt quá %(percent)s%% %(denominator)s") % {
+        "percent": rule.threshold_percent,
         "denominator": denominator[:1].lower() + denominator[1:],
     }
-    tie = _("Khi tỷ lệ ngang nhau: %(rule)s") % {"rule": LegalProfile.TieRule(profile.tie_rule).label.lower()}
-    return rule, tie
+    tie = _("Khi tỷ lệ ngang nhau: %(rule)s") % {"rule": rule.tie_rule_label.lower()}
+    return passing, tie
 
 
 def meeting_record(meeting: Meeting, *, profile: LegalProfile) -> MeetingRecord:
-    """Build the record of a meeting fetched with `meetings_with_votes()` (no further query)."""
+    """Build the record of a meeting fetched with `meetings_with_votes()` (no further query).
+
+    `profile` is the proposal's legal profile: it gives the rule only of a meeting still open.
+    """
 
     def order(people):
         return sorted(people, key=lambda p: (p.pk != meeting.chair_id, p.get_full_name(), p.pk))
@@ -100,7 +134,8 @@ def meeting_record(meeting: Meeting, *, profile: LegalProfile) -> MeetingRecord:
         absent=[p for p in eligible if p.pk not in present_ids],
         voted=voted, not_voted=[p for p in present if p.pk not in votes],
     )
-    record.rule, record.tie_rule = rule_text(profile=profile, denominator_rule=meeting.denominator_rule)
+    record.voting_rule = VotingRule.of(meeting, profile)
+    record.rule, record.tie_rule = rule_text(record.voting_rule)
     if record.is_closed:
         record.ballots = [
             Ballot(person=p, choice=votes[p.pk].choice if p.pk in votes else Vote.Choice.ABSTAIN,

@@ -6,8 +6,10 @@ return); §4.2 decision contents, §4.3 minutes contents; documents.md numbering
 """
 
 import datetime
+import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +26,9 @@ from proposals.models import Proposal
 from proposals.services import ensure_transition, proposal_transition
 from proposals.transitions import Action
 
+from . import documents
 from .models import Consultation, Decision, Meeting, Vote
+from .selectors import eligible_voters
 from .voting import Tally, tally
 
 HEAD = (Position.Role.HEAD,)
@@ -44,13 +48,57 @@ def _proposal_url(proposal: Proposal) -> str:
     return reverse("proposals:detail", args=[proposal.pk])
 
 
+# Who may act. Every service calls one of these before it looks at its input, so that someone without the
+# position learns nothing from the validation messages (a PermissionDenied, never a form error). Views call
+# them too, before validating their form; the service checks again on the locked rows.
+
+
+def require_organiser(*, unit, by) -> Position:
+    """The head or the secretariat of `unit` today: they record the consultation and run the meeting."""
+    return acting_position(user=by, unit=unit, roles=HEAD_OR_SECRETARIAT, on_date=timezone.localdate())
+
+
+def require_head(*, unit, by) -> Position:
+    """The head of `unit` today: only the head signs decisions (decree73.md T4, T5, T7)."""
+    return acting_position(user=by, unit=unit, roles=HEAD, on_date=timezone.localdate())
+
+
+def require_override(*, proposal: Proposal, by) -> Position:
+    """T5: the head, and only when the proposal's legal profile allows deciding against the collective."""
+    position = require_head(unit=proposal.decision_unit, by=by)  # first: a draft has no profile yet
+    if not proposal.profile.override_allowed:
+        raise PermissionDenied(_("Bộ quy định áp dụng không cho phép người đứng đầu quyết định khi tập thể không thông qua."))
+    return position
+
+
+def require_voter(*, meeting: Meeting, by) -> None:
+    """An eligible member recorded as present; the proposer never votes (Art. 8(1))."""
+    if by.pk == meeting.proposal.proposer_id or not meeting.eligible_voters.filter(pk=by.pk).exists():
+        raise PermissionDenied(_("Bạn không thuộc thành phần có quyền biểu quyết đề xuất này."))
+    if not meeting.attendees.filter(pk=by.pk).exists():
+        raise PermissionDenied(_("Bạn không có tên trong danh sách thành viên có mặt tại cuộc họp."))
+
+
+def _store_pdf(instance, *, field: str, digest_field: str, content: bytes) -> str:
+    """Keep a rendered document as evidence (spec README §6): the file, and its SHA-256 on the row.
+
+    Called once, after every check of the service passed and its rows were saved, so a refused action
+    writes no file. Returns the digest, which the service also puts in the audit event (hash-chained).
+    """
+    digest = hashlib.sha256(content).hexdigest()
+    getattr(instance, field).save("document.pdf", ContentFile(content), save=False)
+    setattr(instance, digest_field, digest)
+    instance.save(update_fields=[field, digest_field])
+    return digest
+
+
 @transaction.atomic
 def consultation_record(
     *, proposal: Proposal, by, committee: str, opinion_date: datetime.date, opinion: str, document=None
 ) -> Consultation:
     """T2: the head or the secretariat records the party committee's opinion before the vote."""
     proposal = _lock(proposal)
-    position = acting_position(user=by, unit=proposal.decision_unit, roles=HEAD_OR_SECRETARIAT, on_date=timezone.localdate())
+    position = require_organiser(unit=proposal.decision_unit, by=by)
     if proposal.status != Proposal.Status.SUBMITTED:
         raise ValidationError(_("Chỉ ghi nhận ý kiến cấp ủy khi đề xuất đang chờ xem xét, trước cuộc họp."), code="bad_state")
     if opinion_date > timezone.localdate():
@@ -75,26 +123,31 @@ def consultation_record(
     return consultation
 
 
-def eligible_voters(*, proposal: Proposal, on_date: datetime.date) -> list[Position]:
-    """Head and deputies of the deciding unit in office on the meeting date, minus the proposer (Art. 8(1))."""
-    head = org.unit_head_on(unit=proposal.decision_unit, on_date=on_date)
-    deputies = org.unit_deputies_on(unit=proposal.decision_unit, on_date=on_date)
-    return [p for p in ([head] if head else []) + deputies if p.person_id != proposal.proposer_id]
-
-
 @transaction.atomic
 def meeting_open(
-    *, proposal: Proposal, by, held_on: datetime.date, attendees, location: str = "", secretary_name: str = "",
-    other_attendees: str = "",
+    *, proposal: Proposal, by, held_on: datetime.date, starts_at: datetime.time | None, attendees, secretary_name: str,
+    location: str = "", other_attendees: str = "",
 ) -> Meeting:
-    """T4: the head or the secretariat records the meeting; voters are computed, never chosen."""
+    """T4: the head or the secretariat records the meeting; voters are computed, never chosen.
+
+    The date, start time and secretary are required: they open the minutes (decree73.md §4.3), which the
+    chair and the secretary sign (documents.md).
+    """
     proposal = _lock(proposal)
     today = timezone.localdate()
-    position = acting_position(user=by, unit=proposal.decision_unit, roles=HEAD_OR_SECRETARIAT, on_date=today)
+    position = require_organiser(unit=proposal.decision_unit, by=by)
     if proposal.status != Proposal.Status.SUBMITTED:
         raise ValidationError(_("Chỉ tổ chức họp khi đề xuất đang chờ xem xét."), code="bad_state")
+    errors = {}
     if held_on > today or held_on < proposal.received_on:
-        raise ValidationError({"held_on": _("Ngày họp phải từ ngày nhận kế hoạch đến hôm nay.")})
+        errors["held_on"] = _("Ngày họp phải từ ngày nhận kế hoạch đến hôm nay.")
+    if starts_at is None:
+        errors["starts_at"] = _("Cần ghi giờ bắt đầu cuộc họp để ghi vào biên bản.")
+    secretary_name = secretary_name.strip()
+    if not secretary_name:
+        errors["secretary_name"] = _("Cần ghi tên thư ký cuộc họp: biên bản do thư ký và người chủ trì ký.")
+    if errors:
+        raise ValidationError(errors)
     # Art. 4(3): the opinion is asked *before* the vote, so it must be dated no later than the meeting.
     if proposal.profile.consultation_required and not Consultation.objects.filter(
         proposal=proposal, version=proposal.current_version, opinion_date__lte=held_on
@@ -117,7 +170,8 @@ def meeting_open(
     ]
     meeting = Meeting(
         proposal=proposal, version=proposal.current_version, unit=proposal.decision_unit, held_on=held_on,
-        location=location, chair=chair.person, secretary_name=secretary_name, other_attendees=other_attendees,
+        starts_at=starts_at, location=location, chair=chair.person, secretary_name=secretary_name,
+        other_attendees=other_attendees,
         excluded_note="; ".join(_("%(name)s (người đề xuất)") % {"name": p.person.get_full_name()} for p in excluded),
         opened_by=by,
     )
@@ -128,8 +182,11 @@ def meeting_open(
         raise ValidationError(_("Đề xuất đã có cuộc họp đang biểu quyết."), code="duplicate") from None
     meeting.eligible_voters.set(voter_ids)
     meeting.attendees.set(attendee_ids)
-    proposal_transition(proposal=proposal, action=Action.OPEN_MEETING, by=by, role=position.role, unit=position.unit,
-                        payload={"meeting": meeting.pk, "held_on": held_on, "eligible": sorted(voter_ids), "present": sorted(attendee_ids)})
+    proposal_transition(
+        proposal=proposal, action=Action.OPEN_MEETING, by=by, role=position.role, unit=position.unit,
+        payload={"meeting": meeting.pk, "held_on": held_on, "starts_at": starts_at, "secretary": secretary_name,
+                 "eligible": sorted(voter_ids), "present": sorted(attendee_ids)},
+    )
     notify(
         recipients=[p.person for p in voters if p.person_id in attendee_ids],
         message=_("Mời biểu quyết đề xuất “%(title)s”.") % {"title": proposal.title},
@@ -142,12 +199,9 @@ def meeting_open(
 def vote_cast(*, meeting: Meeting, by, choice: str, reason: str = "") -> Vote:
     """One vote per eligible member present; the proposer never votes."""
     meeting = Meeting.objects.select_for_update().select_related("proposal").get(pk=meeting.pk)
+    require_voter(meeting=meeting, by=by)
     if meeting.state != Meeting.State.OPEN:
         raise ValidationError(_("Cuộc họp đã kết thúc biểu quyết."), code="closed")
-    if by.pk == meeting.proposal.proposer_id or not meeting.eligible_voters.filter(pk=by.pk).exists():
-        raise PermissionDenied(_("Bạn không thuộc thành phần có quyền biểu quyết đề xuất này."))
-    if not meeting.attendees.filter(pk=by.pk).exists():
-        raise PermissionDenied(_("Bạn không có tên trong danh sách thành viên có mặt tại cuộc họp."))
     if choice not in Vote.Choice.values:
         raise ValidationError({"choice": _("Chọn một ý kiến biểu quyết.")})
     if choice == Vote.Choice.AGAINST and not reason.strip():
@@ -175,33 +229,44 @@ def meeting_tally(meeting: Meeting) -> Tally:
 
 @transaction.atomic
 def meeting_close(*, meeting: Meeting, by) -> Meeting:
-    """End the vote: the system computes the result from the legal profile and numbers the minutes."""
+    """End the vote: the system computes the result from the legal profile and numbers the minutes.
+
+    The minutes are rendered here, once, and kept with their SHA-256 (spec README §6): the download serves
+    that file, so the record stays what it was on the day even if templates or the profile change later.
+    """
     proposal = _lock(meeting.proposal)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    position = acting_position(user=by, unit=meeting.unit, roles=HEAD_OR_SECRETARIAT, on_date=timezone.localdate())
+    position = require_organiser(unit=meeting.unit, by=by)
     if meeting.state != Meeting.State.OPEN:
         raise ValidationError(_("Cuộc họp đã kết thúc biểu quyết."), code="closed")
+    profile = proposal.profile
     result = meeting_tally(meeting)
     if not result.quorum_met:
         raise ValidationError(
-            _("Cuộc họp chưa đủ số thành viên có mặt theo quy định (%(percent)s%%).") % {"percent": proposal.profile.quorum_percent},
+            _("Cuộc họp chưa đủ số thành viên có mặt theo quy định (%(percent)s%%).") % {"percent": profile.quorum_percent},
             code="quorum",
         )
     minutes = next_number(unit=meeting.unit, register="BB", year=meeting.held_on.year)
     meeting.state = Meeting.State.CLOSED
     meeting.closed_at = timezone.now()
     meeting.votes_for, meeting.votes_against, meeting.votes_abstain = result.votes_for, result.votes_against, result.votes_abstain
-    meeting.denominator_rule = proposal.profile.denominator
+    meeting.threshold_percent = profile.approval_threshold_percent
+    meeting.denominator_rule = profile.denominator
+    meeting.tie_rule = profile.tie_rule
     meeting.denominator = result.denominator
     meeting.tie_break_applied = result.tie_break_applied
     meeting.passed = result.passed
     meeting.minutes_number = minutes.text
     meeting.save()
+    digest = _store_pdf(meeting, field="minutes_pdf", digest_field="minutes_sha256", content=documents.minutes_pdf(meeting))
     action = Action.CLOSE_PASSED if result.passed else Action.CLOSE_FAILED
     proposal_transition(
         proposal=proposal, action=action, by=by, role=position.role, unit=position.unit,
         payload={"meeting": meeting.pk, "minutes": minutes.text, "for": result.votes_for, "against": result.votes_against,
-                 "abstain": result.votes_abstain, "denominator": result.denominator, "tie_break": result.tie_break_applied},
+                 "abstain": result.votes_abstain, "denominator": result.denominator, "tie_break": result.tie_break_applied,
+                 "rule": {"threshold_percent": meeting.threshold_percent, "denominator": meeting.denominator_rule,
+                          "tie_rule": meeting.tie_rule},
+                 "minutes_sha256": digest},
     )
     head = org.unit_head_on(unit=meeting.unit, on_date=timezone.localdate())
     notify(
@@ -217,20 +282,37 @@ def meeting_close(*, meeting: Meeting, by) -> Meeting:
 def meeting_adjourn(*, meeting: Meeting, by, reason: str) -> Meeting:
     proposal = _lock(meeting.proposal)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    position = acting_position(user=by, unit=meeting.unit, roles=HEAD_OR_SECRETARIAT, on_date=timezone.localdate())
+    position = require_organiser(unit=meeting.unit, by=by)
     if meeting.state != Meeting.State.OPEN:
         raise ValidationError(_("Cuộc họp đã kết thúc biểu quyết."), code="closed")
-    if not reason.strip():
+    reason = reason.strip()
+    if not reason:
         raise ValidationError({"reason": _("Cần nêu lý do hoãn cuộc họp.")})
     meeting.state = Meeting.State.ADJOURNED
     meeting.closed_at = timezone.now()
+    meeting.adjourn_reason = reason
     meeting.save()
     proposal_transition(proposal=proposal, action=Action.ADJOURN, by=by, role=position.role, unit=position.unit,
                         payload={"meeting": meeting.pk, "reason": reason})
     return meeting
 
 
+def _lock_for_head(proposal: Proposal, by) -> tuple[Proposal, Position]:
+    proposal = _lock(proposal)
+    return proposal, require_head(unit=proposal.decision_unit, by=by)
+
+
+def _last_meeting(proposal: Proposal) -> Meeting | None:
+    return proposal.meetings.filter(version=proposal.current_version, state=Meeting.State.CLOSED).order_by("-closed_at").first()
+
+
+def _require_text(text: str, *, field: str, message: str, min_chars: int = 1) -> None:
+    if len(text.strip()) < min_chars:
+        raise ValidationError({field: message})
+
+
 def _issue(*, proposal: Proposal, kind: str, by, position: Position, text: str, meeting: Meeting | None) -> Decision:
+    """Number, save and render the decision; the PDF is kept as issued (spec README §6)."""
     today = timezone.localdate()
     register = Decision.REGISTER[kind]
     number = next_number(unit=proposal.decision_unit, register=register, year=today.year)
@@ -244,29 +326,21 @@ def _issue(*, proposal: Proposal, kind: str, by, position: Position, text: str, 
             decision.save()
     except IntegrityError:
         raise ValidationError(_("Văn bản quyết định cho phiên bản này đã được ban hành."), code="duplicate") from None
+    _store_pdf(decision, field="pdf", digest_field="pdf_sha256", content=documents.decision_pdf(decision))
     return decision
 
 
-def _head_acting(proposal: Proposal, by) -> Position:
-    return acting_position(user=by, unit=proposal.decision_unit, roles=HEAD, on_date=timezone.localdate())
-
-
-def _last_meeting(proposal: Proposal) -> Meeting | None:
-    return proposal.meetings.filter(version=proposal.current_version, state=Meeting.State.CLOSED).order_by("-closed_at").first()
-
-
-def _decide(*, proposal: Proposal, by, kind: str, action: str, text: str, notice: str) -> Decision:
-    proposal = _lock(proposal)
-    position = _head_acting(proposal, by)
-    if not text.strip():
-        raise ValidationError({"text": _("Nội dung văn bản không được để trống.")})
-    ensure_transition(proposal, action)
+def _decide(*, proposal: Proposal, position: Position, by, kind: str, action: str, text: str, notice: str) -> Decision:
+    """Issue a decision on a proposal locked by the caller, who has checked the head's position and the input."""
     from_status = proposal.status
     decision = _issue(proposal=proposal, kind=kind, by=by, position=position, text=text, meeting=_last_meeting(proposal))
     if kind in (Decision.Kind.APPROVAL, Decision.Kind.OVERRIDE):
         proposal.approved_version = proposal.current_version
-    proposal_transition(proposal=proposal, action=action, by=by, role=position.role, unit=position.unit,
-                        payload={"decision": decision.pk, "number": decision.number, "kind": kind, "from": from_status})
+    proposal_transition(
+        proposal=proposal, action=action, by=by, role=position.role, unit=position.unit,
+        payload={"decision": decision.pk, "number": decision.number, "kind": kind, "from": from_status,
+                 "pdf_sha256": decision.pdf_sha256},
+    )
     notify(recipients=[proposal.proposer], message=notice % {"title": proposal.title, "number": decision.number},
            url=_proposal_url(proposal))
     return decision
@@ -275,36 +349,51 @@ def _decide(*, proposal: Proposal, by, kind: str, action: str, text: str, notice
 @transaction.atomic
 def decision_approve(*, proposal: Proposal, by, text: str) -> Decision:
     """After the collective passed it, the head issues the approval decision (decree73.md §4.2)."""
-    return _decide(proposal=proposal, by=by, kind=Decision.Kind.APPROVAL, action=Action.APPROVE, text=text,
-                   notice=_("Đề xuất “%(title)s” đã được cho triển khai thực hiện (Quyết định số %(number)s)."))
+    proposal, position = _lock_for_head(proposal, by)
+    ensure_transition(proposal, Action.APPROVE)
+    _require_text(text, field="text", message=_("Nội dung văn bản không được để trống."))
+    return _decide(proposal=proposal, position=position, by=by, kind=Decision.Kind.APPROVAL, action=Action.APPROVE,
+                   text=text, notice=_("Đề xuất “%(title)s” đã được cho triển khai thực hiện (Quyết định số %(number)s)."))
 
 
 @transaction.atomic
 def decision_override(*, proposal: Proposal, by, justification: str) -> Decision:
     """T5: the collective did not pass it; the head decides to implement, in writing, with reasons."""
-    locked = _lock(proposal)
-    _head_acting(locked, by)  # first: a plan never submitted has no deciding unit and no profile yet
-    if not locked.profile.override_allowed:
-        raise PermissionDenied(_("Bộ quy định áp dụng không cho phép người đứng đầu quyết định khi tập thể không thông qua."))
-    if len(justification.strip()) < MIN_JUSTIFICATION_CHARS:
-        raise ValidationError({"justification": _("Cần nêu rõ lý do (ít nhất %(n)s ký tự): sự cần thiết và tính khả thi.") % {"n": MIN_JUSTIFICATION_CHARS}})
-    return _decide(proposal=proposal, by=by, kind=Decision.Kind.OVERRIDE, action=Action.OVERRIDE, text=justification,
+    proposal = _lock(proposal)
+    position = require_override(proposal=proposal, by=by)
+    ensure_transition(proposal, Action.OVERRIDE)
+    _require_text(
+        justification, field="justification", min_chars=MIN_JUSTIFICATION_CHARS,
+        message=_("Cần nêu rõ lý do (ít nhất %(n)s ký tự): sự cần thiết và tính khả thi.") % {"n": MIN_JUSTIFICATION_CHARS},
+    )
+    return _decide(proposal=proposal, position=position, by=by, kind=Decision.Kind.OVERRIDE, action=Action.OVERRIDE,
+                   text=justification,
                    notice=_("Người đứng đầu đã quyết định cho triển khai đề xuất “%(title)s” (Quyết định số %(number)s)."))
 
 
 @transaction.atomic
 def decision_reject(*, proposal: Proposal, by, reasons: str) -> Decision:
     """T7: a written answer with the reasons; the proposer may revise and resubmit as a new version."""
-    if len(reasons.strip()) < MIN_JUSTIFICATION_CHARS:
-        raise ValidationError({"reasons": _("Cần nêu rõ lý do không chấp thuận (ít nhất %(n)s ký tự).") % {"n": MIN_JUSTIFICATION_CHARS}})
-    return _decide(proposal=proposal, by=by, kind=Decision.Kind.REJECTION, action=Action.REJECT, text=reasons,
+    proposal, position = _lock_for_head(proposal, by)
+    ensure_transition(proposal, Action.REJECT)
+    _require_text(
+        reasons, field="reasons", min_chars=MIN_JUSTIFICATION_CHARS,
+        message=_("Cần nêu rõ lý do không chấp thuận (ít nhất %(n)s ký tự).") % {"n": MIN_JUSTIFICATION_CHARS},
+    )
+    return _decide(proposal=proposal, position=position, by=by, kind=Decision.Kind.REJECTION, action=Action.REJECT,
+                   text=reasons,
                    notice=_("Đề xuất “%(title)s” không được chấp thuận (Văn bản số %(number)s). Bạn có thể chỉnh sửa và nộp lại."))
 
 
 @transaction.atomic
 def proposal_return(*, proposal: Proposal, by, reasons: str) -> Decision:
     """T7: the head sends the plan back for clarification before or after the vote."""
-    if len(reasons.strip()) < MIN_JUSTIFICATION_CHARS:
-        raise ValidationError({"reasons": _("Cần nêu rõ nội dung cần bổ sung, làm rõ (ít nhất %(n)s ký tự).") % {"n": MIN_JUSTIFICATION_CHARS}})
-    return _decide(proposal=proposal, by=by, kind=Decision.Kind.RETURN, action=Action.RETURN, text=reasons,
+    proposal, position = _lock_for_head(proposal, by)
+    ensure_transition(proposal, Action.RETURN)
+    _require_text(
+        reasons, field="reasons", min_chars=MIN_JUSTIFICATION_CHARS,
+        message=_("Cần nêu rõ nội dung cần bổ sung, làm rõ (ít nhất %(n)s ký tự).") % {"n": MIN_JUSTIFICATION_CHARS},
+    )
+    return _decide(proposal=proposal, position=position, by=by, kind=Decision.Kind.RETURN, action=Action.RETURN,
+                   text=reasons,
                    notice=_("Đề xuất “%(title)s” được trả lại để bổ sung, làm rõ (Văn bản số %(number)s)."))

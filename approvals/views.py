@@ -2,9 +2,14 @@
 
 Thin views: each action is a POST that calls one service and redirects back to the proposal page; a
 `ValidationError` is shown on the action's form next to its field, a `PermissionDenied` is a 403. A
-proposal outside the user's scope is a 404, for every action and every document.
+proposal outside the user's scope is a 404, for every action and every document. Who may act is checked
+before the form is validated, as the services do before their input: a member without the position gets
+a 403 whatever they typed.
+
+Documents are served as stored when they were issued (`documents.stored_*_pdf`), never rendered afresh.
 """
 
+import logging
 from collections.abc import Callable
 from urllib.parse import quote
 
@@ -39,6 +44,8 @@ from .selectors import attendee_candidates
 
 PANEL_ANCHOR = "xet-duyet"
 
+logger = logging.getLogger(__name__)
+
 
 def _proposal(request: HttpRequest, pk: int) -> Proposal:
     """The proposal if `request.user` may see it; a 404 otherwise, whether or not it exists."""
@@ -50,20 +57,30 @@ def _back(proposal: Proposal) -> HttpResponse:
 
 
 def _act(
-    request: HttpRequest, *, proposal: Proposal, form: Form, title: str, submit: str, action_url: str,
-    perform: Callable[[dict], str],
+    request: HttpRequest, *, proposal: Proposal, form: Callable[[], Form], title: str, submit: str, action_url: str,
+    authorize: Callable[[], object], perform: Callable[[dict], str],
 ) -> HttpResponse:
-    """Run `perform(cleaned_data)` (a service call returning the success message) or show the form's errors."""
+    """Check who acts (`authorize`, a PermissionDenied is a 403), then build and validate the form and run
+    `perform(cleaned_data)`, a service call returning the success message; or show the form's errors."""
+    authorize()
+    form = form()
+    status = 200
     if form.is_valid():
         try:
             message = perform(form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
+        except documents.DocumentRenderError:
+            # The service rolled back: nothing was issued without its document. A server fault, not the user's.
+            logger.exception("Could not render the document of %s on proposal %s", request.path, proposal.pk)
+            form.add_error(None, _("Hệ thống chưa tạo được văn bản PDF nên thao tác chưa được thực hiện. "
+                                   "Vui lòng báo quản trị hệ thống."))
+            status = 503
         else:
             messages.success(request, message)
             return _back(proposal)
     context = {"proposal": proposal, "form": form, "title": title, "submit": submit, "action_url": action_url}
-    return render(request, "approvals/action.html", context)
+    return render(request, "approvals/action.html", context, status=status)
 
 
 @login_required
@@ -79,9 +96,10 @@ def consultation_record(request: HttpRequest, pk: int) -> HttpResponse:
         return _("Đã ghi nhận ý kiến cấp ủy.")
 
     return _act(
-        request, proposal=proposal, form=ConsultationForm(request.POST, request.FILES),
+        request, proposal=proposal, form=lambda: ConsultationForm(request.POST, request.FILES),
         title=_("Ghi nhận ý kiến cấp ủy"), submit=_("Ghi nhận ý kiến"),
-        action_url=reverse("approvals:consultation_record", args=[proposal.pk]), perform=perform,
+        action_url=reverse("approvals:consultation_record", args=[proposal.pk]),
+        authorize=lambda: services.require_organiser(unit=proposal.decision_unit, by=request.user), perform=perform,
     )
 
 
@@ -89,13 +107,16 @@ def consultation_record(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def meeting_open(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
-    candidates, titles = attendee_candidates(proposal=proposal)
-    form = MeetingOpenForm(request.POST, candidates=candidates, titles=titles)
+
+    def form():
+        candidates, titles = attendee_candidates(proposal=proposal)
+        return MeetingOpenForm(request.POST, candidates=candidates, titles=titles)
 
     def perform(data):
         meeting = services.meeting_open(
-            proposal=proposal, by=request.user, held_on=data["held_on"], attendees=data["attendees"],
-            location=data["location"], secretary_name=data["secretary_name"], other_attendees=data["other_attendees"],
+            proposal=proposal, by=request.user, held_on=data["held_on"], starts_at=data["starts_at"],
+            attendees=data["attendees"], location=data["location"], secretary_name=data["secretary_name"],
+            other_attendees=data["other_attendees"],
         )
         return _("Đã mở cuộc họp tập thể lãnh đạo ngày %(date)s; các thành viên có mặt được mời biểu quyết.") % {
             "date": meeting.held_on.strftime("%d/%m/%Y")
@@ -103,7 +124,8 @@ def meeting_open(request: HttpRequest, pk: int) -> HttpResponse:
 
     return _act(
         request, proposal=proposal, form=form, title=_("Tổ chức họp tập thể lãnh đạo"), submit=_("Mở cuộc họp"),
-        action_url=reverse("approvals:meeting_open", args=[proposal.pk]), perform=perform,
+        action_url=reverse("approvals:meeting_open", args=[proposal.pk]),
+        authorize=lambda: services.require_organiser(unit=proposal.decision_unit, by=request.user), perform=perform,
     )
 
 
@@ -118,8 +140,9 @@ def vote_cast(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
         return _("Đã ghi nhận biểu quyết của bạn. Kết quả được công bố khi kết thúc biểu quyết.")
 
     return _act(
-        request, proposal=proposal, form=VoteForm(request.POST), title=_("Biểu quyết"), submit=_("Gửi biểu quyết"),
-        action_url=reverse("approvals:vote_cast", args=[proposal.pk, meeting.pk]), perform=perform,
+        request, proposal=proposal, form=lambda: VoteForm(request.POST), title=_("Biểu quyết"), submit=_("Gửi biểu quyết"),
+        action_url=reverse("approvals:vote_cast", args=[proposal.pk, meeting.pk]),
+        authorize=lambda: services.require_voter(meeting=meeting, by=request.user), perform=perform,
     )
 
 
@@ -140,9 +163,9 @@ def meeting_close(request: HttpRequest, pk: int, meeting_id: int) -> HttpRespons
         }
 
     return _act(
-        request, proposal=proposal, form=MeetingCloseForm(request.POST), title=_("Kết thúc biểu quyết"),
+        request, proposal=proposal, form=lambda: MeetingCloseForm(request.POST), title=_("Kết thúc biểu quyết"),
         submit=_("Kết thúc biểu quyết"), action_url=reverse("approvals:meeting_close", args=[proposal.pk, meeting.pk]),
-        perform=perform,
+        authorize=lambda: services.require_organiser(unit=meeting.unit, by=request.user), perform=perform,
     )
 
 
@@ -157,9 +180,9 @@ def meeting_adjourn(request: HttpRequest, pk: int, meeting_id: int) -> HttpRespo
         return _("Đã hoãn cuộc họp; các phiếu đã bỏ không được tính.")
 
     return _act(
-        request, proposal=proposal, form=MeetingAdjournForm(request.POST), title=_("Hoãn cuộc họp"),
+        request, proposal=proposal, form=lambda: MeetingAdjournForm(request.POST), title=_("Hoãn cuộc họp"),
         submit=_("Hoãn cuộc họp"), action_url=reverse("approvals:meeting_adjourn", args=[proposal.pk, meeting.pk]),
-        perform=perform,
+        authorize=lambda: services.require_organiser(unit=meeting.unit, by=request.user), perform=perform,
     )
 
 
@@ -174,8 +197,9 @@ def _issued(decision: Decision) -> str:
 def decision_approve(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     return _act(
-        request, proposal=proposal, form=ApproveForm(request.POST), title=_("Quyết định cho triển khai thực hiện"),
+        request, proposal=proposal, form=lambda: ApproveForm(request.POST), title=_("Quyết định cho triển khai thực hiện"),
         submit=_("Ban hành quyết định"), action_url=reverse("approvals:decision_approve", args=[proposal.pk]),
+        authorize=lambda: services.require_head(unit=proposal.decision_unit, by=request.user),
         perform=lambda data: _issued(services.decision_approve(proposal=proposal, by=request.user, text=data["text"])),
     )
 
@@ -185,9 +209,10 @@ def decision_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_override(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     return _act(
-        request, proposal=proposal, form=OverrideForm(request.POST),
+        request, proposal=proposal, form=lambda: OverrideForm(request.POST),
         title=_("Người đứng đầu quyết định cho triển khai (khi tập thể không thông qua)"),
         submit=_("Ban hành quyết định"), action_url=reverse("approvals:decision_override", args=[proposal.pk]),
+        authorize=lambda: services.require_override(proposal=proposal, by=request.user),
         perform=lambda data: _issued(
             services.decision_override(proposal=proposal, by=request.user, justification=data["justification"])
         ),
@@ -199,8 +224,9 @@ def decision_override(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_reject(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     return _act(
-        request, proposal=proposal, form=RejectForm(request.POST), title=_("Không chấp thuận đề xuất"),
+        request, proposal=proposal, form=lambda: RejectForm(request.POST), title=_("Không chấp thuận đề xuất"),
         submit=_("Ban hành văn bản trả lời"), action_url=reverse("approvals:decision_reject", args=[proposal.pk]),
+        authorize=lambda: services.require_head(unit=proposal.decision_unit, by=request.user),
         perform=lambda data: _issued(services.decision_reject(proposal=proposal, by=request.user, reasons=data["reasons"])),
     )
 
@@ -210,8 +236,9 @@ def decision_reject(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal_return(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     return _act(
-        request, proposal=proposal, form=ReturnForm(request.POST), title=_("Trả lại để bổ sung, làm rõ"),
+        request, proposal=proposal, form=lambda: ReturnForm(request.POST), title=_("Trả lại để bổ sung, làm rõ"),
         submit=_("Ban hành văn bản trả lại"), action_url=reverse("approvals:proposal_return", args=[proposal.pk]),
+        authorize=lambda: services.require_head(unit=proposal.decision_unit, by=request.user),
         perform=lambda data: _issued(services.proposal_return(proposal=proposal, by=request.user, reasons=data["reasons"])),
     )
 
@@ -231,7 +258,7 @@ def _pdf_response(content: bytes, filenames: documents.Filenames) -> HttpRespons
 def minutes_pdf(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     meeting = get_object_or_404(Meeting.objects.filter(proposal=proposal, state=Meeting.State.CLOSED), pk=meeting_id)
-    return _pdf_response(documents.minutes_pdf(meeting), documents.minutes_filenames(meeting))
+    return _pdf_response(documents.stored_minutes_pdf(meeting), documents.minutes_filenames(meeting))
 
 
 @login_required
@@ -239,7 +266,7 @@ def minutes_pdf(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
 def decision_pdf(request: HttpRequest, pk: int, decision_id: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     decision = get_object_or_404(Decision.objects.filter(proposal=proposal), pk=decision_id)
-    return _pdf_response(documents.decision_pdf(decision), documents.decision_filenames(decision))
+    return _pdf_response(documents.stored_decision_pdf(decision), documents.decision_filenames(decision))
 
 
 @login_required

@@ -29,6 +29,9 @@ FRIDAY_BEFORE_TET = datetime.datetime(2026, 2, 13, 9, 0, tzinfo=HANOI)
 REASONS = "Chưa làm rõ nguồn kinh phí và cơ chế phối hợp giữa các sở, ngành liên quan."
 APPROVAL_TEXT = "Cho triển khai thực hiện đề xuất theo kế hoạch đã được tập thể lãnh đạo thông qua."
 JUSTIFICATION = "Đề xuất cần thiết để tháo gỡ ách tắc thủ tục đất đai và khả thi với nguồn lực hiện có của Sở."
+# The minutes need a start time and a secretary (decree73.md §4.3; documents.md): meeting_open requires them.
+STARTS_AT = datetime.time(8, 30)
+SECRETARY = "Trần Thị Thư"
 
 
 def at_friday_before_tet(time_machine) -> datetime.date:
@@ -90,6 +93,14 @@ def submitted_proposal(*, proposer, position: Position | None = None, **plan) ->
     return proposal_submit(proposal=proposal, by=proposer)
 
 
+def open_meeting(*, proposal: Proposal, by, held_on: datetime.date, attendees, **fields) -> Meeting:
+    """`meeting_open` with the record's required fields filled in (start time, secretary) unless given."""
+    return meeting_open(
+        proposal=proposal, by=by, held_on=held_on, attendees=attendees,
+        **{"starts_at": STARTS_AT, "secretary_name": SECRETARY, **fields},
+    )
+
+
 def meeting_with_votes(
     *, proposal: Proposal, by, votes: dict, present=None, held_on: datetime.date | None = None, close: bool = False
 ) -> Meeting:
@@ -104,7 +115,7 @@ def meeting_with_votes(
             proposal=proposal, by=by, committee="Đảng ủy Sở Nội vụ", opinion_date=proposal.received_on,
             opinion="Thống nhất chủ trương.",
         )
-    meeting = meeting_open(proposal=proposal, by=by, held_on=held_on, attendees=list(present if present is not None else votes))
+    meeting = open_meeting(proposal=proposal, by=by, held_on=held_on, attendees=list(present if present is not None else votes))
     for voter, choice in votes.items():
         vote_cast(meeting=meeting, by=voter, choice=choice, reason=REASONS if choice == Vote.Choice.AGAINST else "")
     if close:

@@ -33,16 +33,26 @@ from .lifecycle import (
     APPROVAL_TEXT,
     JUSTIFICATION,
     REASONS,
+    SECRETARY,
+    STARTS_AT,
     at_friday_before_tet,
     draft_proposal,
     drive_to,
     meeting_with_votes,
     new_profile_version,
+    open_meeting,
     submitted_proposal,
 )
 
 D = datetime.date
 FOR, AGAINST, ABSTAIN = Vote.Choice.FOR, Vote.Choice.AGAINST, Vote.Choice.ABSTAIN
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Issued decisions and minutes are stored as files (spec README §6): keep them out of the real MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "private"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -76,7 +86,7 @@ def test_only_the_head_or_secretariat_of_the_deciding_unit_record_consultation_a
         consultation_record(proposal=submitted, by=person, committee="Đảng ủy Sở", opinion_date=D(2026, 2, 13), opinion="Đồng ý")
     consultation_record(proposal=submitted, by=head, committee="Đảng ủy Sở", opinion_date=D(2026, 2, 13), opinion="Đồng ý")
     with pytest.raises(PermissionDenied):
-        meeting_open(proposal=submitted, by=person, held_on=D(2026, 2, 13), attendees=[head])
+        open_meeting(proposal=submitted, by=person, held_on=D(2026, 2, 13), attendees=[head])
     assert not Meeting.objects.exists()
     assert _reload(submitted).status == Status.SUBMITTED
 
@@ -87,7 +97,7 @@ def test_the_head_or_the_secretariat_records_consultation_and_opens_the_meeting(
     consultation = consultation_record(
         proposal=submitted, by=person, committee="Đảng ủy Sở Nội vụ", opinion_date=D(2026, 2, 13), opinion="Thống nhất."
     )
-    meeting = meeting_open(proposal=submitted, by=person, held_on=D(2026, 2, 13), attendees=[head, deputy])
+    meeting = open_meeting(proposal=submitted, by=person, held_on=D(2026, 2, 13), attendees=[head, deputy])
 
     assert (consultation.version, meeting.version, meeting.chair, meeting.opened_by) == (1, 1, head, person)
     assert _reload(submitted).status == Status.IN_REVIEW
@@ -115,7 +125,7 @@ def test_the_meeting_needs_the_party_committee_opinion_when_the_profile_requires
     assert submitted.profile.consultation_required
 
     with pytest.raises(ValidationError) as error:
-        meeting_open(proposal=submitted, by=head, held_on=D(2026, 2, 13), attendees=[head, deputy])
+        open_meeting(proposal=submitted, by=head, held_on=D(2026, 2, 13), attendees=[head, deputy])
 
     assert error.value.code == "consultation"
     assert _reload(submitted).status == Status.SUBMITTED
@@ -127,17 +137,17 @@ def test_the_opinion_must_come_before_the_meeting_not_after_it(friday, proposer,
     consultation_record(proposal=proposal, by=head, committee="Đảng ủy Sở", opinion_date=D(2026, 2, 24), opinion="Đồng ý")
 
     with pytest.raises(ValidationError) as error:
-        meeting_open(proposal=proposal, by=head, held_on=D(2026, 2, 23), attendees=[head, deputy])
+        open_meeting(proposal=proposal, by=head, held_on=D(2026, 2, 23), attendees=[head, deputy])
     assert error.value.code == "consultation"
 
-    assert meeting_open(proposal=proposal, by=head, held_on=D(2026, 2, 24), attendees=[head, deputy]).held_on == D(2026, 2, 24)
+    assert open_meeting(proposal=proposal, by=head, held_on=D(2026, 2, 24), attendees=[head, deputy]).held_on == D(2026, 2, 24)
 
 
 def test_without_required_consultation_the_meeting_opens_directly(friday, proposer, head, deputy):
     new_profile_version(consultation_required=False)
     proposal = submitted_proposal(proposer=proposer)
 
-    meeting = meeting_open(proposal=proposal, by=head, held_on=D(2026, 2, 13), attendees=[head, deputy])
+    meeting = open_meeting(proposal=proposal, by=head, held_on=D(2026, 2, 13), attendees=[head, deputy])
 
     assert meeting.state == Meeting.State.OPEN
     assert _reload(proposal).status == Status.IN_REVIEW
@@ -147,7 +157,7 @@ def test_the_meeting_date_lies_between_receipt_and_today(submitted, head, deputy
     consultation_record(proposal=submitted, by=head, committee="Đảng ủy Sở", opinion_date=D(2026, 2, 13), opinion="Đồng ý")
     for day in (D(2026, 2, 12), D(2026, 2, 16)):
         with pytest.raises(ValidationError) as error:
-            meeting_open(proposal=submitted, by=head, held_on=day, attendees=[head, deputy])
+            open_meeting(proposal=submitted, by=head, held_on=day, attendees=[head, deputy])
         assert "held_on" in error.value.message_dict
 
 
@@ -186,8 +196,8 @@ def test_eligibility_is_judged_on_the_meeting_date(friday, proposer, head, deput
 
     for not_eligible in (deputy2, newcomer):
         with pytest.raises(ValidationError):
-            meeting_open(proposal=proposal, by=head, held_on=D(2026, 2, 23), attendees=[head, not_eligible])
-    meeting = meeting_open(proposal=proposal, by=head, held_on=D(2026, 2, 23), attendees=[head, deputy3])
+            open_meeting(proposal=proposal, by=head, held_on=D(2026, 2, 23), attendees=[head, not_eligible])
+    meeting = open_meeting(proposal=proposal, by=head, held_on=D(2026, 2, 23), attendees=[head, deputy3])
 
     assert set(meeting.eligible_voters.all()) == {head, deputy, deputy3}
     assert vote_cast(meeting=meeting, by=deputy3, choice=FOR).voter == deputy3  # no longer in office today
@@ -357,8 +367,58 @@ def test_an_adjourned_meeting_returns_the_plan_to_waiting_and_a_new_one_can_open
     meeting_adjourn(meeting=meeting, by=head, reason="Cần thêm ý kiến Sở Tài chính.")
     assert (_reload(meeting).state, _reload(submitted).status) == (Meeting.State.ADJOURNED, Status.SUBMITTED)
 
-    again = meeting_open(proposal=submitted, by=head, held_on=D(2026, 2, 13), attendees=[head, deputy])
+    again = open_meeting(proposal=submitted, by=head, held_on=D(2026, 2, 13), attendees=[head, deputy])
     assert again.votes.count() == 0
+
+
+# --- The meeting record (decree73.md §4.3: time, secretary, rule applied) -----------------------------
+
+
+def test_opening_a_meeting_needs_its_start_time_and_secretary(submitted, head, deputy):
+    consultation_record(proposal=submitted, by=head, committee="Đảng ủy Sở", opinion_date=D(2026, 2, 13), opinion="Đồng ý")
+    for secretary in ("", "   "):
+        with pytest.raises(ValidationError) as error:
+            meeting_open(proposal=submitted, by=head, held_on=D(2026, 2, 13), starts_at=None, attendees=[head, deputy],
+                         secretary_name=secretary)
+        assert {"starts_at", "secretary_name"} <= set(error.value.message_dict)
+
+    assert not Meeting.objects.exists()
+    assert _reload(submitted).status == Status.SUBMITTED
+
+
+def test_the_meeting_keeps_its_start_time_and_secretary_and_the_audit_says_so(submitted, head, deputy):
+    meeting = meeting_with_votes(proposal=submitted, by=head, votes={}, present=[head, deputy])
+
+    meeting = _reload(meeting)
+    assert (meeting.starts_at, meeting.secretary_name) == (STARTS_AT, SECRETARY)
+    payload = AuditEvent.objects.for_object(submitted).get(action="open_meeting").payload
+    assert (payload["starts_at"], payload["secretary"]) == ("08:30:00", SECRETARY)
+
+
+def test_an_adjourned_meeting_keeps_the_reason(submitted, head, deputy):
+    meeting = meeting_with_votes(proposal=submitted, by=head, votes={head: FOR})
+
+    meeting_adjourn(meeting=meeting, by=head, reason="  Cần thêm ý kiến Sở Tài chính.  ")
+
+    assert _reload(meeting).adjourn_reason == "Cần thêm ý kiến Sở Tài chính."
+
+
+def test_closing_copies_the_rule_applied_from_the_profile(friday, proposer, head, deputy):
+    new_profile_version(approval_threshold_percent=60, tie_rule=LegalProfile.TieRule.FAIL, denominator=LegalProfile.Denominator.CAST)
+    proposal = submitted_proposal(proposer=proposer)
+
+    meeting = _reload(meeting_with_votes(proposal=proposal, by=head, votes={head: FOR, deputy: AGAINST}, close=True))
+
+    assert (meeting.threshold_percent, meeting.denominator_rule, meeting.tie_rule) == (60, "cast", "fail")
+    assert (meeting.passed, meeting.tie_break_applied) == (False, False)  # a tie, and this profile's tie fails
+    rule = AuditEvent.objects.for_object(proposal).get(action="close_failed").payload["rule"]
+    assert rule == {"threshold_percent": 60, "denominator": "cast", "tie_rule": "fail"}
+
+
+def test_the_database_refuses_a_closed_meeting_without_its_rule(submitted, head, deputy):
+    meeting = meeting_with_votes(proposal=submitted, by=head, votes={head: FOR, deputy: FOR}, close=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Meeting.objects.filter(pk=meeting.pk).update(tie_rule="")
 
 
 # --- Decisions -----------------------------------------------------------------------------------------
@@ -439,7 +499,7 @@ def test_only_the_head_overrides(failed, deputy):
     "step",
     [
         lambda p, head: consultation_record(proposal=p, by=head, committee="Đảng ủy Sở", opinion_date=D(2026, 2, 13), opinion="Đồng ý"),
-        lambda p, head: meeting_open(proposal=p, by=head, held_on=D(2026, 2, 13), attendees=[head]),
+        lambda p, head: open_meeting(proposal=p, by=head, held_on=D(2026, 2, 13), attendees=[head]),
         lambda p, head: proposal_return(proposal=p, by=head, reasons=REASONS),
         lambda p, head: decision_approve(proposal=p, by=head, text=APPROVAL_TEXT),
         lambda p, head: decision_override(proposal=p, by=head, justification=JUSTIFICATION),
@@ -556,6 +616,51 @@ def test_route_b_is_decided_by_the_superior_collective(friday, head, superior_he
     assert (meeting.unit, set(meeting.eligible_voters.all()), decision.unit) == (province, {superior_head}, province)
 
 
+# --- Who may act is checked before what they typed -------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["deputy", "secretariat", "proposer", "outsider"])
+@pytest.mark.parametrize(
+    "step",
+    [
+        lambda p, by: decision_reject(proposal=p, by=by, reasons="Không."),
+        lambda p, by: proposal_return(proposal=p, by=by, reasons=""),
+        lambda p, by: decision_override(proposal=p, by=by, justification="Cần."),
+        lambda p, by: decision_approve(proposal=p, by=by, text=" "),  # and in the wrong state, too
+    ],
+    ids=["reject", "return", "override", "approve"],
+)
+def test_a_non_head_with_bad_input_is_refused_for_who_they_are_not_for_the_input(failed, request, who, step):
+    with pytest.raises(PermissionDenied):
+        step(failed, request.getfixturevalue(who))
+    assert not Decision.objects.exists()
+    assert _reload(failed).status == Status.COLLECTIVE_FAILED
+
+
+@pytest.mark.parametrize("who", ["deputy", "proposer", "outsider"])
+def test_a_non_organiser_with_bad_input_is_refused_for_who_they_are(submitted, request, who, head, deputy):
+    person = request.getfixturevalue(who)
+    with pytest.raises(PermissionDenied):
+        consultation_record(proposal=submitted, by=person, committee="", opinion_date=D(2030, 1, 1), opinion="")
+    with pytest.raises(PermissionDenied):
+        meeting_open(proposal=submitted, by=person, held_on=D(2030, 1, 1), starts_at=None, attendees=[person],
+                     secretary_name="")
+    meeting = meeting_with_votes(proposal=submitted, by=head, votes={head: FOR})
+    with pytest.raises(PermissionDenied):
+        meeting_adjourn(meeting=meeting, by=person, reason="")
+    assert _reload(meeting).state == Meeting.State.OPEN
+
+
+@pytest.mark.parametrize("who", ["proposer", "outsider", "secretariat", "deputy2"])  # deputy2: eligible but absent
+def test_someone_who_may_not_vote_is_refused_as_such_even_after_the_vote_closed(submitted, request, who, head, deputy):
+    meeting = meeting_with_votes(proposal=submitted, by=head, votes={head: FOR, deputy: FOR}, close=True)
+    with pytest.raises(PermissionDenied):
+        vote_cast(meeting=meeting, by=request.getfixturevalue(who), choice="nonsense")
+    with pytest.raises(ValidationError) as error:  # a voter of that meeting is told it is over
+        vote_cast(meeting=meeting, by=deputy, choice=FOR)
+    assert error.value.code == "closed"
+
+
 # --- Every illegal step is refused (table-driven over proposals.transitions.TRANSITIONS) ---------------
 
 ILLEGAL = [
@@ -583,7 +688,7 @@ def _attempt(action: str, proposal: Proposal, meeting: Meeting | None, *, propos
         Action.SUBMIT: lambda: proposal_submit(proposal=proposal, by=proposer),
         Action.REVISE: lambda: proposal_revise(proposal=proposal, by=proposer),
         Action.RETURN: lambda: proposal_return(proposal=proposal, by=head, reasons=REASONS),
-        Action.OPEN_MEETING: lambda: meeting_open(proposal=proposal, by=head, held_on=proposal.received_on, attendees=[head]),
+        Action.OPEN_MEETING: lambda: open_meeting(proposal=proposal, by=head, held_on=proposal.received_on, attendees=[head]),
         Action.ADJOURN: lambda: meeting_adjourn(meeting=meeting, by=head, reason="Hoãn họp"),
         Action.CLOSE_PASSED: lambda: meeting_close(meeting=meeting, by=head),
         Action.CLOSE_FAILED: lambda: meeting_close(meeting=meeting, by=head),

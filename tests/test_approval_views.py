@@ -6,12 +6,19 @@ proposer on its staff, an outsider in the Sở Tài chính, an admin. The clock 
 """
 
 import datetime
+import hashlib
 import io
+import logging
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.template.loader import render_to_string
@@ -21,8 +28,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from accounts.models import Position
-from approvals import services
-from approvals.documents import _fonts_only_fetcher_class, ascii_name, font_dir, long_date
+from approvals import documents, services
+from approvals.documents import DocumentRenderError, _fonts_only_fetcher_class, ascii_name, font_dir, long_date
 from approvals.models import Consultation, Decision, Meeting, Vote
 from approvals.selectors import proposal_panel
 from core.context_processors import unread_notifications
@@ -96,8 +103,8 @@ def meeting(proposal, by, attendees, votes=(), *, close=False) -> Meeting:
     if not proposal.consultations.exists():
         consult(proposal, by)
     opened = services.meeting_open(
-        proposal=proposal, by=by, held_on=NOW.date(), attendees=attendees, location="Phòng họp số 1",
-        secretary_name="Trần Thị Thư",
+        proposal=proposal, by=by, held_on=NOW.date(), starts_at=datetime.time(8, 30), attendees=attendees,
+        location="Phòng họp số 1", secretary_name="Trần Thị Thư",
     )
     for person, choice, reason in votes:
         services.vote_cast(meeting=opened, by=person, choice=choice, reason=reason)
@@ -186,6 +193,8 @@ def test_panel_after_closing_shows_votes_reasons_rule_and_minutes(submitted, hea
     assert "2/3 (66,7%)" in html
     assert f"Biên bản số {closed.minutes_number}" in html
     assert url("minutes_pdf", submitted.pk, closed.pk) in html
+    assert "08:30, 05/02/2026" in html and "Trần Thị Thư" in html
+    assert Meeting.objects.get(pk=closed.pk).minutes_sha256 in html
 
 
 def test_panel_prefills_the_approval_text_for_the_head_only(submitted, head, deputy, deputy2, proposer):
@@ -363,6 +372,34 @@ def test_deputy_cannot_close_the_vote(submitted, head, deputy):
     assert Meeting.objects.get().state == Meeting.State.OPEN
 
 
+WRONG_ROLE = [  # (view, keys, who): someone of the unit without the position the action needs
+    ("consultation_record", ("proposal",), "deputy"),
+    ("meeting_open", ("proposal",), "deputy"),
+    ("vote_cast", ("proposal", "meeting"), "secretariat"),
+    ("meeting_close", ("proposal", "meeting"), "deputy"),
+    ("meeting_adjourn", ("proposal", "meeting"), "deputy"),
+    ("decision_approve", ("proposal",), "deputy"),
+    ("decision_override", ("proposal",), "deputy"),
+    ("decision_reject", ("proposal",), "secretariat"),
+    ("proposal_return", ("proposal",), "secretariat"),
+]
+
+
+@pytest.mark.parametrize(("name", "keys", "who"), WRONG_ROLE, ids=[name for name, _k, _w in WRONG_ROLE])
+def test_wrong_role_gets_403_even_with_an_empty_form(submitted, head, deputy, request, name, keys, who):
+    opened = meeting(submitted, head, [head, deputy])
+    objects = {"proposal": submitted, "meeting": opened}
+    response = as_(request.getfixturevalue(who)).post(url(name, *(objects[key].pk for key in keys)), {})
+    assert response.status_code == 403
+
+
+def test_deputy_sending_short_reasons_gets_403_not_a_form_error(submitted, head, deputy, deputy2):
+    failed(submitted, head, deputy, deputy2)
+    for name, data in (("decision_reject", {"reject-reasons": "Không."}), ("proposal_return", {"return-reasons": "Ít."})):
+        assert as_(deputy).post(url(name, submitted.pk), data).status_code == 403
+    assert not Decision.objects.exists()
+
+
 # --- The flows, through the views ------------------------------------------------------------------------
 
 
@@ -382,7 +419,8 @@ def test_full_flow_consultation_meeting_three_votes_close_approve_and_documents(
     assert download["Content-Type"] == "application/pdf"
 
     response = office.post(url("meeting_open", submitted.pk), {
-        "meeting-held_on": TODAY, "meeting-location": "Phòng họp số 1", "meeting-secretary_name": "Trần Thị Thư",
+        "meeting-held_on": TODAY, "meeting-starts_at": "08:30", "meeting-location": "Phòng họp số 1",
+        "meeting-secretary_name": "Trần Thị Thư",
         "meeting-attendees": [head.pk, deputy.pk, deputy2.pk],
     })
     assert response.status_code == 302
@@ -506,12 +544,16 @@ def test_adjourn_needs_a_reason_and_reopens_the_proposal(submitted, head, deputy
     assert response.status_code == 302
     assert Meeting.objects.get().state == Meeting.State.ADJOURNED
     assert Proposal.objects.get(pk=submitted.pk).status == Proposal.Status.SUBMITTED
-    assert "Cuộc họp đã hoãn" in panel_html(submitted, head)
+    html = panel_html(submitted, head)
+    assert "Cuộc họp đã hoãn" in html and "Lý do hoãn:</strong> Thiếu ý kiến thẩm định." in html
 
 
 def test_meeting_before_the_plan_was_received_is_refused_next_to_the_date(submitted, head, deputy):
     consult(submitted, head)
-    response = as_(head).post(url("meeting_open", submitted.pk), {"meeting-held_on": "04/02/2026", "meeting-attendees": [head.pk]})
+    response = as_(head).post(url("meeting_open", submitted.pk), {
+        "meeting-held_on": "04/02/2026", "meeting-starts_at": "08:30", "meeting-secretary_name": "Trần Thị Thư",
+        "meeting-attendees": [head.pk],
+    })
     assert response.status_code == 200
     assert 'id="error_1_id_meeting-held_on"' in response.content.decode()
 
@@ -561,6 +603,166 @@ def test_documents_date_and_file_names():
     assert long_date(datetime.date(2026, 2, 15)) == "ngày 15 tháng 02 năm 2026"
     assert long_date(datetime.date(2026, 12, 1)) == "ngày 01 tháng 12 năm 2026"
     assert ascii_name("12/QĐ-UBND") == "12-QD-UBND"
+
+
+# --- Documents kept as issued (spec README §6) -------------------------------------------------------------
+
+
+def sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def stored_files(root) -> list[Path]:
+    return sorted(path for path in Path(root).rglob("*") if path.is_file())
+
+
+def audit_payload(proposal, action) -> dict:
+    return AuditEvent.objects.for_object(proposal).get(action=action).payload
+
+
+def test_an_issued_decision_is_stored_once_and_served_as_stored(world, head, proposer, settings, monkeypatch):
+    decision = Decision.objects.get(pk=world["decision"].pk)
+    stored = Path(settings.MEDIA_ROOT) / decision.pdf.name
+    # A generated name under the private media root: neither the number nor the proposal shows in it.
+    assert re.fullmatch(r"decisions/2026/[0-9a-f]{32}\.pdf", decision.pdf.name)
+    assert stored.read_bytes().startswith(b"%PDF")
+    assert decision.pdf_sha256 == sha256(stored.read_bytes()) == audit_payload(world["proposal"], "approve")["pdf_sha256"]
+
+    # Templates (or the renderer) changing later must not change the document: it is never rendered again.
+    def render_again(*args, **kwargs):
+        raise AssertionError("an issued document was rendered again")
+
+    monkeypatch.setattr(documents, "render_pdf", render_again)
+    first = as_(proposer).get(url("decision_pdf", world["proposal"].pk, decision.pk))
+    second = as_(head).get(url("decision_pdf", world["proposal"].pk, decision.pk))
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content == stored.read_bytes()
+    assert sha256(first.content) == decision.pdf_sha256
+
+
+def test_closed_minutes_are_stored_once_and_served_as_stored(world, head, settings, monkeypatch):
+    closed = Meeting.objects.get(pk=world["meeting"].pk)
+    assert re.fullmatch(r"minutes/2026/[0-9a-f]{32}\.pdf", closed.minutes_pdf.name)
+    payload = audit_payload(world["proposal"], "close_passed")
+    assert closed.minutes_sha256 == payload["minutes_sha256"]
+
+    monkeypatch.setattr(documents, "render_pdf", lambda *args, **kwargs: b"%PDF-1.7 a later template")
+    response = as_(head).get(url("minutes_pdf", world["proposal"].pk, closed.pk))
+
+    assert sha256(response.content) == closed.minutes_sha256 == payload["minutes_sha256"]
+    assert "Trần Thị Thư" in pdf_text(response.content)
+
+
+def test_a_missing_stored_file_is_rendered_again_with_a_warning(world, head, caplog):
+    decision = Decision.objects.get(pk=world["decision"].pk)
+    recorded = decision.pdf_sha256
+    decision.pdf.storage.delete(decision.pdf.name)
+
+    with caplog.at_level(logging.WARNING, logger="approvals.documents"):
+        response = as_(head).get(url("decision_pdf", world["proposal"].pk, decision.pk))
+
+    assert response.status_code == 200 and "Số: 1/QĐ-SNV" in pdf_text(response.content)
+    assert any("is missing" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records)
+    decision.refresh_from_db()
+    assert decision.pdf_sha256 == recorded  # the evidence is the original's hash, never the copy's
+    assert not decision.pdf.storage.exists(decision.pdf.name)
+
+
+def test_minutes_closed_before_documents_were_kept_are_rendered_with_a_warning(world, head, caplog):
+    closed = world["meeting"]
+    Meeting.objects.filter(pk=closed.pk).update(minutes_pdf="", minutes_sha256="")  # as the migration leaves them
+
+    with caplog.at_level(logging.WARNING, logger="approvals.documents"):
+        response = as_(head).get(url("minutes_pdf", world["proposal"].pk, closed.pk))
+
+    assert response.status_code == 200 and "Số: 1/BB-SNV" in pdf_text(response.content)
+    assert any("has no stored PDF" in r.getMessage() for r in caplog.records)
+
+
+def test_a_stored_file_that_no_longer_matches_its_hash_is_logged(world, head, caplog):
+    closed = Meeting.objects.get(pk=world["meeting"].pk)
+    with closed.minutes_pdf.storage.open(closed.minutes_pdf.name, "wb") as handle:
+        handle.write(b"%PDF-1.4 altered")
+
+    with caplog.at_level(logging.ERROR, logger="approvals.documents"):
+        response = as_(head).get(url("minutes_pdf", world["proposal"].pk, closed.pk))
+
+    assert response.content == b"%PDF-1.4 altered"
+    assert any("does not match" in r.getMessage() for r in caplog.records)
+
+
+def test_a_refused_decision_writes_no_file(submitted, head, deputy, deputy2, settings):
+    failed(submitted, head, deputy, deputy2)
+    before = stored_files(settings.MEDIA_ROOT)
+    assert as_(deputy).post(url("decision_reject", submitted.pk), {"reject-reasons": REASONS}).status_code == 403
+    assert as_(head).post(url("decision_approve", submitted.pk), {"approve-text": "Giao thực hiện."}).status_code == 200
+    assert as_(head).post(url("decision_reject", submitted.pk), {"reject-reasons": "Không."}).status_code == 200
+    assert stored_files(settings.MEDIA_ROOT) == before
+    assert not Decision.objects.exists()
+
+
+def test_when_the_document_cannot_be_rendered_nothing_is_issued(submitted, head, deputy, deputy2, settings, monkeypatch):
+    failed(submitted, head, deputy, deputy2)
+    before = stored_files(settings.MEDIA_ROOT)
+
+    def no_pango(*args, **kwargs):
+        raise DocumentRenderError("Pango is not installed")
+
+    monkeypatch.setattr(documents, "render_pdf", no_pango)
+    response = as_(head).post(url("decision_reject", submitted.pk), {"reject-reasons": REASONS})
+
+    assert response.status_code == 503
+    assert "chưa tạo được văn bản PDF" in response.content.decode()
+    assert not Decision.objects.exists()
+    assert Proposal.objects.get(pk=submitted.pk).status == Proposal.Status.COLLECTIVE_FAILED
+    assert stored_files(settings.MEDIA_ROOT) == before
+    monkeypatch.undo()
+    # The number the failed attempt took was given back with the rollback.
+    assert services.decision_reject(proposal=submitted, by=head, reasons=REASONS).number == "1/SNV"
+
+
+def test_the_minutes_state_the_rule_the_meeting_recorded_not_the_profile_of_today(submitted, head, deputy, deputy2):
+    closed = passed(submitted, head, deputy, deputy2)
+    # Never done by the application (a profile version is not edited in place), but the record must not depend on it.
+    LegalProfile.objects.filter(pk=submitted.profile_id).update(
+        approval_threshold_percent=75, tie_rule=LegalProfile.TieRule.FAIL, denominator=LegalProfile.Denominator.ELIGIBLE
+    )
+    text = pdf_text(documents.minutes_pdf(closed))
+    assert "vượt quá 50% số thành viên có quyền biểu quyết có mặt" in text
+    assert "(theo bên có ý kiến của người đứng đầu): không" in text
+    assert "bắt đầu lúc 08 giờ 30 phút, ngày 05/02/2026" in text
+    assert "vượt quá 50%" in panel_html(submitted, head)
+
+
+def test_weasyprint_missing_is_a_clear_render_error(monkeypatch):
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # what `import weasyprint` meets without Pango
+    with pytest.raises(DocumentRenderError, match="Pango"):
+        documents.render_pdf("documents/minutes.html", {})
+
+
+def test_the_app_loads_without_weasyprint():
+    """Django starts, checks and loads every URL and view on a machine without Pango; only rendering fails."""
+    script = (
+        "import sys\n"
+        "sys.modules['weasyprint'] = None\n"
+        "import django\n"
+        "django.setup()\n"
+        "from django.core.management import call_command\n"
+        "call_command('check')\n"
+        "from django.urls import get_resolver\n"
+        "get_resolver().url_patterns\n"
+        "from approvals import documents\n"
+        "try:\n"
+        "    documents.render_pdf('documents/minutes.html', {})\n"
+        "except documents.DocumentRenderError as error:\n"
+        "    print('REFUSED:', error)\n"
+    )
+    result = subprocess.run(  # noqa: S603 (a fixed script, run by the current interpreter)
+        [sys.executable, "-c", script], cwd=django_settings.BASE_DIR, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "REFUSED: PDF documents cannot be rendered" in result.stdout
 
 
 # --- Legal profile admin ---------------------------------------------------------------------------------

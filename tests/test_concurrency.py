@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from approvals.models import Decision, Meeting, Vote
-from approvals.services import consultation_record, decision_approve, meeting_open, vote_cast
+from approvals.services import consultation_record, decision_approve, vote_cast
 from core.audit import verify_chain
 from core.models import AuditEvent, DocumentCounter
 from proposals.models import PlanVersion, Proposal
@@ -23,10 +23,17 @@ from .lifecycle import (
     REASONS,
     draft_proposal,
     meeting_with_votes,
+    open_meeting,
     submitted_proposal,
 )
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Issued decisions and minutes are stored as files: keep them out of the real MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "private"
 
 def together(*calls):
     """Run `calls` in threads released at the same instant; return each one's result or exception."""
@@ -112,8 +119,8 @@ def test_two_meetings_opened_at_once_make_one(proposer, head, deputy, secretaria
     )
 
     outcomes = together(
-        lambda: meeting_open(proposal=proposal, by=head, held_on=proposal.received_on, attendees=[head, deputy]),
-        lambda: meeting_open(proposal=proposal, by=secretariat, held_on=proposal.received_on, attendees=[head]),
+        lambda: open_meeting(proposal=proposal, by=head, held_on=proposal.received_on, attendees=[head, deputy]),
+        lambda: open_meeting(proposal=proposal, by=secretariat, held_on=proposal.received_on, attendees=[head]),
     )
 
     meeting = _one_won_one_refused(outcomes)
