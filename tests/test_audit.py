@@ -16,6 +16,7 @@ import pytest
 from django.contrib.admin.sites import site as admin_site
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.db.models import QuerySet
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -192,13 +193,19 @@ def test_postgresql_refuses_raw_sql_that_changes_or_deletes_events(record, sql):
     assert verify_chain() == (2, None)
 
 
+def test_the_base_manager_used_by_related_lookups_keeps_the_guards(record):
+    record(1)
+    with pytest.raises(PermissionError):
+        AuditEvent._base_manager.filter(seq=1).update(action="forged")
+
+
 @pytest.mark.postgres
 def test_postgresql_refuses_orm_paths_that_skip_the_model_guards(record):
     record(2)
 
-    # `_base_manager` is a plain manager: only the trigger stands in its way.
+    # A plain QuerySet has none of the model's guards: only the trigger stands in its way.
     with pytest.raises(DatabaseError, match="Cannot update or delete rows"), transaction.atomic():
-        AuditEvent._base_manager.filter(seq=1).update(action="forged")
+        QuerySet(model=AuditEvent).filter(seq=1).update(action="forged")
 
     assert verify_chain() == (2, None)
 
