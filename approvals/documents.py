@@ -17,6 +17,7 @@ starts, migrates and serves every other page on a machine without it.
 """
 
 import datetime
+import functools
 import hashlib
 import logging
 import re
@@ -167,6 +168,23 @@ def _plan(proposal, number: int) -> PlanVersion | None:
     return PlanVersion.objects.filter(proposal=proposal, number=number).first()
 
 
+def _in_vietnamese(function):
+    """Run `function` with Vietnamese active, not only its template: role names and the voting rule are gettext
+    text computed while the context is built (get_role_display, rule_text), in the reader's language otherwise.
+
+    A fresh `translation.override` each call: one shared instance (`@translation.override`) keeps the language to
+    restore on itself, which concurrent requests would overwrite.
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with translation.override("vi"):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+@_in_vietnamese
 def minutes_pdf(meeting: Meeting) -> bytes:
     """Biên bản họp tập thể lãnh đạo (decree73.md §4.3) of a closed meeting."""
     meeting = (
@@ -207,6 +225,7 @@ def minutes_pdf(meeting: Meeting) -> bytes:
     return render_pdf("documents/minutes.html", context)
 
 
+@_in_vietnamese
 def decision_pdf(decision: Decision) -> bytes:
     """The approval or override decision (decree73.md §4.2, T5) or the rejection / return letter (T7)."""
     decision = Decision.objects.select_related(
