@@ -5,7 +5,9 @@ each message next to its field. Each form has its own prefix: several of them sh
 """
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -145,10 +147,14 @@ class ReturnForm(forms.Form):
 
 
 def approval_text_initial(*, proposer_name: str, report_deadline_wd: int = 5) -> str:
-    """A sensible Điều 2 for the approval decision; the head edits it before issuing."""
-    return gettext(
-        "Giao %(name)s chủ trì, phối hợp với các cá nhân, tổ chức thực hiện nêu tại Điều 1 triển khai thực hiện "
-        "đề xuất theo đúng kế hoạch được phê duyệt; định kỳ báo cáo tiến độ thực hiện và báo cáo kết quả thực hiện "
-        "đề xuất trong thời hạn %(days)02d ngày làm việc kể từ ngày hoàn thành. Các đơn vị có liên quan bố trí "
-        "nguồn lực theo kế hoạch đã được phê duyệt."
-    ) % {"name": proposer_name, "days": report_deadline_wd}
+    """A sensible Điều 2 for the approval decision; the head edits it before issuing.
+
+    It goes into a Vietnamese document, so it is written in Vietnamese whatever the interface language.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext(
+            "Giao %(name)s chủ trì, phối hợp với các cá nhân, tổ chức thực hiện nêu tại Điều 1 triển khai thực hiện "
+            "đề xuất theo đúng kế hoạch được phê duyệt; định kỳ báo cáo tiến độ thực hiện và báo cáo kết quả thực hiện "
+            "đề xuất trong thời hạn %(days)02d ngày làm việc kể từ ngày hoàn thành. Các đơn vị có liên quan bố trí "
+            "nguồn lực theo kế hoạch đã được phê duyệt."
+        ) % {"name": proposer_name, "days": report_deadline_wd}

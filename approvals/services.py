@@ -8,12 +8,14 @@ return); §4.2 decision contents, §4.3 minutes contents; documents.md numbering
 import datetime
 import hashlib
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts import selectors as org
 from accounts.models import Position
@@ -189,7 +191,7 @@ def meeting_open(
     )
     notify(
         recipients=[p.person for p in voters if p.person_id in attendee_ids],
-        message=_("Mời biểu quyết đề xuất “%(title)s”.") % {"title": proposal.title},
+        message=gettext_noop("Mời biểu quyết đề xuất “%(title)s”."), params={"title": proposal.title},
         url=_proposal_url(proposal),
     )
     return meeting
@@ -271,8 +273,9 @@ def meeting_close(*, meeting: Meeting, by) -> Meeting:
     head = org.unit_head_on(unit=meeting.unit, on_date=timezone.localdate())
     notify(
         recipients=[proposal.proposer, head.person if head else None],
-        message=(_("Tập thể lãnh đạo đã thông qua đề xuất “%(title)s”.") if result.passed
-                 else _("Tập thể lãnh đạo không thông qua đề xuất “%(title)s”.")) % {"title": proposal.title},
+        message=(gettext_noop("Tập thể lãnh đạo đã thông qua đề xuất “%(title)s”.") if result.passed
+                 else gettext_noop("Tập thể lãnh đạo không thông qua đề xuất “%(title)s”.")),
+        params={"title": proposal.title},
         url=_proposal_url(proposal),
     )
     return meeting
@@ -311,6 +314,12 @@ def _require_text(text: str, *, field: str, message: str, min_chars: int = 1) ->
         raise ValidationError({field: message})
 
 
+def _official_role_label(position: Position) -> str:
+    """The role as printed on a Vietnamese document, whatever language the signer's interface uses."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(position.get_role_display())
+
+
 def _issue(*, proposal: Proposal, kind: str, by, position: Position, text: str, meeting: Meeting | None) -> Decision:
     """Number, save and render the decision; the PDF is kept as issued (spec README §6)."""
     today = timezone.localdate()
@@ -319,7 +328,7 @@ def _issue(*, proposal: Proposal, kind: str, by, position: Position, text: str, 
     decision = Decision(
         proposal=proposal, kind=kind, version=proposal.current_version, meeting=meeting, unit=proposal.decision_unit,
         number=number.text, register=register, register_year=number.year, register_seq=number.seq, issued_on=today,
-        signer=by, signer_title=position.title or position.get_role_display(), text=text,
+        signer=by, signer_title=position.title or _official_role_label(position), text=text,
     )
     try:
         with transaction.atomic():
@@ -341,7 +350,7 @@ def _decide(*, proposal: Proposal, position: Position, by, kind: str, action: st
         payload={"decision": decision.pk, "number": decision.number, "kind": kind, "from": from_status,
                  "pdf_sha256": decision.pdf_sha256},
     )
-    notify(recipients=[proposal.proposer], message=notice % {"title": proposal.title, "number": decision.number},
+    notify(recipients=[proposal.proposer], message=notice, params={"title": proposal.title, "number": decision.number},
            url=_proposal_url(proposal))
     return decision
 
@@ -353,7 +362,7 @@ def decision_approve(*, proposal: Proposal, by, text: str) -> Decision:
     ensure_transition(proposal, Action.APPROVE)
     _require_text(text, field="text", message=_("Nội dung văn bản không được để trống."))
     return _decide(proposal=proposal, position=position, by=by, kind=Decision.Kind.APPROVAL, action=Action.APPROVE,
-                   text=text, notice=_("Đề xuất “%(title)s” đã được cho triển khai thực hiện (Quyết định số %(number)s)."))
+                   text=text, notice=gettext_noop("Đề xuất “%(title)s” đã được cho triển khai thực hiện (Quyết định số %(number)s)."))
 
 
 @transaction.atomic
@@ -368,7 +377,7 @@ def decision_override(*, proposal: Proposal, by, justification: str) -> Decision
     )
     return _decide(proposal=proposal, position=position, by=by, kind=Decision.Kind.OVERRIDE, action=Action.OVERRIDE,
                    text=justification,
-                   notice=_("Người đứng đầu đã quyết định cho triển khai đề xuất “%(title)s” (Quyết định số %(number)s)."))
+                   notice=gettext_noop("Người đứng đầu đã quyết định cho triển khai đề xuất “%(title)s” (Quyết định số %(number)s)."))
 
 
 @transaction.atomic
@@ -382,7 +391,7 @@ def decision_reject(*, proposal: Proposal, by, reasons: str) -> Decision:
     )
     return _decide(proposal=proposal, position=position, by=by, kind=Decision.Kind.REJECTION, action=Action.REJECT,
                    text=reasons,
-                   notice=_("Đề xuất “%(title)s” không được chấp thuận (Văn bản số %(number)s). Bạn có thể chỉnh sửa và nộp lại."))
+                   notice=gettext_noop("Đề xuất “%(title)s” không được chấp thuận (Văn bản số %(number)s). Bạn có thể chỉnh sửa và nộp lại."))
 
 
 @transaction.atomic
@@ -396,4 +405,4 @@ def proposal_return(*, proposal: Proposal, by, reasons: str) -> Decision:
     )
     return _decide(proposal=proposal, position=position, by=by, kind=Decision.Kind.RETURN, action=Action.RETURN,
                    text=reasons,
-                   notice=_("Đề xuất “%(title)s” được trả lại để bổ sung, làm rõ (Văn bản số %(number)s)."))
+                   notice=gettext_noop("Đề xuất “%(title)s” được trả lại để bổ sung, làm rõ (Văn bản số %(number)s)."))

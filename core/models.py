@@ -4,6 +4,7 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -138,7 +139,9 @@ class Notification(models.Model):
     """An in-app message to one person; e-mail delivery arrives with the reminders."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # The untranslated message and its parameters: each reader sees it in their own language.
     message = models.CharField(_("nội dung"), max_length=500)
+    params = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -153,4 +156,7 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return self.message
+        return self.text()
+
+    def text(self) -> str:
+        return gettext(self.message) % self.params if self.params else gettext(self.message)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts import selectors as org
 from accounts.models import Position
@@ -208,8 +209,8 @@ def proposal_submit(*, proposal: Proposal, by) -> Proposal:
     secretariat = [p.person for p in decision_unit.positions.held_on(today).filter(role=Position.Role.SECRETARIAT).select_related("person")]
     notify(
         recipients=[decider.person, *secretariat],
-        message=_("Đề xuất “%(title)s” đã được nộp, hạn họp xem xét: %(due)s.")
-        % {"title": proposal.title, "due": proposal.review_due.strftime("%d/%m/%Y")},
+        message=gettext_noop("Đề xuất “%(title)s” đã được nộp, hạn họp xem xét: %(due)s."),
+        params={"title": proposal.title, "due": proposal.review_due.strftime("%d/%m/%Y")},
         url=reverse("proposals:detail", args=[proposal.pk]),
     )
     return proposal

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 class Status(models.TextChoices):
     DRAFT = "draft", _("Dự thảo")
     SUBMITTED = "submitted", _("Đã nộp, chờ xem xét")
-    RETURNED = "returned", _("Trả lại để bổ sung, làm rõ")
+    RETURNED = "returned", _("Đã trả lại để bổ sung, làm rõ")
     IN_REVIEW = "in_review", _("Đang họp tập thể lãnh đạo")
     COLLECTIVE_PASSED = "collective_passed", _("Tập thể thông qua, chờ quyết định")
     COLLECTIVE_FAILED = "collective_failed", _("Tập thể không thông qua")

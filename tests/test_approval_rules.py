@@ -577,7 +577,7 @@ def test_decisions_reach_the_proposer_once_committed(passed, head, proposer, dja
         assert not Notification.objects.filter(recipient=proposer).exists()  # not before the commit
 
     assert callbacks
-    message = Notification.objects.get(recipient=proposer).message
+    message = Notification.objects.get(recipient=proposer).text()
     assert decision.number in message
 
 
@@ -586,7 +586,7 @@ def test_rejections_and_vote_results_reach_the_proposer(submitted, head, deputy,
         meeting_with_votes(proposal=submitted, by=head, votes={head: AGAINST, deputy: AGAINST}, close=True)
         decision_reject(proposal=submitted, by=head, reasons=REASONS)
 
-    messages = list(Notification.objects.filter(recipient=proposer).order_by("pk").values_list("message", flat=True))
+    messages = [n.text() for n in Notification.objects.filter(recipient=proposer).order_by("pk")]
     assert len(messages) == 2
     assert "không thông qua" in messages[0] and "1/SNV" in messages[1]
 

@@ -311,3 +311,16 @@ def test_text_that_goes_into_the_documents_stays_vietnamese_in_the_english_catal
         article_2 = approval_text_initial(proposer_name="Nguyễn Văn A")
     assert article_2.startswith("Giao Nguyễn Văn A chủ trì") and "trong thời hạn 05 ngày làm việc" in article_2
     assert catalog.gettext("%(name)s (người đề xuất)") == "%(name)s (người đề xuất)"
+
+
+def test_a_notification_is_shown_in_the_language_of_its_reader(client, proposer):
+    from core.models import Notification
+
+    Notification.objects.create(
+        recipient=proposer, message="Mời biểu quyết đề xuất “%(title)s”.", params={"title": "Cải cách"}
+    )
+    client.force_login(proposer)
+    assert "Mời biểu quyết đề xuất “Cải cách”." in client.get(reverse("core:notifications")).content.decode()
+    client.post(reverse("set_language"), {"language": "en"})
+    english = client.get(reverse("core:notifications")).content.decode()
+    assert "Mời biểu quyết" not in english and "Cải cách" in english
