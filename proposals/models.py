@@ -19,6 +19,15 @@ from .transitions import DB_TRANSITIONS, Status
 END_BEFORE_START = _("Thời gian kết thúc phải sau thời gian bắt đầu.")
 
 
+def default_eligible_categories() -> list[str]:
+    """Art. 2 (decree73.md §1.3): the three categories of "cán bộ" who may propose."""
+    return [
+        Position.Category.STATE_LEADER,
+        Position.Category.PUBLIC_SERVICE_MANAGER,
+        Position.Category.ENTERPRISE,
+    ]
+
+
 class LegalProfile(models.Model):
     """One version of the rules a proposal is decided under (decree73.md §8).
 
@@ -61,10 +70,14 @@ class LegalProfile(models.Model):
     override_allowed = models.BooleanField(_("người đứng đầu được quyết định khi tập thể không thông qua"), default=True)
     # Art. 4(3) [C]: the same-level party committee is consulted before approval.
     consultation_required = models.BooleanField(_("xin ý kiến cấp ủy trước khi phê duyệt"), default=True)
+    # Art. 18 [C] (decree73.md T10): the completion report is due 5 working days after finishing.
+    completion_report_deadline_wd = models.PositiveSmallIntegerField(
+        _("hạn báo cáo kết quả sau khi hoàn thành (ngày làm việc)"), default=5
+    )
     # Art. 2 [C]: the three categories of "cán bộ" who may propose.
     eligible_categories = models.JSONField(
         _("đối tượng được đề xuất (Điều 2)"),
-        default=list,
+        default=default_eligible_categories,
         help_text=_("Danh sách mã đối tượng: state_leader, public_service_manager, enterprise."),
     )
     # Art. 5(1) [I conjunctive]: all four conditions must be declared.
@@ -89,14 +102,6 @@ class LegalProfile(models.Model):
 
     def __str__(self):
         return f"{self.name} (v{self.version})"
-
-    @staticmethod
-    def default_categories() -> list[str]:
-        return [
-            Position.Category.STATE_LEADER,
-            Position.Category.PUBLIC_SERVICE_MANAGER,
-            Position.Category.ENTERPRISE,
-        ]
 
 
 class FieldOfWork(models.TextChoices):

@@ -54,7 +54,7 @@ def current_profile(*, code: str = "ND73_2023", on_date: datetime.date | None = 
     """
     on_date = on_date or timezone.localdate()
     profile = LegalProfile.objects.filter(code=code, effective_from__lte=on_date).order_by("-version").first()
-    return profile or LegalProfile(code=code, version=1, eligible_categories=LegalProfile.default_categories())
+    return profile or LegalProfile(code=code, version=1)
 
 
 def proposals_awaiting_decision() -> QuerySet[Proposal]:

@@ -45,7 +45,7 @@ def new_profile_version(**rules) -> LegalProfile:
     """The next version of the legal profile (version 1 if none yet), in force at once for new submissions."""
     latest = LegalProfile.objects.order_by("-version").first()
     return LegalProfile.objects.create(
-        version=latest.version + 1 if latest else 1, eligible_categories=LegalProfile.default_categories(), **rules
+        version=latest.version + 1 if latest else 1, **rules
     )
 
 

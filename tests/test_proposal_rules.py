@@ -23,7 +23,7 @@ from approvals.services import decision_reject, proposal_return
 from core.audit import verify_chain
 from core.models import AuditEvent, Notification
 from core.uploads import check_upload
-from proposals.models import Attachment, LegalProfile, PlanContent, PlanVersion, Proposal
+from proposals.models import Attachment, LegalProfile, PlanContent, PlanVersion, Proposal, default_eligible_categories
 from proposals.selectors import DueBadges, DueState, current_profile
 from proposals.services import (
     attachment_add,
@@ -286,7 +286,7 @@ def test_reading_the_profile_never_writes_and_the_first_submission_saves_it(frid
     LegalProfile.objects.all().delete()  # as in a database flushed by a transaction=True test
 
     read = current_profile()
-    assert (read.pk, read.version, read.eligible_categories) == (None, 1, LegalProfile.default_categories())
+    assert (read.pk, read.version, read.eligible_categories) == (None, 1, default_eligible_categories())
     assert not LegalProfile.objects.exists()
 
     proposal = submitted_proposal(proposer=proposer)
