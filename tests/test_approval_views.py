@@ -773,6 +773,7 @@ def profile_form_data(profile: LegalProfile, **changes) -> dict:
         "name": profile.name, "effective_from": profile.effective_from.strftime("%d/%m/%Y"),
         "review_deadline_wd": profile.review_deadline_wd, "superior_review_deadline_wd": profile.superior_review_deadline_wd,
         "due_soon_wd": profile.due_soon_wd, "approval_threshold_percent": profile.approval_threshold_percent,
+        "completion_report_deadline_wd": profile.completion_report_deadline_wd,
         "denominator": profile.denominator, "quorum_percent": profile.quorum_percent, "tie_rule": profile.tie_rule,
         "eligible_categories": list(profile.eligible_categories),
     }
