@@ -3,10 +3,10 @@
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import OrgUnit, Position, User
+from .models import OrgUnit, Position, User, in_subtrees
 
 
 def today() -> datetime.date:
@@ -18,7 +18,7 @@ def unit_head_on(*, unit: OrgUnit, on_date: datetime.date) -> Position | None:
     return (
         Position.objects.held_on(on_date)
         .filter(unit=unit, role=Position.Role.HEAD)
-        .select_related("person")
+        .select_related("person", "unit")
         .order_by("-start_date")
         .first()
     )
@@ -33,13 +33,30 @@ def unit_deputies_on(*, unit: OrgUnit, on_date: datetime.date) -> list[Position]
     )
 
 
-def unit_superior(*, unit: OrgUnit) -> OrgUnit | None:
-    """The superior employing unit (cơ quan sử dụng cán bộ cấp trên): the parent in the tree."""
-    return unit.parent
+def _valid_on(unit: OrgUnit, on_date: datetime.date) -> bool:
+    """`OrgUnit.objects.active_on` for a unit already in memory (both ends of the validity included)."""
+    return unit.valid_from <= on_date and (unit.valid_to is None or unit.valid_to >= on_date)
+
+
+def unit_superior(*, unit: OrgUnit, on_date: datetime.date) -> OrgUnit | None:
+    """The superior employing unit (cơ quan sử dụng cán bộ cấp trên) active on `on_date`.
+
+    That is the parent in the tree, unless the parent had ended by then (a district after 30/06/2025, a
+    merged province): its `successor` chain leads to the unit that took its place. None when there is no
+    parent, or when the chain ends at a unit not active on that day (no one could decide there).
+    """
+    superior = unit.parent
+    seen = set()
+    while superior is not None and not _valid_on(superior, on_date):
+        if superior.successor_id is None or superior.pk in seen:  # a chain that loops would never end
+            return None
+        seen.add(superior.pk)
+        superior = superior.successor
+    return superior
 
 
 def unit_superior_head_on(*, unit: OrgUnit, on_date: datetime.date) -> Position | None:
-    superior = unit_superior(unit=unit)
+    superior = unit_superior(unit=unit, on_date=on_date)
     return unit_head_on(unit=superior, on_date=on_date) if superior else None
 
 
@@ -62,19 +79,11 @@ def units_person_may_act_for(
 
 def units_in_scope_of(*, person: User, on_date: datetime.date, roles: tuple[str, ...]) -> QuerySet[OrgUnit]:
     """Every unit at or below a unit where `person` holds one of `roles` (inspectors read their subtree)."""
-    paths = list(units_person_may_act_for(person=person, on_date=on_date, roles=roles).values_list("path", flat=True))
-    if not paths:
-        return OrgUnit.objects.none()
-    condition = Q()
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return OrgUnit.objects.filter(condition)
+    paths = units_person_may_act_for(person=person, on_date=on_date, roles=roles).values_list("path", flat=True)
+    return OrgUnit.objects.filter(in_subtrees(list(paths)))
 
 
 def people_in_subtree(*, paths: Iterable[str], on_date: datetime.date) -> QuerySet[User]:
     """Active people holding a position on `on_date` in a unit at or below any of `paths` (none for no path)."""
-    in_subtree = Q(pk__in=[])
-    for path in paths:
-        in_subtree |= Q(unit__path__startswith=path)
-    holders = Position.objects.held_on(on_date).filter(in_subtree).values("person_id")
+    holders = Position.objects.held_on(on_date).filter(in_subtrees(paths, field="unit__path")).values("person_id")
     return User.objects.filter(pk__in=holders, is_active=True)

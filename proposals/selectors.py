@@ -7,19 +7,29 @@ import dataclasses
 import datetime
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Collate
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrgUnit, Position, User
+from accounts.models import OrgUnit, Position, User, in_subtrees
+from accounts.selectors import positions_of
 from approvals.models import Consultation, Meeting
 from core import workdays
 from core.models import AuditEvent
 from core.text import fold
 
 from .models import Attachment, LegalProfile, PlanContent, PlanVersion, Proposal
-from .transitions import AWAITING_DECISION, EDITABLE_STATUSES, Action, Status
+from .transitions import (
+    AWAITING_DECISION,
+    AWAITING_PROPOSER,
+    EDITABLE_STATUSES,
+    REVIEW_DEADLINE_RUNNING,
+    Action,
+    Status,
+    allowed_actions,
+)
 
 DECIDING_ROLES = (Position.Role.HEAD, Position.Role.DEPUTY, Position.Role.SECRETARIAT)
 
@@ -41,24 +51,63 @@ def proposal_scope_q(user) -> Q:
     inspector_paths = list(
         OrgUnit.objects.filter(pk__in=held.filter(role=Position.Role.INSPECTOR).values("unit_id")).values_list("path", flat=True)
     )
-    for path in inspector_paths:
-        scope |= submitted & Q(unit__path__startswith=path)
+    if inspector_paths:
+        scope |= submitted & in_subtrees(inspector_paths, field="unit__path")
     return scope
 
 
-def current_profile(*, code: str = "ND73_2023", on_date: datetime.date | None = None) -> LegalProfile:
-    """The newest version of the legal profile in force on `on_date`, without writing anything.
+def proposal_for_user(*, user, pk: int, prefetch=()) -> Proposal:
+    """The proposal if `user` may see it; Http404 otherwise, the same answer as "does not exist"."""
+    try:
+        return (
+            Proposal.objects.visible_to(user)
+            .select_related("unit", "decision_unit", "proposer", "proposer_position", "profile")
+            .prefetch_related(*prefetch)
+            .get(pk=pk)
+        )
+    except Proposal.DoesNotExist:
+        raise Http404 from None
 
-    Version 1 comes from a data migration; where none is in force (a database flushed by a test) this is
-    an unsaved instance with the legal defaults, which `proposal_submit` saves before using it.
+
+# --- The legal profile and who may propose under it ----------------------------------------------------------
+
+DEFAULT_PROFILE_CODE = "ND73_2023"
+
+
+def profiles_in_force(*, code: str = DEFAULT_PROFILE_CODE, on_date: datetime.date) -> QuerySet[LegalProfile]:
+    """The versions of `code` in force on `on_date`, newest (the one that applies) first."""
+    return LegalProfile.objects.filter(code=code, effective_from__lte=on_date).order_by("-version")
+
+
+def current_profile(*, code: str = DEFAULT_PROFILE_CODE, on_date: datetime.date | None = None) -> LegalProfile:
+    """The newest version of the legal profile in force on `on_date` (today by default).
+
+    Version 1 comes from the data migration (0002) and versions are never deleted, so there is always one
+    from 29/09/2023; a database without it is broken, and this raises `LegalProfile.DoesNotExist`.
     """
     on_date = on_date or timezone.localdate()
-    profile = LegalProfile.objects.filter(code=code, effective_from__lte=on_date).order_by("-version").first()
-    return profile or LegalProfile(code=code, version=1)
+    profile = profiles_in_force(code=code, on_date=on_date).first()
+    if profile is None:
+        raise LegalProfile.DoesNotExist(f"No version of the legal profile {code} is in force on {on_date}.")
+    return profile
 
 
-def proposals_awaiting_decision() -> QuerySet[Proposal]:
-    return Proposal.objects.filter(status__in=AWAITING_DECISION)
+def positions_eligible_to_propose(*, user, profile: LegalProfile, on_date: datetime.date) -> QuerySet[Position]:
+    """The positions `user` holds on `on_date` whose Art. 2 category may propose under `profile`."""
+    return positions_of(person=user, on_date=on_date).filter(category__in=profile.eligible_categories)
+
+
+def positions_held_with_eligibility(*, user, on_date: datetime.date) -> list[Position]:
+    """The positions `user` holds on `on_date`, each with `may_propose` under the profile in force: one query.
+
+    The navigation bar of every page needs both; the profile's categories ride along as a subquery rather
+    than costing every page a query of their own. The rule is the one of `positions_eligible_to_propose`.
+    """
+    categories = Subquery(profiles_in_force(on_date=on_date).values("eligible_categories")[:1], output_field=JSONField())
+    positions = list(positions_of(person=user, on_date=on_date).annotate(profile_categories=categories))
+    for position in positions:
+        position.may_propose = position.category in (position.profile_categories or ())
+    return positions
 
 
 # --- Due dates ---------------------------------------------------------------------------------------------
@@ -92,8 +141,8 @@ class DueBadges:
 
 
 def due_state(badges: DueBadges, proposal: Proposal) -> str | None:
-    """The badge of the review deadline while the deciding unit still has to act; None otherwise."""
-    if proposal.status not in AWAITING_DECISION or proposal.profile_id is None:
+    """The badge of the review deadline while it runs (until the collective meets); None otherwise."""
+    if proposal.status not in REVIEW_DEADLINE_RUNNING or proposal.profile_id is None:
         return None
     return badges.state(due=proposal.review_due, soon_wd=proposal.profile.due_soon_wd)
 
@@ -123,6 +172,12 @@ def plan_shown_to(*, proposal: Proposal, user) -> PlanContent | None:
     if proposal.status in EDITABLE_STATUSES and (current is None or is_author(proposal=proposal, user=user)):
         return proposal
     return current
+
+
+def attachment_removable(*, proposal: Proposal, attachment: Attachment) -> bool:
+    """A file may be removed while the plan is editable and until it is submitted with a version: submitted
+    files are evidence and stay, even when the plan is reopened for the next version."""
+    return proposal.status in EDITABLE_STATUSES and attachment.version is None and attachment.removed_at is None
 
 
 def attachments_visible_to(*, proposal: Proposal, user) -> QuerySet[Attachment]:
@@ -167,15 +222,19 @@ def proposal_timeline(proposal: Proposal) -> list[dict]:
 
 # --- Work inbox --------------------------------------------------------------------------------------------
 
-# What the deciding unit is expected to do next, by status (decree73.md §3.2 T2, T4, T5, T7).
-EXPECTED = {
-    "consult": _("Ghi nhận ý kiến cấp ủy"),
-    Status.SUBMITTED: _("Tổ chức họp tập thể lãnh đạo"),
-    Status.IN_REVIEW: _("Kết thúc biểu quyết tại cuộc họp"),
-    Status.COLLECTIVE_PASSED: _("Ban hành quyết định cho triển khai thực hiện"),
-    Status.COLLECTIVE_FAILED: _("Người đứng đầu quyết định cho triển khai hoặc không chấp thuận (nêu rõ lý do)"),
-    "failed_no_override": _("Không chấp thuận (nêu rõ lý do) hoặc trả lại để bổ sung, làm rõ"),
+CONSULT_FIRST = _("Ghi nhận ý kiến cấp ủy")
+# The step that moves a proposal forward, by the action that takes it (decree73.md §3.2 T2, T4, T5, T7), in
+# order of preference: the inbox names the first one the transition table allows from the proposal's status.
+# Returning the plan or adjourning a meeting is always possible too and is not what the inbox asks for.
+NEXT_STEP_OF_DECIDER = {
+    Action.OPEN_MEETING: _("Tổ chức họp tập thể lãnh đạo"),
+    Action.CLOSE_PASSED: _("Kết thúc biểu quyết tại cuộc họp"),
+    Action.APPROVE: _("Ban hành quyết định cho triển khai thực hiện"),
+    Action.OVERRIDE: _("Người đứng đầu quyết định cho triển khai hoặc không chấp thuận (nêu rõ lý do)"),
+    Action.REJECT: _("Không chấp thuận (nêu rõ lý do) hoặc trả lại để bổ sung, làm rõ"),
 }
+# The proposer's turn (`AWAITING_PROPOSER`) in words: the same action, revising, reads differently after a
+# return and after a rejection.
 EXPECTED_OF_PROPOSER = {
     Status.DRAFT: _("Hoàn thiện và nộp kế hoạch"),
     Status.RETURNED: _("Bổ sung, làm rõ theo yêu cầu rồi nộp lại"),
@@ -212,6 +271,17 @@ def meetings_awaiting_vote_of(user) -> QuerySet[Meeting]:
     )
 
 
+def expected_of_decider(proposal: Proposal) -> str:
+    """What the deciding unit has to do next (`proposal` annotated with `consulted`, profile joined)."""
+    steps = allowed_actions(proposal.status)
+    if not proposal.profile.override_allowed:
+        steps.discard(Action.OVERRIDE)
+    # Art. 4(3): the party committee is consulted before the collective meets.
+    if Action.OPEN_MEETING in steps and proposal.profile.consultation_required and not proposal.consulted:
+        return CONSULT_FIRST
+    return next(label for action, label in NEXT_STEP_OF_DECIDER.items() if action in steps)
+
+
 def inbox_for(*, user, today: datetime.date) -> Inbox:
     """Everything waiting for `user` today: 3 queries, plus at most one calendar read per due-soon threshold.
 
@@ -231,13 +301,7 @@ def inbox_for(*, user, today: datetime.date) -> Inbox:
         .annotate(consulted=Exists(consulted))
         .order_by(F("review_due").asc(nulls_last=True), "created_at")
     ):
-        if proposal.status == Status.SUBMITTED and proposal.profile.consultation_required and not proposal.consulted:
-            expected = EXPECTED["consult"]
-        elif proposal.status == Status.COLLECTIVE_FAILED and not proposal.profile.override_allowed:
-            expected = EXPECTED["failed_no_override"]
-        else:
-            expected = EXPECTED[proposal.status]
-        to_decide.append(InboxItem(proposal, expected, proposal.review_due, due_state(badges, proposal)))
+        to_decide.append(InboxItem(proposal, expected_of_decider(proposal), proposal.review_due, due_state(badges, proposal)))
 
     to_vote = []
     for meeting in meetings_awaiting_vote_of(user):
@@ -249,7 +313,7 @@ def inbox_for(*, user, today: datetime.date) -> Inbox:
 
     mine = [
         InboxItem(proposal, EXPECTED_OF_PROPOSER[proposal.status])
-        for proposal in Proposal.objects.filter(proposer=user, status__in=tuple(EXPECTED_OF_PROPOSER))
+        for proposal in Proposal.objects.filter(proposer=user, status__in=AWAITING_PROPOSER)
         .select_related("unit")
         .order_by("-updated_at")
     ]
@@ -280,7 +344,7 @@ def proposal_list(*, user, today: datetime.date, q: str = "", unit=None, status:
         # `search_text` is the folded copy of code, title and main contents: "cai cach" finds "cải cách".
         proposals = proposals.filter(search_text__contains=word)
     if unit is not None:
-        proposals = proposals.filter(unit__path__startswith=unit.path)
+        proposals = proposals.filter(in_subtrees([unit.path], field="unit__path"))
     if status:
         proposals = proposals.filter(status=status)
     if field:
@@ -288,6 +352,6 @@ def proposal_list(*, user, today: datetime.date, q: str = "", unit=None, status:
     if year:
         proposals = proposals.filter(Q(received_on__year=year) | Q(received_on__isnull=True, created_at__year=year))
     if overdue:
-        proposals = proposals.filter(status__in=AWAITING_DECISION, review_due__lt=today)
+        proposals = proposals.filter(status__in=REVIEW_DEADLINE_RUNNING, review_due__lt=today)
     sorts = _sorts()
     return proposals.order_by(*sorts.get(sort, sorts["newest"]))
