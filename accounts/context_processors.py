@@ -2,7 +2,7 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from .selectors import positions_of, today
+from .selectors import today
 
 
 def acting_positions(request):
@@ -11,8 +11,16 @@ def acting_positions(request):
         return {}
 
     def load():
-        positions = list(positions_of(person=user, on_date=today()))
-        return {"positions": positions, "roles": {p.role for p in positions}}
+        # Imported here: proposals depends on accounts, not the other way round, except for this page chrome.
+        from proposals.selectors import positions_held_with_eligibility
+
+        positions = positions_held_with_eligibility(user=user, on_date=today())
+        return {
+            "positions": positions,
+            "roles": {p.role for p in positions},
+            # "Lập đề xuất mới" (navbar, proposal list) only for a position whose Art. 2 category may propose.
+            "can_propose": any(p.may_propose for p in positions),
+        }
 
     # Lazy: pages that never show navigation (file downloads, redirects) pay no query.
     return {"acting": SimpleLazyObject(load)}

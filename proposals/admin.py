@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Position
 
-from .models import Attachment, LegalProfile, PlanVersion, Proposal
+from .models import NO_ELIGIBLE_CATEGORY, Attachment, LegalProfile, PlanVersion, Proposal
 from .profiles import SETTINGS_FIELDS, legal_profile_new_version
 
 
@@ -35,9 +35,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 class LegalProfileForm(forms.ModelForm):
+    # Required: a version with no Art. 2 category would let nobody propose (LegalProfile.clean says the same).
     eligible_categories = forms.MultipleChoiceField(
-        label=_("Đối tượng được đề xuất (Điều 2)"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Đối tượng được đề xuất (Điều 2)"), widget=forms.CheckboxSelectMultiple,
         choices=[(value, label) for value, label in Position.Category.choices if value != Position.Category.OTHER],
+        error_messages={"required": NO_ELIGIBLE_CATEGORY},
     )
 
     class Meta:
@@ -87,7 +89,7 @@ class LegalProfileAdmin(admin.ModelAdmin):
         return [identity, (_("Quy định"), {"fields": SETTINGS_FIELDS})]
 
     def has_add_permission(self, request):
-        # Version 1 is created with the legal defaults (`current_profile`); later ones come from the form.
+        # Version 1 comes from the data migration (0002) with the legal defaults; later ones from the form.
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -17,6 +17,7 @@ from accounts.models import OrgUnit, Position
 from .transitions import DB_TRANSITIONS, Status
 
 END_BEFORE_START = _("Thời gian kết thúc phải sau thời gian bắt đầu.")
+NO_ELIGIBLE_CATEGORY = _("Phải chọn ít nhất một đối tượng được đề xuất (Điều 2).")
 
 
 def default_eligible_categories() -> list[str]:
@@ -99,9 +100,18 @@ class LegalProfile(models.Model):
             ),
             models.CheckConstraint(name="legalprofile_quorum_range", condition=Q(quorum_percent__lte=100)),
         ]
+        # A version is never changed or removed (a change is the next version): proposals decided under it
+        # must keep being judged by the rules it held, whatever code or SQL runs later.
+        triggers = [pgtrigger.Protect(name="legalprofile_frozen", operation=pgtrigger.Update | pgtrigger.Delete)]
 
     def __str__(self):
         return f"{self.name} (v{self.version})"
+
+    def clean(self):
+        # Art. 2: a version with no eligible category would let nobody propose at all.
+        super().clean()
+        if not isinstance(self.eligible_categories, list) or not self.eligible_categories:
+            raise ValidationError({"eligible_categories": NO_ELIGIBLE_CATEGORY}, code="required")
 
 
 class FieldOfWork(models.TextChoices):
@@ -253,6 +263,13 @@ class Proposal(PlanContent):
                 field="status",
                 transitions=DB_TRANSITIONS,
                 condition=pgtrigger.AnyChange("status"),
+            ),
+            # ... and a proposal born in a later status, which would skip the table altogether (no version
+            # frozen, no receipt recorded, no audit event): every proposal starts as a draft.
+            pgtrigger.Protect(
+                name="proposal_insert_as_draft",
+                operation=pgtrigger.Insert,
+                condition=~pgtrigger.Q(new__status=Status.DRAFT.value),
             ),
         ]
 

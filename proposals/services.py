@@ -21,8 +21,8 @@ from core.notifications import notify
 from core.uploads import check_upload
 
 from .models import END_BEFORE_START, Attachment, LegalProfile, PlanContent, PlanVersion, Proposal
-from .selectors import current_profile
-from .transitions import EDITABLE_STATUSES, Action, TransitionNotAllowed, next_status
+from .selectors import attachment_removable, current_profile
+from .transitions import EDITABLE_STATUSES, Action, TransitionNotAllowed, can, next_status
 
 
 def ensure_transition(proposal: Proposal, action: str) -> str:
@@ -70,11 +70,23 @@ def _apply_content(proposal: Proposal, data: dict) -> None:
             setattr(proposal, name, data[name])
 
 
+def _require_eligible(position: Position, profile: LegalProfile) -> None:
+    """Art. 2 (decree73.md §1.3): only the categories the profile names may propose."""
+    if position.category not in profile.eligible_categories:
+        raise ValidationError(
+            _("Chức vụ “%(title)s” không thuộc đối tượng được đề xuất theo Điều 2 Nghị định 73/2023/NĐ-CP.")
+            % {"title": position.title or position.get_role_display()},
+            code="not_eligible",
+        )
+
+
 @transaction.atomic
 def proposal_create_draft(*, by, position: Position, data: dict, co_authors=()) -> Proposal:
-    """A cadre starts a plan in the capacity of one of the positions they hold today."""
-    if position.person_id != by.pk or not position.is_held_on(timezone.localdate()):
+    """A cadre starts a plan in the capacity of one of the positions they hold today, if it may propose."""
+    today = timezone.localdate()
+    if position.person_id != by.pk or not position.is_held_on(today):
         raise PermissionDenied(_("Chức vụ đã chọn không phải chức vụ bạn đang giữ."))
+    _require_eligible(position, current_profile(on_date=today))
     proposal = Proposal(proposer=by, proposer_position=position, unit=position.unit)
     _apply_content(proposal, data)
     proposal.full_clean(exclude=["proposer_position", "unit", "proposer"])
@@ -138,29 +150,21 @@ def missing_parts(proposal: Proposal, profile: LegalProfile) -> dict[str, str]:
 
 
 def _route(proposal: Proposal, on_date):
-    """Route A to the employing unit's head; route B to the superior unit when the proposer is the head (Art. 7(3)–(4))."""
+    """Route A to the employing unit's head; route B to the superior unit when the proposer is the head (Art. 7(3)–(4)).
+
+    Returns (route, deciding unit, the decider's position).
+    """
     unit = proposal.unit
     head = org.unit_head_on(unit=unit, on_date=on_date)
     if head is not None and head.person_id == proposal.proposer_id:
-        superior = org.unit_superior(unit=unit)
-        superior_head = org.unit_head_on(unit=superior, on_date=on_date) if superior else None
+        # The superior unit active on the day of submission (a successor when the parent has ended).
+        superior_head = org.unit_superior_head_on(unit=unit, on_date=on_date)
         if superior_head is None:
             raise ValidationError(_("Chưa xác định được người đứng đầu cơ quan cấp trên để trình đề xuất."), code="no_decider")
-        return Proposal.Route.B, superior, superior_head
+        return Proposal.Route.B, superior_head.unit, superior_head
     if head is None:
         raise ValidationError(_("Đơn vị chưa có người đứng đầu để tiếp nhận đề xuất."), code="no_decider")
     return Proposal.Route.A, unit, head
-
-
-def _profile_for_submission(on_date) -> LegalProfile:
-    """The profile in force, saved: a data migration creates version 1, but a database flushed by a
-    `transaction=True` test has none, and a submission must point at a stored version."""
-    profile = current_profile(on_date=on_date)
-    if profile.pk is None:
-        profile, _created = LegalProfile.objects.get_or_create(
-            code=profile.code, version=profile.version, defaults={"eligible_categories": profile.eligible_categories}
-        )
-    return profile
 
 
 @transaction.atomic
@@ -169,18 +173,14 @@ def proposal_submit(*, proposal: Proposal, by) -> Proposal:
     proposal = _lock(proposal)
     _require_author(proposal, by)
     today = timezone.localdate()
-    profile = _profile_for_submission(today)
-    if proposal.status != Proposal.Status.DRAFT:
+    profile = current_profile(on_date=today)
+    if not can(proposal.status, Action.SUBMIT):
         raise ValidationError(_("Đề xuất đã được nộp."), code="already_submitted")
     position = proposal.proposer_position
     if not position.is_held_on(today):
         raise ValidationError(_("Bạn không còn giữ chức vụ đã dùng để lập đề xuất."), code="position_ended")
-    if position.category not in profile.eligible_categories:
-        raise ValidationError(
-            _("Chức vụ “%(title)s” không thuộc đối tượng được đề xuất theo Điều 2 Nghị định 73/2023/NĐ-CP.")
-            % {"title": position.title or position.get_role_display()},
-            code="not_eligible",
-        )
+    # The rules may have changed since the draft was started: eligibility is judged again on submission.
+    _require_eligible(position, profile)
     errors = missing_parts(proposal, profile)
     if errors:
         raise ValidationError(errors)
@@ -251,7 +251,7 @@ def attachment_remove(*, attachment: Attachment, by) -> None:
     _require_author(proposal, by)
     _require_editable(proposal)
     attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
-    if attachment.version is not None or attachment.removed_at is not None:
+    if not attachment_removable(proposal=proposal, attachment=attachment):
         raise ValidationError(_("Tệp đã nộp kèm phiên bản trước không thể gỡ bỏ."), code="frozen")
     attachment.removed_at = timezone.now()
     attachment.save(update_fields=["removed_at"])

@@ -1,7 +1,9 @@
 """The proposal lifecycle as one transition table (spec README §3; decree73.md §3.1–3.2 T1–T7).
 
 Services validate every change against `TRANSITIONS`; on PostgreSQL a trigger built from the same table
-refuses any other status change, whoever issues it.
+refuses any other status change, whoever issues it. Whatever else depends on the status (which buttons a page
+offers, whose turn it is, whether the review deadline runs) asks this table through `can`, `allowed_actions`
+and the status sets below, never a list of its own.
 """
 
 from django.db import models
@@ -51,10 +53,34 @@ del S, A
 
 DB_TRANSITIONS: list[tuple[str, str]] = sorted({(str(src), str(dst)) for (src, _a), dst in TRANSITIONS.items()})
 
-# Statuses in which the proposer may still change the plan.
-EDITABLE_STATUSES = frozenset({Status.DRAFT})
-# Statuses that wait on the deciding unit, with the review due date running.
-AWAITING_DECISION = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.COLLECTIVE_PASSED, Status.COLLECTIVE_FAILED})
+
+def allowed_actions(status: str) -> set[str]:
+    """The actions the table allows from `status` (whoever may take them: services check the person)."""
+    return {action for (source, action) in TRANSITIONS if source == status}
+
+
+def can(status: str, action: str) -> bool:
+    return (status, action) in TRANSITIONS
+
+
+def statuses_allowing(actions) -> frozenset[str]:
+    """The statuses from which at least one of `actions` is allowed."""
+    return frozenset(source for (source, action) in TRANSITIONS if action in actions)
+
+
+# The proposer's own steps; every other action belongs to the deciding unit.
+PROPOSER_ACTIONS = frozenset({Action.SUBMIT, Action.REVISE})
+
+# The plan may be changed exactly while it can still be submitted: what was submitted is frozen.
+EDITABLE_STATUSES = statuses_allowing({Action.SUBMIT})
+# The proposer's turn: finish and submit a draft, or reopen a returned or rejected plan.
+AWAITING_PROPOSER = statuses_allowing(PROPOSER_ACTIONS)
+# The deciding unit's turn (consult, meet, vote, decide, return).
+AWAITING_DECISION = statuses_allowing(set(Action) - PROPOSER_ACTIONS)
+# Art. 8(1) [C]: the collective meets within the review deadline of receiving the plan, so the deadline
+# runs until the meeting is opened; an adjourned meeting puts the proposal back here and the clock with it.
+# A proposal voted on time is not late while the decision is being prepared.
+REVIEW_DEADLINE_RUNNING = statuses_allowing({Action.OPEN_MEETING})
 
 
 class TransitionNotAllowed(Exception):

@@ -1,7 +1,7 @@
 """The proposer's side (plan form, attachments, submission, revision) and the lists (inbox, proposal list).
 
 Thin function views: every change goes through `proposals.services`; a `ValidationError` is shown next to
-the field it names; every page and download goes through `Proposal.objects.visible_to` (404 outside it).
+the field it names; every page and download goes through `selectors.proposal_for_user` (404 outside scope).
 """
 
 import datetime
@@ -26,25 +26,14 @@ from . import selectors, services
 from .diff import compare_plans, plan_sections
 from .forms import AttachmentForm, ProposalFilterForm, ProposalPlanForm, VersionCompareForm
 from .models import PlanContent, Proposal
-from .transitions import EDITABLE_STATUSES, Status
+from .transitions import EDITABLE_STATUSES, Action, can
 
 PAGE_SIZE = 20
-REVISABLE_STATUSES = frozenset({Status.RETURNED, Status.REJECTED})
-
-
-def _visible_proposal(request: HttpRequest, pk: int, prefetch=()) -> Proposal:
-    """The proposal if `request.user` may see it; 404 otherwise, the same answer as "does not exist"."""
-    return get_object_or_404(
-        Proposal.objects.visible_to(request.user)
-        .select_related("unit", "decision_unit", "proposer", "proposer_position", "profile")
-        .prefetch_related(*prefetch),
-        pk=pk,
-    )
 
 
 def _own_proposal(request: HttpRequest, pk: int) -> Proposal:
     """Visible (else 404) and authored by the user (else 403): the proposer's pages and actions."""
-    proposal = _visible_proposal(request, pk)
+    proposal = selectors.proposal_for_user(user=request.user, pk=pk)
     if proposal.proposer_id != request.user.pk:
         raise PermissionDenied(_("Chỉ cán bộ đề xuất được thực hiện thao tác này."))
     return proposal
@@ -57,11 +46,6 @@ def _attach_errors(form, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields and name != NON_FIELD_ERRORS else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
-def _eligible_positions(user, profile):
-    """The positions held today whose Art. 2 category may propose under the profile in force."""
-    return positions_of(person=user, on_date=timezone.localdate()).filter(category__in=profile.eligible_categories)
 
 
 def _plan_form(proposal: Proposal, data=None) -> ProposalPlanForm:
@@ -89,7 +73,9 @@ def _stored_plan_form(proposal: Proposal) -> ProposalPlanForm:
 
 
 def _render_edit(request, proposal, form, upload_form=None) -> HttpResponse:
-    attachments = proposal.attachments.filter(removed_at__isnull=True).select_related("uploaded_by")
+    attachments = list(proposal.attachments.filter(removed_at__isnull=True).select_related("uploaded_by"))
+    for attachment in attachments:
+        attachment.removable = selectors.attachment_removable(proposal=proposal, attachment=attachment)
     return render(
         request,
         "proposals/form.html",
@@ -108,14 +94,15 @@ def _render_edit(request, proposal, form, upload_form=None) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def proposal_create(request: HttpRequest) -> HttpResponse:
-    profile = selectors.current_profile()
-    positions = _eligible_positions(request.user, profile)
+    today = timezone.localdate()
+    profile = selectors.current_profile(on_date=today)
+    positions = selectors.positions_eligible_to_propose(user=request.user, profile=profile, on_date=today)
     held = list(positions)
     if not held:
         if request.method == "POST":
             raise PermissionDenied(_("Bạn không giữ chức vụ thuộc đối tượng được đề xuất."))
         return render(request, "proposals/not_eligible.html", {
-            "held_positions": list(positions_of(person=request.user, on_date=timezone.localdate())),
+            "held_positions": list(positions_of(person=request.user, on_date=today)),
             "eligible_categories": [Position.Category(code).label for code in profile.eligible_categories
                                     if code in Position.Category.values],
         })
@@ -259,7 +246,7 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 @require_GET
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     """Files are not served publicly: only through this view, after the proposal's visibility check."""
-    proposal = _visible_proposal(request, pk)
+    proposal = selectors.proposal_for_user(user=request.user, pk=pk)
     attachment = get_object_or_404(selectors.attachments_visible_to(proposal=proposal, user=request.user), pk=attachment_pk)
     try:
         handle = attachment.file.open("rb")
@@ -275,7 +262,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 @require_GET
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Co-authors and versions are read once here; the visibility rules below reuse them.
-    proposal = _visible_proposal(request, pk, prefetch=selectors.proposal_page_prefetch())
+    proposal = selectors.proposal_for_user(user=request.user, pk=pk, prefetch=selectors.proposal_page_prefetch())
     user = request.user
     is_proposer = proposal.proposer_id == user.pk
     plan = selectors.plan_shown_to(proposal=proposal, user=user)
@@ -292,7 +279,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "due_state": selectors.due_state(selectors.DueBadges(), proposal),
         "timeline": selectors.proposal_timeline(proposal),
         "can_edit": is_proposer and proposal.status in EDITABLE_STATUSES,
-        "can_revise": is_proposer and proposal.status in REVISABLE_STATUSES,
+        "can_revise": is_proposer and can(proposal.status, Action.REVISE),
     }
     # The deciding unit's panel is owned by approvals; its keys never replace the page's own.
     context = {**proposal_panel(proposal=proposal, user=user), **page}
@@ -302,7 +289,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def version_compare(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _visible_proposal(request, pk)
+    proposal = selectors.proposal_for_user(user=request.user, pk=pk)
     versions = {v.number: v for v in proposal.versions.select_related("submitted_by")}
     numbers = sorted(versions)
     rows = old = new = None

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import connection
 
 from accounts.models import OrgUnit, Position
+from proposals.models import LegalProfile
+from proposals.selectors import DEFAULT_PROFILE_CODE
 
 from .factories import OrgUnitFactory, PositionFactory, UserFactory
 
@@ -32,6 +34,23 @@ def _private_media_in_tmp(settings, tmp_path):
 def _fast_password_hashing(settings):
     """PBKDF2 costs ~0.25 s a user; the tests check permissions, not hashing strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_legal_profile_in_flushed_database(request):
+    """Version 1 of the legal profile, which the data migration created, in every `transaction=True` test.
+
+    Such a test flushes the database when it ends, rows of data migrations included, so the next one
+    would find no profile to submit under; the application never creates one on demand.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    LegalProfile.objects.get_or_create(code=DEFAULT_PROFILE_CODE, version=1)
 
 
 @pytest.fixture
@@ -93,6 +112,18 @@ def superior_head(province):
 @pytest.fixture
 def outsider(other_unit):
     return _person_in(other_unit, Position.Role.STAFF, "nguoingoai", "Chuyên viên")
+
+
+@pytest.fixture
+def commune_under_ended_district(province) -> tuple[OrgUnit, OrgUnit]:
+    """(district, commune): a commune still filed under its district, which ended on 30/06/2025 and handed
+    over to the province (route B must reach the unit active on the day of submission)."""
+    district = OrgUnitFactory(
+        code="H-QY", name="Ủy ban nhân dân thị xã Quảng Yên", level=OrgUnit.Level.DISTRICT, parent=province,
+        valid_to=datetime.date(2025, 6, 30), successor=province,
+    )
+    commune = OrgUnitFactory(code="X-PC", name="Ủy ban nhân dân xã Phong Cốc", level=OrgUnit.Level.COMMUNE, parent=district)
+    return district, commune
 
 
 @pytest.fixture

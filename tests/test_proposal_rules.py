@@ -16,15 +16,25 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, transaction
+from django.http import Http404
 
 from accounts.models import Position
 from approvals.models import Vote
-from approvals.services import decision_reject, proposal_return
+from approvals.services import decision_reject, meeting_adjourn, proposal_return
 from core.audit import verify_chain
 from core.models import AuditEvent, Notification
 from core.uploads import check_upload
-from proposals.models import Attachment, LegalProfile, PlanContent, PlanVersion, Proposal, default_eligible_categories
-from proposals.selectors import DueBadges, DueState, current_profile
+from proposals.admin import LegalProfileForm
+from proposals.models import NO_ELIGIBLE_CATEGORY, Attachment, LegalProfile, PlanContent, PlanVersion, Proposal
+from proposals.selectors import (
+    DueBadges,
+    DueState,
+    current_profile,
+    due_state,
+    inbox_for,
+    positions_eligible_to_propose,
+    proposal_for_user,
+)
 from proposals.services import (
     attachment_add,
     attachment_remove,
@@ -35,6 +45,15 @@ from proposals.services import (
     proposal_update_draft,
     required_for_submission,
 )
+from proposals.transitions import (
+    AWAITING_DECISION,
+    AWAITING_PROPOSER,
+    EDITABLE_STATUSES,
+    REVIEW_DEADLINE_RUNNING,
+    Action,
+    allowed_actions,
+    can,
+)
 
 from .factories import PositionFactory, UserFactory
 from .lifecycle import (
@@ -42,6 +61,7 @@ from .lifecycle import (
     at_friday_before_tet,
     complete_plan,
     draft_proposal,
+    drive_to,
     meeting_with_votes,
     new_profile_version,
     position_of,
@@ -177,16 +197,40 @@ def test_when_any_art5_condition_is_enough_none_is_required_on_its_own(friday):
     assert required_for_submission(profile) == REQUIRED_PARTS - set(PlanContent.ART5_FIELDS)
 
 
-def test_a_position_outside_the_art2_categories_cannot_submit(friday, department, head):
+def test_a_position_outside_the_art2_categories_cannot_start_a_draft(friday, department):
     clerk = UserFactory(username="vanthu")
-    position = PositionFactory(person=clerk, unit=department, category=Position.Category.OTHER)
-    proposal = draft_proposal(proposer=clerk, position=position)
+    position = PositionFactory(person=clerk, unit=department, category=Position.Category.OTHER, title="Văn thư")
 
     with pytest.raises(ValidationError) as error:
-        proposal_submit(proposal=proposal, by=clerk)
+        proposal_create_draft(by=clerk, position=position, data={"title": "Không thuộc Điều 2"})
+
+    assert error.value.code == "not_eligible"
+    assert error.value.messages == [
+        "Chức vụ “Văn thư” không thuộc đối tượng được đề xuất theo Điều 2 Nghị định 73/2023/NĐ-CP."
+    ]
+    assert not Proposal.objects.exists()
+
+
+def test_a_draft_cannot_be_submitted_once_the_rules_no_longer_admit_its_category(friday, proposer, head):
+    proposal = draft_proposal(proposer=proposer)  # a state leader (the persona's category)
+    new_profile_version(eligible_categories=[Position.Category.PUBLIC_SERVICE_MANAGER])
+
+    with pytest.raises(ValidationError) as error:
+        proposal_submit(proposal=proposal, by=proposer)
 
     assert error.value.code == "not_eligible"
     assert _reload(proposal).status == Proposal.Status.DRAFT
+
+
+def test_the_positions_eligible_to_propose_are_those_of_the_profile_categories(friday, department, proposer):
+    PositionFactory(person=proposer, unit=department, category=Position.Category.OTHER, title="Thư ký hội đồng")
+    profile = current_profile()
+
+    eligible = positions_eligible_to_propose(user=proposer, profile=profile, on_date=friday)
+
+    assert list(eligible) == [Position.objects.get(person=proposer, category=Position.Category.STATE_LEADER)]
+    narrower = new_profile_version(eligible_categories=[Position.Category.ENTERPRISE])
+    assert list(positions_eligible_to_propose(user=proposer, profile=narrower, on_date=friday)) == []
 
 
 def test_only_the_proposer_edits_and_submits(friday, proposer, deputy, head):
@@ -256,6 +300,20 @@ def test_route_b_a_head_proposes_to_the_superior_unit_under_its_own_deadline(fri
     assert list(Notification.objects.values_list("recipient", flat=True)) == [superior_head.pk]
 
 
+def test_route_b_goes_to_the_successor_when_the_parent_unit_has_ended(
+    friday, commune_under_ended_district, province, superior_head, django_capture_on_commit_callbacks
+):
+    _district, commune = commune_under_ended_district
+    chairman = UserFactory(username="chutichxa")
+    PositionFactory(person=chairman, unit=commune, role=Position.Role.HEAD, title="Chủ tịch UBND xã")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = submitted_proposal(proposer=chairman)
+
+    assert (proposal.route, proposal.unit, proposal.decision_unit) == (Proposal.Route.B, commune, province)
+    assert list(Notification.objects.values_list("recipient", flat=True)) == [superior_head.pk]
+
+
 def test_receipt_is_today_and_the_review_is_due_seven_working_days_later_across_tet(friday, proposer, head):
     proposal = submitted_proposal(proposer=proposer)
 
@@ -282,16 +340,68 @@ def test_version_1_of_the_legal_profile_is_in_the_database_from_the_start(friday
     assert profile.eligible_categories == ["state_leader", "public_service_manager", "enterprise"]
 
 
-def test_reading_the_profile_never_writes_and_the_first_submission_saves_it(friday, proposer, head):
-    LegalProfile.objects.all().delete()  # as in a database flushed by a transaction=True test
-
-    read = current_profile()
-    assert (read.pk, read.version, read.eligible_categories) == (None, 1, default_eligible_categories())
-    assert not LegalProfile.objects.exists()
+def test_no_profile_is_made_up_where_none_is_in_force(friday, proposer, head):
+    # Version 1 (from the data migration) is in force from 29/09/2023; nothing invents one before that day.
+    with pytest.raises(LegalProfile.DoesNotExist):
+        current_profile(on_date=D(2023, 9, 28))
+    assert current_profile(on_date=D(2023, 9, 29)).version == 1
 
     proposal = submitted_proposal(proposer=proposer)
-    assert (proposal.profile.pk, proposal.profile.version) == (LegalProfile.objects.get().pk, 1)
-    assert submitted_proposal(proposer=proposer).profile == proposal.profile
+    assert proposal.profile == LegalProfile.objects.get()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("run", ["first", "after the first one flushed the database"])
+def test_a_transaction_test_submits_under_version_1_even_after_a_flush(run, time_machine, proposer, head):
+    # A flush takes the data migration's rows with it; tests/conftest.py puts version 1 back.
+    at_friday_before_tet(time_machine)
+    proposal = submitted_proposal(proposer=proposer)
+    assert (proposal.profile.code, proposal.profile.version) == ("ND73_2023", 1)
+
+
+def test_a_profile_version_names_at_least_one_eligible_category(friday):
+    with pytest.raises(ValidationError) as error:
+        LegalProfile(code="ND73_2023", version=2, eligible_categories=[]).clean()
+    assert error.value.message_dict == {"eligible_categories": [NO_ELIGIBLE_CATEGORY]}
+
+
+
+def test_the_profile_admin_form_requires_an_eligible_category(friday):
+    v1 = current_profile()
+    form = LegalProfileForm(data={**LegalProfileForm(instance=v1).initial, "eligible_categories": []}, instance=v1)
+
+    assert form.fields["eligible_categories"].required
+    assert not form.is_valid()
+    assert form.errors == {"eligible_categories": [NO_ELIGIBLE_CATEGORY]}
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_database_refuses_to_change_or_delete_a_profile_version(friday):
+    versions = LegalProfile.objects.filter(code="ND73_2023", version=1)
+
+    with pytest.raises(DatabaseError, match="Cannot update or delete"), transaction.atomic():
+        versions.update(approval_threshold_percent=60)
+    with pytest.raises(DatabaseError, match="Cannot update or delete"), transaction.atomic():
+        versions.delete()
+    assert versions.get().approval_threshold_percent == 50
+    # A change is the next version, which is an insert.
+    assert new_profile_version(approval_threshold_percent=60).version == 2
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_database_refuses_a_proposal_born_past_the_draft(friday, proposer, head, department):
+    position = position_of(proposer)
+    routed = {
+        "proposer": proposer, "proposer_position": position, "unit": department, "decision_unit": department,
+        "profile": current_profile(), "received_on": friday, "review_due": D(2026, 3, 3), "title": "Lối tắt",
+    }
+
+    with pytest.raises(DatabaseError, match="Cannot insert"), transaction.atomic():
+        Proposal.objects.create(status=Proposal.Status.APPROVED, **routed)
+    with pytest.raises(DatabaseError, match="Cannot insert"), transaction.atomic():
+        Proposal.objects.bulk_create([Proposal(status=Proposal.Status.SUBMITTED, **routed)])
+    assert not Proposal.objects.exists()
+    assert Proposal.objects.create(**routed).status == Proposal.Status.DRAFT
 
 
 def test_a_proposer_whose_unit_has_no_head_cannot_submit(friday, proposer):
@@ -610,6 +720,14 @@ def test_an_outsider_sees_nothing_and_an_anonymous_visitor_gets_an_empty_queryse
     assert not Proposal.objects.visible_to(AnonymousUser()).exists()
 
 
+def test_a_proposal_outside_the_scope_is_the_same_404_as_one_that_does_not_exist(scoped, proposer, outsider):
+    route_a = scoped["route_a"]
+    assert proposal_for_user(user=proposer, pk=route_a.pk) == route_a
+    for user, pk in ((outsider, route_a.pk), (proposer, scoped["route_b"].pk), (proposer, 0)):
+        with pytest.raises(Http404):
+            proposal_for_user(user=user, pk=pk)
+
+
 def test_a_former_deputy_no_longer_sees_the_unit_proposals(scoped, department):
     former = UserFactory(username="phogiamdoc-cu")
     PositionFactory(person=former, unit=department, role=Position.Role.DEPUTY, start_date=D(2020, 1, 1), end_date=D(2026, 2, 12))
@@ -642,3 +760,65 @@ def test_due_badges_default_to_today_in_hanoi(friday):
     # Fri 13 Feb 2026: due Mon 23 Feb is 1 working day away across Tết, so it is due soon.
     assert DueBadges().state(due=D(2026, 2, 23), soon_wd=2) == DueState.DUE_SOON
     assert DueBadges().state(due=D(2026, 2, 26), soon_wd=2) == DueState.ON_TIME
+
+
+@pytest.mark.parametrize(
+    ("status", "state"),
+    [
+        (Proposal.Status.SUBMITTED, DueState.OVERDUE),
+        # Art. 8(1): the deadline is for holding the meeting. Once the collective has met, the proposal is
+        # not late while the vote is closed and the decision prepared.
+        (Proposal.Status.IN_REVIEW, None),
+        (Proposal.Status.COLLECTIVE_PASSED, None),
+        (Proposal.Status.COLLECTIVE_FAILED, None),
+        (Proposal.Status.RETURNED, None),
+    ],
+)
+def test_the_review_deadline_runs_only_until_the_collective_meets(friday, proposer, head, deputy, status, state):
+    proposal = drive_to(status, proposer=proposer, head=head, deputy=deputy)
+    assert proposal.review_due == D(2026, 3, 3)
+
+    assert due_state(DueBadges(today=D(2026, 3, 4)), proposal) == state
+
+
+def test_an_adjourned_meeting_puts_the_review_deadline_back_on(friday, proposer, head, deputy):
+    proposal = drive_to(Proposal.Status.IN_REVIEW, proposer=proposer, head=head, deputy=deputy)
+    meeting_adjourn(meeting=proposal.meetings.get(), by=head, reason="Thiếu số thành viên dự họp.")
+
+    assert due_state(DueBadges(today=D(2026, 3, 4)), _reload(proposal)) == DueState.OVERDUE
+
+
+# --- The transition table decides what is allowed where ----------------------------------------------------
+
+
+def test_the_table_answers_which_actions_a_status_allows():
+    S, A = Proposal.Status, Action
+    assert allowed_actions(S.DRAFT) == {A.SUBMIT}
+    assert allowed_actions(S.SUBMITTED) == {A.RETURN, A.OPEN_MEETING}
+    assert allowed_actions(S.COLLECTIVE_FAILED) == {A.RETURN, A.OVERRIDE, A.REJECT}
+    assert allowed_actions(S.APPROVED) == set()
+    assert can(S.RETURNED, A.REVISE) and can(S.REJECTED, A.REVISE) and not can(S.SUBMITTED, A.REVISE)
+    assert EDITABLE_STATUSES == {S.DRAFT}
+    assert AWAITING_PROPOSER == {S.DRAFT, S.RETURNED, S.REJECTED}
+    assert AWAITING_DECISION == {S.SUBMITTED, S.IN_REVIEW, S.COLLECTIVE_PASSED, S.COLLECTIVE_FAILED}
+    assert REVIEW_DEADLINE_RUNNING == {S.SUBMITTED}
+
+
+@pytest.mark.parametrize(
+    ("status", "override_allowed", "expected"),
+    [
+        (Proposal.Status.IN_REVIEW, True, "Kết thúc biểu quyết tại cuộc họp"),
+        (Proposal.Status.COLLECTIVE_PASSED, True, "Ban hành quyết định cho triển khai thực hiện"),
+        (Proposal.Status.COLLECTIVE_FAILED, True,
+         "Người đứng đầu quyết định cho triển khai hoặc không chấp thuận (nêu rõ lý do)"),
+        (Proposal.Status.COLLECTIVE_FAILED, False, "Không chấp thuận (nêu rõ lý do) hoặc trả lại để bổ sung, làm rõ"),
+    ],
+)
+def test_the_inbox_names_the_next_step_the_table_allows(friday, proposer, head, deputy, status, override_allowed, expected):
+    if not override_allowed:
+        new_profile_version(override_allowed=False)
+    drive_to(status, proposer=proposer, head=head, deputy=deputy)
+
+    [item] = inbox_for(user=head, today=friday).to_decide
+
+    assert str(item.expected) == expected

@@ -183,11 +183,11 @@ def test_create_page_shows_every_plan_section_and_the_capacity(as_user, proposer
 
 
 def test_plan_pages_read_the_legal_profile_without_writing_one(as_user, proposer, draft):
-    LegalProfile.objects.all().delete()  # as in a database flushed by a transaction=True test
+    before = list(LegalProfile.objects.values_list("pk", "version"))
     client = as_user(proposer)
     for page in (url("create"), url("edit", draft.pk), url("detail", draft.pk)):
         assert client.get(page).status_code == 200, page
-    assert not LegalProfile.objects.exists()
+    assert list(LegalProfile.objects.values_list("pk", "version")) == before == [(before[0][0], 1)]
 
 
 def test_plan_form_marks_the_parts_required_for_submission(as_user, proposer):
@@ -212,6 +212,18 @@ def test_draft_without_a_title_is_refused_next_to_the_title(as_user, proposer):
     response = as_user(proposer).post(url("create"), {"position": position_of(proposer).pk, "title": "  "})
     assert response.status_code == 200
     assert "title" in response.context["form"].errors
+    assert not Proposal.objects.exists()
+
+
+def test_the_form_offers_only_positions_whose_category_may_propose(as_user, proposer, department):
+    PositionFactory(person=proposer, unit=department, category=Position.Category.OTHER, title="Thư ký hội đồng")
+    client = as_user(proposer)
+    eligible = Position.objects.get(person=proposer, category=Position.Category.STATE_LEADER)
+    assert list(client.get(url("create")).context["form"].fields["position"].queryset) == [eligible]
+
+    other = Position.objects.get(person=proposer, category=Position.Category.OTHER)
+    response = client.post(url("create"), {"position": other.pk, "title": "Mượn tư cách khác"})
+    assert "position" in response.context["form"].errors
     assert not Proposal.objects.exists()
 
 
@@ -417,6 +429,21 @@ def test_unsubmitted_file_can_be_removed(as_user, proposer, draft_with_file):
     assert as_user(proposer).get(url("attachment_download", proposal.pk, attachment.pk)).status_code == 404
 
 
+def test_the_edit_page_offers_to_remove_only_files_not_yet_submitted(as_user, proposer, head, submitted_with_file):
+    proposal, submitted_file = submitted_with_file
+    approvals.proposal_return(proposal=proposal, by=head, reasons="Cần làm rõ phạm vi thực hiện và nguồn lực.")
+    services.proposal_revise(proposal=proposal, by=proposer)
+    upload = SimpleUploadedFile("Bổ sung.pdf", PDF_BYTES, content_type="application/pdf")
+    new_file = services.attachment_add(proposal=proposal, by=proposer, uploaded_file=upload)
+
+    response = as_user(proposer).get(url("edit", proposal.pk))
+
+    assert {a.pk: a.removable for a in response.context["attachments"]} == {submitted_file.pk: False, new_file.pk: True}
+    body = response.content.decode()
+    assert url("attachment_remove", proposal.pk, new_file.pk) in body
+    assert url("attachment_remove", proposal.pk, submitted_file.pk) not in body
+
+
 def test_submitted_file_stays(as_user, proposer, submitted_with_file):
     proposal, attachment = submitted_with_file
     response = as_user(proposer).post(url("attachment_remove", proposal.pk, attachment.pk))
@@ -567,6 +594,44 @@ def test_inbox_shows_the_proposers_drafts_and_returned_plans(as_user, proposer, 
     assert inbox.to_decide == [] and inbox.to_vote == []
 
 
+def test_inbox_sections_share_one_partial_with_their_own_columns(as_user, head, deputy, proposer, submitted):
+    approvals.consultation_record(proposal=submitted, by=head, committee="Đảng ủy Sở Nội vụ",
+                                  opinion_date=NOW.date(), opinion="Đồng ý chủ trương.")
+    open_meeting(proposal=submitted, by=head, held_on=NOW.date(), attendees=[head, deputy])
+    other = make_submitted(proposer, title="Đề xuất thứ hai")
+
+    response = as_user(head).get(url("inbox"))
+
+    assert [t.name for t in response.templates].count("proposals/partials/inbox_section.html") == 2
+    body = response.content.decode()
+    assert 'id="cho-xu-ly-heading"' in body and 'id="bieu-quyet-heading"' in body
+    assert "Ngày họp" in body and other.title in body
+
+
+def test_a_proposal_voted_on_time_is_not_overdue_while_the_decision_is_prepared(as_user, head, deputy, proposer):
+    waiting = make_submitted(proposer, title="Chưa họp")
+    voted = make_submitted(proposer, title="Đã họp và biểu quyết")
+    approvals.consultation_record(proposal=voted, by=head, committee="Đảng ủy Sở Nội vụ",
+                                  opinion_date=NOW.date(), opinion="Đồng ý chủ trương.")
+    meeting = open_meeting(proposal=voted, by=head, held_on=NOW.date(), attendees=[head, deputy])
+    approvals.vote_cast(meeting=meeting, by=head, choice="for")
+    approvals.vote_cast(meeting=meeting, by=deputy, choice="for")
+    approvals.meeting_close(meeting=meeting, by=head)
+    client = as_user(head)
+
+    # The day after the review due date (Thu 19/03/2026): only the plan never put to the collective is late.
+    with time_machine.travel(datetime.datetime(2026, 3, 20, 9, tzinfo=HANOI), tick=False):
+        overdue = {p.title for p in client.get(url("list"), {"overdue": "on"}).context["page"]}
+        inbox = {item.proposal.title: item.due_state for item in client.get(url("inbox")).context["inbox"].to_decide}
+        waiting_page = client.get(url("detail", waiting.pk)).content.decode()
+        voted_page = client.get(url("detail", voted.pk)).content.decode()
+
+    assert overdue == {"Chưa họp"}
+    assert inbox == {"Chưa họp": "overdue", "Đã họp và biểu quyết": None}
+    assert "badge-due-overdue" in waiting_page and "Quá hạn" in waiting_page
+    assert "badge-due-overdue" not in voted_page and "Quá hạn" not in voted_page
+
+
 def test_inbox_of_an_outsider_is_empty(as_user, outsider, submitted):
     response = as_user(outsider).get(url("inbox"))
     assert len(response.context["inbox"]) == 0
@@ -583,7 +648,8 @@ def test_inbox_query_count_does_not_grow_with_rows(as_user, django_assert_num_qu
     client = as_user(head)
     # 1 session, 2 user, 3 proposals to decide (unit, decider, profile, proposer joined; consultation as EXISTS),
     # 4 calendar days for "due soon" (once, not per row), 5 open meetings to vote in (proposal joined),
-    # 6 own drafts/returned, 7 positions held today (navbar "Lập đề xuất mới"), 8 unread notifications (navbar).
+    # 6 own drafts/returned, 7 positions held today with the Art. 2 categories of the profile in force as a
+    # subquery (navbar "Lập đề xuất mới"), 8 unread notifications (navbar).
     with django_assert_num_queries(8):
         response = client.get(url("inbox"))
     assert len(response.context["inbox"].to_decide) == count
@@ -661,8 +727,9 @@ def test_list_query_count_does_not_grow_with_rows(as_user, django_assert_num_que
     client = as_user(head)
     # 1 session, 2 user, 3 paths of the units in the user's scope (filter choices), 4 inspector paths for
     # `visible_to`, 5 count, 6 the page of proposals (unit, proposer, profile joined), 7 calendar days for
-    # "due soon" (once per page, not per row), 8 positions held today (navbar), 9 unread notifications
-    # (navbar), 10 the unit choices of the filter form.
+    # "due soon" (once per page, not per row), 8 positions held today with the profile's Art. 2 categories
+    # (navbar and the "Lập đề xuất mới" button), 9 unread notifications (navbar), 10 the unit choices of the
+    # filter form.
     with django_assert_num_queries(10):
         response = client.get(url("list"), {"q": "cai cach", "sort": "due"})
     assert len(response.context["page"]) == count
@@ -673,6 +740,18 @@ def test_home_and_navbar_link_to_the_inbox_list_and_new_proposal(as_user, propos
     for name in ("inbox", "list", "create"):
         assert f'href="{url(name)}"' in body
     assert url("create") == "/de-xuat/moi/" and url("inbox") == "/de-xuat/viec-can-xu-ly/"
+
+
+def test_new_proposal_is_offered_only_to_a_position_whose_category_may_propose(as_user, department, proposer):
+    clerk = UserFactory(username="vanthu")
+    PositionFactory(person=clerk, unit=department, category=Position.Category.OTHER, title="Văn thư")
+    create_link = f'href="{url("create")}"'
+
+    assert create_link not in as_user(clerk).get(url("list")).content.decode()
+    assert as_user(proposer).get(url("list")).content.decode().count(create_link) == 2  # navbar and button
+    # A newer version of the rules that no longer admits the proposer's category takes the offer away.
+    LegalProfile.objects.create(version=2, eligible_categories=[Position.Category.ENTERPRISE])
+    assert create_link not in as_user(proposer).get(url("list")).content.decode()
 
 
 def test_navbar_hides_new_proposal_from_someone_without_a_position(as_user, db):

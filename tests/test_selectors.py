@@ -72,10 +72,43 @@ def test_deputies_do_not_include_the_head_staff_or_other_units(department, head,
 
 
 def test_the_superior_unit_is_the_parent_and_its_head_decides(department, province, superior_head):
-    assert unit_superior(unit=department) == province
-    assert unit_superior(unit=province) is None
+    assert unit_superior(unit=department, on_date=D(2025, 4, 1)) == province
+    assert unit_superior(unit=province, on_date=D(2025, 4, 1)) is None
     assert unit_superior_head_on(unit=department, on_date=D(2025, 4, 1)).person == superior_head
     assert unit_superior_head_on(unit=province, on_date=D(2025, 4, 1)) is None
+
+
+def test_the_superior_of_a_unit_whose_parent_has_ended_is_the_parents_successor(
+    commune_under_ended_district, province, superior_head
+):
+    district, commune = commune_under_ended_district
+
+    assert unit_superior(unit=commune, on_date=D(2025, 6, 30)) == district  # its last day
+    assert unit_superior(unit=commune, on_date=D(2025, 7, 1)) == province
+    assert unit_superior_head_on(unit=commune, on_date=D(2025, 7, 1)).person == superior_head
+
+
+def test_the_successor_chain_is_followed_to_the_unit_active_that_day(db):
+    # Hải Dương merged into Hải Phòng on 01/07/2025; one of its districts had handed over to the province.
+    hai_phong = OrgUnitFactory(code="UBND-HP", name="Ủy ban nhân dân thành phố Hải Phòng")
+    hai_duong = OrgUnitFactory(
+        code="UBND-HD", name="Ủy ban nhân dân tỉnh Hải Dương", valid_to=D(2025, 6, 30), successor=hai_phong
+    )
+    district = OrgUnitFactory(
+        code="H-KM", name="Ủy ban nhân dân thị xã Kinh Môn", level=OrgUnit.Level.DISTRICT, parent=hai_duong,
+        valid_to=D(2025, 6, 30), successor=hai_duong,
+    )
+    commune = OrgUnitFactory(code="X-KM", name="Ủy ban nhân dân phường Kinh Môn", level=OrgUnit.Level.COMMUNE, parent=district)
+
+    assert unit_superior(unit=commune, on_date=D(2025, 7, 1)) == hai_phong
+
+
+def test_an_ended_parent_without_a_successor_leaves_no_superior(province):
+    district = OrgUnitFactory(level=OrgUnit.Level.DISTRICT, parent=province, valid_to=D(2025, 6, 30))
+    commune = OrgUnitFactory(level=OrgUnit.Level.COMMUNE, parent=district)
+
+    assert unit_superior(unit=commune, on_date=D(2025, 7, 1)) is None
+    assert unit_superior_head_on(unit=commune, on_date=D(2025, 7, 1)) is None
 
 
 def test_units_a_person_may_act_for_depend_on_role_and_date(department, other_unit, deputy):
