@@ -6,6 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint check clean
 
+# Settings default to DEBUG off (a production deploy that forgets the variable must not run in debug with
+# the development key); these development targets switch it on unless the caller chose a value.
+run test lint: export DJANGO_DEBUG ?= True
+
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip

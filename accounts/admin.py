@@ -1,12 +1,31 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from .models import OrgUnit, Position, User
+from .services import position_delete, position_delete_refusal, position_save, unit_delete, unit_save
+
+
+class PositionInlineFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        # Refused here, next to the rows, rather than as an error page when the service refuses to delete.
+        refusals = [
+            position_delete_refusal(form.instance)
+            for form in self.deleted_forms
+            if form.instance.pk is not None
+        ]
+        refusals = [refusal for refusal in refusals if refusal]
+        if refusals:
+            raise ValidationError(refusals)
 
 
 class PositionInline(admin.TabularInline):
     model = Position
+    formset = PositionInlineFormSet
     fk_name = "person"
     extra = 0
     autocomplete_fields = ["unit"]
@@ -29,6 +48,19 @@ class UserAdmin(BaseUserAdmin):
     )
     inlines = [PositionInline]
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Position:
+            return super().save_formset(request, form, formset, change)
+        # Positions decide who may act and vote: every row goes through the audited services.
+        formset.save(commit=False)
+        for position in formset.deleted_objects:
+            position_delete(position=position, by=request.user)
+        # Changed rows before new ones: ending the sitting head comes before appointing the next one.
+        for position in [obj for obj, _changed in formset.changed_objects] + formset.new_objects:
+            position_save(position=position, by=request.user)
+        formset.save_m2m()
+        return None
+
 
 @admin.register(OrgUnit)
 class OrgUnitAdmin(admin.ModelAdmin):
@@ -37,6 +69,17 @@ class OrgUnitAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "abbreviation"]
     autocomplete_fields = ["parent", "successor"]
     list_select_related = ["parent"]
+
+    def save_model(self, request, obj, form, change):
+        unit_save(unit=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        unit_delete(unit=obj, by=request.user)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for unit in queryset:
+            unit_delete(unit=unit, by=request.user)
 
 
 @admin.register(Position)
@@ -47,3 +90,21 @@ class PositionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["person", "unit"]
     list_select_related = ["person", "unit"]
     date_hierarchy = "start_date"
+
+    def has_delete_permission(self, request, obj=None):
+        # A position in force or in the past is history: the admin offers no delete for it (the
+        # bulk action checks each selected row through this too).
+        if obj is not None and position_delete_refusal(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        position_save(position=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        position_delete(position=obj, by=request.user)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for position in queryset:
+            position_delete(position=position, by=request.user)

@@ -38,7 +38,7 @@ import openpyxl
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, Lower
@@ -47,6 +47,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import audit_record
+from core.text import fold
 
 from .models import OrgUnit, Position, User
 
@@ -185,9 +186,7 @@ KIND_CHOICES = [(kind.key, kind.label) for kind in KINDS.values()]
 
 def normalize_key(text) -> str:
     """The form in which headers and labels are compared: "Mã Đơn Vị" → "ma_don_vi"."""
-    text = unicodedata.normalize("NFD", str(text)).replace("đ", "d").replace("Đ", "d")
-    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
-    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+    return re.sub(r"[^a-z0-9]+", "_", fold(str(text))).strip("_")
 
 
 # --- Result ---------------------------------------------------------------------------------------------
@@ -1120,6 +1119,8 @@ def org_import_preview(*, kind: str, content: bytes) -> ImportResult:
 
 def org_import_commit(*, kind: str, content: bytes, actor: User, file_name: str) -> ImportResult:
     """Check the file again and, if every row is valid, write it all and record one audit event."""
+    if not actor.may_import_organisation():
+        raise PermissionDenied(_("Bạn không có quyền nhập dữ liệu tổ chức."))
     return _run(kind=kind, content=content, commit=True, actor=actor, file_name=file_name)
 
 

@@ -1,6 +1,7 @@
 """People, the unit tree and dated positions (spec README §2, decree73.md §1.3, §6.4)."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -12,6 +13,17 @@ from django.utils.translation import gettext_lazy as _
 # District-level units were abolished on 1 July 2025 (decree73.md §6.4, Law 72/2025/QH15): they may only
 # exist as history, so their validity must end before that day.
 DISTRICT_LEVEL_ABOLISHED_ON = datetime.date(2025, 7, 1)
+
+# Importing the organisation (accounts/importing.py) creates and changes units, people and positions: whoever
+# runs it needs every permission those same writes would need one by one in the admin.
+ORG_IMPORT_PERMISSIONS = (
+    "accounts.add_user",
+    "accounts.change_user",
+    "accounts.add_orgunit",
+    "accounts.change_orgunit",
+    "accounts.add_position",
+    "accounts.change_position",
+)
 
 
 class User(AbstractUser):
@@ -30,13 +42,34 @@ class User(AbstractUser):
     def get_full_name(self):
         return self.full_name or super().get_full_name() or self.username
 
+    def may_import_organisation(self) -> bool:
+        """Whether this person may run the organisation import (views, the navigation link, the service).
+
+        Staff first: an ordinary cadre is refused without the permission queries, which this check would
+        otherwise cost on every page that shows the navigation bar.
+        """
+        return (self.is_staff or self.is_superuser) and self.has_perms(ORG_IMPORT_PERMISSIONS)
+
+
+def in_subtrees(paths: Iterable[str], *, field: str = "path") -> Q:
+    """Matches units at or below any of `paths` (materialised paths, "/1/7/"); no path matches nothing.
+
+    The one way to write "this unit and everything under it": `field` reaches the unit's path from another
+    model, e.g. `Position.objects.filter(in_subtrees(paths, field="unit__path"))`.
+    """
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(**{f"{field}__startswith": path})
+    return condition
+
 
 class OrgUnitQuerySet(models.QuerySet):
     def active_on(self, on_date: datetime.date):
         return self.filter(Q(valid_from__lte=on_date), Q(valid_to__isnull=True) | Q(valid_to__gte=on_date))
 
-    def subtree_of(self, unit: "OrgUnit"):
-        return self.filter(path__startswith=unit.path)
+    def subtree_of(self, *units: "OrgUnit"):
+        """The given units and every unit below them."""
+        return self.filter(in_subtrees(unit.path for unit in units))
 
 
 class OrgUnit(models.Model):
@@ -113,9 +146,11 @@ class OrgUnit(models.Model):
         old_path = OrgUnit.objects.filter(pk=self.pk).values_list("path", flat=True).first() if self.pk else None
         parent_path = "/"
         if self.parent_id:
-            parent_path = OrgUnit.objects.filter(pk=self.parent_id).values_list("path", flat=True).get()
-            if self.pk and f"/{self.pk}/" in parent_path:
-                raise ValueError("A unit cannot be placed under itself or one of its own sub-units.")
+            parent_path = self._parent_path()
+            if parent_path is None:
+                raise OrgUnit.DoesNotExist(f"There is no parent unit #{self.parent_id}.")
+        if self._is_own_ancestor(parent_path):
+            raise ValueError("A unit cannot be placed under itself or one of its own sub-units.")
         super().save(*args, **kwargs)
         new_path = f"{parent_path}{self.pk}/"
         self.path = new_path
@@ -133,15 +168,21 @@ class OrgUnit(models.Model):
             raise ValidationError(
                 {"valid_to": _("Đơn vị cấp huyện chỉ còn là lịch sử: hiệu lực phải kết thúc trước 01/7/2025.")}
             )
-        if self.pk and self.parent_id:
-            ancestor = self.parent
-            while ancestor is not None:
-                if ancestor.pk == self.pk:
-                    raise ValidationError({"parent": _("Đơn vị cấp trên không được là chính nó hoặc đơn vị cấp dưới.")})
-                ancestor = ancestor.parent
+        # A missing parent is reported by the field's own validation, not here.
+        if self.parent_id and self._is_own_ancestor(self._parent_path() or ""):
+            raise ValidationError({"parent": _("Đơn vị cấp trên không được là chính nó hoặc đơn vị cấp dưới.")})
 
-    def is_active_on(self, on_date: datetime.date) -> bool:
-        return self.valid_from <= on_date and (self.valid_to is None or self.valid_to >= on_date)
+    def _parent_path(self) -> str | None:
+        """The parent's path as stored now (see `save`), None if there is no such unit: one query at any depth."""
+        return OrgUnit.objects.filter(pk=self.parent_id).values_list("path", flat=True).first()
+
+    def _is_own_ancestor(self, parent_path: str) -> bool:
+        """Whether the new parent is this unit or lies below it, i.e. the move would close a loop.
+
+        The parent's path lists every ancestor of the parent, itself included: this unit appears in it
+        exactly when the parent is this unit or one of its descendants.
+        """
+        return self.pk is not None and f"/{self.pk}/" in parent_path
 
 
 class PositionQuerySet(models.QuerySet):

@@ -28,12 +28,16 @@ from .importing import (
 )
 
 
-def _staff_required(view):
-    """Administrators only (after login_required): everyone else gets a 403."""
+def _import_permission_required(view):
+    """After login_required: only those holding every permission the import exercises; others get a 403.
+
+    Being staff is not enough: a staff member allowed to edit only the calendar must not create accounts
+    and appoint heads through a spreadsheet.
+    """
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_staff:
+        if not request.user.may_import_organisation():
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -51,7 +55,7 @@ def _gone(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@_staff_required
+@_import_permission_required
 def import_start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
@@ -75,7 +79,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-@_staff_required
+@_import_permission_required
 def import_preview(request: HttpRequest) -> HttpResponse:
     token = request.GET.get("t", "")
     try:
@@ -97,7 +101,7 @@ def import_preview(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-@_staff_required
+@_import_permission_required
 def import_confirm(request: HttpRequest) -> HttpResponse:
     token = request.POST.get("t", "")
     try:
@@ -132,7 +136,7 @@ class _Echo:
 
 @require_GET
 @login_required
-@_staff_required
+@_import_permission_required
 def import_template(request: HttpRequest, kind: str) -> StreamingHttpResponse:
     """A sample CSV (header + one example row) in UTF-8 with BOM, so that Excel shows Vietnamese."""
     if kind not in KINDS:

@@ -1,7 +1,10 @@
 """Settings read from the environment (django-environ).
 
-With no environment at all the app runs for a developer: SQLite, DEBUG on, an embedded Celery broker.
-Production sets DJANGO_DEBUG=False and must then give DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
+DEBUG is off unless DJANGO_DEBUG says otherwise, so a production deploy that forgets the variable refuses
+to start without a real DJANGO_SECRET_KEY instead of running in debug with the development key. The
+development entry points (`make run`, `make test`, scripts/run-dev.sh, plain `pytest` through pytest-env)
+set DJANGO_DEBUG=True when it is unset; with it the app needs nothing else: SQLite, an embedded Celery broker.
+Production must give DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 """
 
 from pathlib import Path
@@ -17,13 +20,16 @@ env = environ.Env()
 env.read_env(BASE_DIR / ".env", overwrite=False)
 VAR_DIR = Path(env.str("DJANGO_VAR_DIR", default=str(BASE_DIR / "var")))
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 if DEBUG:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
 else:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
     if len(SECRET_KEY) < 32:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY (32+ characters) is required when DJANGO_DEBUG is off.")
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY (32+ characters) is required when DJANGO_DEBUG is off, which is the default. "
+            "On a development machine set DJANGO_DEBUG=True (make run and make test do it for you)."
+        )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -164,7 +170,6 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Working-day calendar: the years seeded from the `holidays` package after each migrate (spec §4).

@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
 
 urlpatterns = [
     path("", include("core.urls")),
@@ -8,7 +7,6 @@ urlpatterns = [
     path("de-xuat/", include("proposals.urls")),
     path("xet-duyet/", include("approvals.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("quan-tri/", admin.site.urls),
 ]
 

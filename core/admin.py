@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db import transaction
 
 from .models import AuditEvent, CalendarDay
+from .services import calendar_day_delete, calendar_day_save
 
 
 @admin.register(CalendarDay)
@@ -10,9 +12,17 @@ class CalendarDayAdmin(admin.ModelAdmin):
     search_fields = ["name", "legal_basis"]
     date_hierarchy = "date"
 
+    # Calendar days move deadlines: every change goes through the audited services.
     def save_model(self, request, obj, form, change):
-        obj.source = CalendarDay.Source.MANUAL
-        super().save_model(request, obj, form, change)
+        calendar_day_save(day=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        calendar_day_delete(day=obj, by=request.user)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for day in queryset:
+            calendar_day_delete(day=day, by=request.user)
 
 
 @admin.register(AuditEvent)

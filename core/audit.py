@@ -9,6 +9,7 @@ import dataclasses
 import datetime
 import hashlib
 import json
+from collections.abc import Iterable
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -79,6 +80,24 @@ def audit_record(
     return event
 
 
+def field_values(obj, fields: Iterable[str]) -> dict[str, object]:
+    """`obj`'s values of `fields`, foreign keys as ids: what a deleted record was, for its audit event."""
+    return {name: getattr(obj, obj._meta.get_field(name).attname) for name in fields}
+
+
+def field_changes(before, after, fields: Iterable[str]) -> dict[str, list]:
+    """{field: [old, new]} for each of `fields` that differs; `before=None` for a new record.
+
+    Foreign keys are recorded by id: names change later, ids do not. A new record lists only the fields
+    that have a value.
+    """
+    new_values = field_values(after, fields)
+    if before is None:
+        return {name: [None, value] for name, value in new_values.items() if value not in (None, "")}
+    old_values = field_values(before, fields)
+    return {name: [old_values[name], value] for name, value in new_values.items() if old_values[name] != value}
+
+
 @dataclasses.dataclass(frozen=True)
 class BrokenLink:
     seq: int
@@ -96,7 +115,15 @@ def verify_chain(*, chunk_size: int = 2000) -> tuple[int, BrokenLink | None]:
         if compute_hash(event) != event.hash:
             return checked, BrokenLink(event.seq, "content does not match its hash")
         expected_prev, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
+    # The head is the tail's witness: without it, removing the newest events would leave a valid chain.
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head and head.last_seq != checked:
+    if head is None:
+        if checked:
+            return checked, BrokenLink(checked + 1, "the chain head is missing, so the end of the chain is unknown")
+        return checked, None
+    if head.last_seq != checked:
         return checked, BrokenLink(checked + 1, f"chain head says #{head.last_seq} is the last event")
+    if (head.last_hash or GENESIS_HASH) != expected_prev:
+        # The last event is self-consistent but is not the one the head recorded: it was replaced.
+        return checked - 1, BrokenLink(checked, "the chain head's hash does not match this event")
     return checked, None

@@ -43,13 +43,29 @@ class CalendarDay(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """One row holding the last link of the audit chain; locking it serialises appends."""
+    """One row holding the last link of the audit chain; locking it serialises appends.
+
+    It is what reveals removed or replaced events at the end of the chain (`verify_chain`), so on
+    PostgreSQL it may only move forward: it cannot be deleted, rewound, or pointed at another hash
+    without a new event.
+    """
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="")
 
     class Meta:
         constraints = [models.CheckConstraint(name="auditchainhead_singleton", condition=Q(pk=1))]
+        triggers = [
+            pgtrigger.Protect(name="auditchainhead_no_delete", operation=pgtrigger.Delete),
+            pgtrigger.Protect(
+                name="auditchainhead_forward_only",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(new__last_seq__lt=pgtrigger.F("old__last_seq"))
+                | pgtrigger.Q(
+                    new__last_seq=pgtrigger.F("old__last_seq"), new__last_hash__df=pgtrigger.F("old__last_hash")
+                ),
+            ),
+        ]
 
     def __str__(self):
         return f"#{self.last_seq}"

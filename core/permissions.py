@@ -20,3 +20,12 @@ def acting_position(*, user, unit: OrgUnit, roles: tuple[str, ...], on_date: dat
     if position is None:
         raise PermissionDenied(_("Bạn không giữ chức vụ có thẩm quyền thực hiện thao tác này tại đơn vị."))
     return position
+
+
+def require_model_permission(*, user, permission: str) -> None:
+    """Administration (the unit tree, positions, the calendar) is granted as Django model permissions.
+
+    The services check them again although the admin already did: the admin is one caller among others.
+    """
+    if not user.has_perm(permission):
+        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))

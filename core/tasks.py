@@ -23,5 +23,8 @@ def verify_audit_chain() -> dict:
 
 @shared_task
 def extend_calendar() -> int:
-    """Yearly: keep the seeded public holidays ahead of the deadlines that will be computed."""
+    """Weekly (beat: Mondays): keep the seeded public holidays ahead of the deadlines that will be computed.
+
+    Idempotent, so running it every week costs nothing and a missed run is caught up the next week.
+    """
     return workdays.seed_years(timezone.localdate().year, timezone.localdate().year + settings.WORKCAL_SEED_YEARS_AHEAD)

@@ -4,10 +4,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-
-from accounts.selectors import positions_of, today
 
 from .models import Notification
 
@@ -15,9 +14,11 @@ from .models import Notification
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The landing page: who you are today, in which units, in which roles."""
-    positions = list(positions_of(person=request.user, on_date=today()))
-    return render(request, "core/home.html", {"positions": positions})
+    """The landing page: who you are today, in which units, in which roles.
+
+    The positions are the ones the `acting` context processor loads for the navigation bar: one query.
+    """
+    return render(request, "core/home.html")
 
 
 def error_403(request, exception=None):
@@ -38,9 +39,13 @@ def error_500(request):
 NOTIFICATIONS_PER_PAGE = 30
 
 
-def _local_url(url: str) -> str:
-    """Notification links point inside the site; anything else is not rendered as a link."""
-    return url if url.startswith("/") and not url.startswith("//") else ""
+def _local_url(url: str, request: HttpRequest) -> str:
+    """Notification links point inside the site; anything else is not rendered as a link.
+
+    Django's own check, as for `next`: browsers read "/\\evil.example" as "//evil.example", another site.
+    """
+    allowed = url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return url if allowed else ""
 
 
 @require_GET
@@ -50,7 +55,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         Notification.objects.filter(recipient=request.user).order_by("-created_at", "-pk"), NOTIFICATIONS_PER_PAGE
     ).get_page(request.GET.get("trang"))
-    items = [(n, _local_url(n.url)) for n in page.object_list]
+    items = [(n, _local_url(n.url, request)) for n in page.object_list]
     return render(request, "core/notifications.html", {"page": page, "items": items})
 
 

@@ -8,6 +8,8 @@ PY=.venv/bin/python
 CELERY=.venv/bin/celery
 ADDR=127.0.0.1:${PORT:-8000}
 VAR_DIR=${DJANGO_VAR_DIR:-var}
+# Settings default to DEBUG off (production); a development server runs in debug unless told otherwise.
+export DJANGO_DEBUG="${DJANGO_DEBUG:-True}"
 
 # Fail before starting anything: otherwise runserver dies while the worker keeps going, and the
 # readiness check below would be answered by whatever holds the port.

@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.test import RequestFactory
 from django.urls import reverse
 
-from core.audit import GENESIS_HASH, audit_record, compute_hash, verify_chain
+from core.audit import GENESIS_HASH, BrokenLink, audit_record, compute_hash, verify_chain
 from core.models import AuditChainHead, AuditEvent
 
 from .factories import OrgUnitFactory, UserFactory
@@ -280,3 +280,81 @@ def test_two_writers_appending_at_once_keep_the_chain_gap_free():
         actors[1].pk: 20,
     }
     assert verify_chain() == (40, None)
+
+
+# --- The chain head: the witness of the chain's end ----------------------------------------------------
+
+HEAD_TRIGGERS = ("core.AuditChainHead:auditchainhead_no_delete", "core.AuditChainHead:auditchainhead_forward_only")
+
+
+def _raw_sql_on_head(sql: str, params=()):
+    """Change the head row directly; on PostgreSQL with its triggers switched off, as a superuser could."""
+    if connection.vendor == "postgresql":
+        with pgtrigger.ignore(*HEAD_TRIGGERS), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+def test_a_missing_chain_head_with_events_is_detected(record):
+    record(3)
+
+    _raw_sql_on_head("DELETE FROM core_auditchainhead")
+
+    assert verify_chain()[1] == BrokenLink(4, "the chain head is missing, so the end of the chain is unknown")
+    with pytest.raises(CommandError, match=r"BROKEN at event #4: the chain head is missing"):
+        call_command("verify_audit")
+
+
+def test_a_last_event_replaced_with_a_self_consistent_forgery_is_detected_by_the_head(record):
+    record(3)
+    forged = AuditEvent.objects.get(seq=3)
+    forged.to_state = "approved"
+
+    # The forger rewrites the newest event and its hash; no later event links to it, only the head does.
+    _raw_sql("UPDATE core_auditevent SET to_state = %s, hash = %s WHERE seq = 3", ["approved", compute_hash(forged)])
+
+    assert verify_chain() == (2, BrokenLink(3, "the chain head's hash does not match this event"))
+    with pytest.raises(CommandError, match=r"BROKEN at event #3: the chain head's hash does not match"):
+        call_command("verify_audit")
+
+
+def test_removing_the_newest_events_and_rewinding_the_head_is_the_one_thing_the_chain_cannot_see(record):
+    # Why PostgreSQL protects the head row: with the head rewound as well, the shortened chain is valid.
+    events = record(3)
+
+    _raw_sql("DELETE FROM core_auditevent WHERE seq = 3")
+    _raw_sql_on_head("UPDATE core_auditchainhead SET last_seq = 2, last_hash = %s", [events[1].hash])
+
+    assert verify_chain() == (2, None)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "DELETE FROM core_auditchainhead",
+        "UPDATE core_auditchainhead SET last_seq = last_seq - 1",
+        "UPDATE core_auditchainhead SET last_hash = 'forged'",
+        "UPDATE core_auditchainhead SET last_seq = 0, last_hash = ''",
+    ],
+    ids=["delete", "lower-seq", "change-hash-only", "rewind"],
+)
+def test_postgresql_refuses_to_delete_or_rewind_the_chain_head(record, sql):
+    record(3)
+
+    with pytest.raises(DatabaseError, match="Cannot (update|delete) rows"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+    assert verify_chain() == (3, None)
+
+
+@pytest.mark.postgres
+def test_postgresql_lets_the_head_move_forward(record):
+    record(2)
+    event = record(1)[0]  # the append itself raises last_seq and changes last_hash in one UPDATE
+
+    assert AuditChainHead.objects.values_list("last_seq", "last_hash").get() == (3, event.hash)
+    assert verify_chain() == (3, None)

@@ -8,13 +8,15 @@ from urllib.parse import parse_qs, urlparse
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts import importing
 from accounts.importing import org_import_commit, org_import_preview
-from accounts.models import OrgUnit, Position, User
+from accounts.models import ORG_IMPORT_PERMISSIONS, OrgUnit, Position, User
 from core.models import AuditEvent
 
 from .factories import OrgUnitFactory, UserFactory
@@ -78,6 +80,15 @@ def private_media(settings, tmp_path):
 def staff_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+def staff_with(username: str, permissions=ORG_IMPORT_PERMISSIONS) -> User:
+    """A staff member (not a superuser) holding `permissions` ("app.codename")."""
+    user = UserFactory(username=username, is_staff=True)
+    for name in permissions:
+        app_label, codename = name.split(".", 1)
+        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return user
 
 
 def upload(client, kind, content, name="du-lieu.csv", follow=False):
@@ -658,7 +669,7 @@ def test_upload_preview_confirm_creates_rows_and_one_audit_event(staff_client, a
 def test_a_token_works_only_for_the_user_who_uploaded(staff_client, client, db):
     content = csv_bytes([PEOPLE_HEADER, ["nguyenvana", "Nguyễn Văn A", "", ""]])
     token = token_of(upload(staff_client, "people", content))
-    other_admin = UserFactory(username="quantri2", is_staff=True)
+    other_admin = staff_with("quantri2")
     client.force_login(other_admin)
 
     stolen = client.post(reverse("accounts:import_confirm"), {"t": token}, follow=True)
@@ -691,12 +702,20 @@ def test_unknown_template_kind_is_404(staff_client):
     assert staff_client.get(reverse("accounts:import_template", args=["khac"])).status_code == 404
 
 
-def test_navbar_links_to_import_for_staff_only(client, admin_user, proposer):
+def test_navbar_links_to_import_only_for_those_who_may_import(client, admin_user, proposer):
     link = reverse("accounts:import_start")
-    client.force_login(proposer)
-    assert link not in client.get(reverse("core:home")).content.decode()
-    client.force_login(admin_user)
-    assert link in client.get(reverse("core:home")).content.decode()
+    calendar_clerk = staff_with("lich", ["core.change_calendarday"])
+    importer = staff_with("nhapdulieu")
+
+    def shown_to(user) -> tuple[bool, bool]:
+        client.force_login(user)
+        html = client.get(reverse("core:home")).content.decode()
+        return link in html, reverse("admin:index") in html
+
+    assert shown_to(proposer) == (False, False)
+    assert shown_to(calendar_clerk) == (False, True)  # the admin link stays for every staff member
+    assert shown_to(importer) == (True, True)
+    assert shown_to(admin_user) == (True, True)
 
 
 GET_URLS = [
@@ -734,6 +753,43 @@ def test_non_staff_cannot_upload_or_confirm(client, proposer):
     assert client.post(reverse("accounts:import_confirm"), {"t": "x"}).status_code == 403
 
 
+@pytest.mark.parametrize("missing", ORG_IMPORT_PERMISSIONS)
+def test_staff_missing_one_of_the_import_permissions_is_forbidden(missing, client, db):
+    client.force_login(staff_with("thieuquyen", [name for name in ORG_IMPORT_PERMISSIONS if name != missing]))
+    content = csv_bytes([PEOPLE_HEADER, ["x", "X", "", ""]])
+
+    for name, args, query in GET_URLS:
+        assert client.get(reverse(name, args=args) + query).status_code == 403, name
+    assert upload(client, "people", content).status_code == 403
+    assert client.post(reverse("accounts:import_confirm"), {"t": "x"}).status_code == 403
+    assert not User.objects.filter(username="x").exists()
+
+
+def test_staff_with_the_import_permissions_imports_without_being_superuser(client, db, private_media):
+    importer = staff_with("nhapdulieu")
+    client.force_login(importer)
+    content = csv_bytes([PEOPLE_HEADER, ["nguyenvana", "Nguyễn Văn A", "", ""]])
+
+    token = token_of(upload(client, "people", content))
+    assert client.get(reverse("accounts:import_preview"), {"t": token}).status_code == 200
+    client.post(reverse("accounts:import_confirm"), {"t": token})
+
+    assert User.objects.filter(username="nguyenvana").exists()
+    assert AuditEvent.objects.get(action="org_import").actor == importer
+
+
+def test_the_import_service_refuses_an_actor_without_the_permissions(proposer):
+    content = csv_bytes([PEOPLE_HEADER, ["nguyenvana", "Nguyễn Văn A", "", ""]])
+    clerk = staff_with("lich", ["accounts.add_user", "accounts.change_user"])
+
+    for actor in (proposer, clerk):
+        with pytest.raises(PermissionDenied):
+            org_import_commit(kind="people", content=content, actor=actor, file_name="can-bo.csv")
+
+    assert not User.objects.filter(username="nguyenvana").exists()
+    assert not AuditEvent.objects.exists()
+
+
 def test_get_on_confirm_is_405(staff_client):
     assert staff_client.get(reverse("accounts:import_confirm")).status_code == 405
 
@@ -765,6 +821,9 @@ def test_command_dry_run_then_commit(tmp_path, admin_user, capsys):
 
     with pytest.raises(CommandError, match="--actor"):
         call_command("import_org", "people", str(path), "--commit")
+    UserFactory(username="khongquyen")
+    with pytest.raises(CommandError, match="không có quyền nhập dữ liệu tổ chức"):
+        call_command("import_org", "people", str(path), "--commit", "--actor", "khongquyen")
 
     call_command("import_org", "people", str(path), "--commit", "--actor", "quantri")
     assert "Đã ghi: tạo mới 1" in capsys.readouterr().out

@@ -14,10 +14,12 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, converters, get_resolver, path, reverse
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import escape
 from pytest_django.asserts import assertRedirects, assertTemplateUsed
 
 from accounts.models import Position
 from config import urls as project_urls
+from core.models import Notification
 from core.views import error_500
 
 from .factories import DEMO_PASSWORD
@@ -109,7 +111,7 @@ def test_choosing_english_switches_the_interface_to_english(client, db):
 
 
 def test_a_language_dependent_page_tells_caches_it_varies_with_the_cookie(client, db):
-    response = client.get("/jsi18n/")
+    response = client.get(LOGIN_PATH)
 
     assert "Cookie" in response.headers["Vary"]
 
@@ -227,6 +229,47 @@ def test_the_home_page_shows_only_positions_held_today(client, head, department)
 
     assert department.name not in html
     assert "Bạn chưa được phân công chức vụ nào" in html
+
+
+@time_machine.travel(datetime.datetime(2026, 4, 6, 8, 30, tzinfo=VN), tick=False)
+def test_the_home_page_loads_the_positions_once(client, head, deputy, department, django_assert_num_queries):
+    # A second position, so that a query per position would show.
+    Position.objects.create(person=head, unit=department, role=Position.Role.SECRETARIAT, start_date=datetime.date(2025, 1, 1))
+    client.force_login(head)
+
+    # The session, the user, today's positions with their units (shared by the navigation bar and the
+    # page through the `acting` context processor), the unread-notification count.
+    with django_assert_num_queries(4):
+        html = client.get("/").content.decode()
+
+    assert html.count(department.name) == 2
+
+
+def test_the_old_javascript_catalog_route_is_gone(client, head):
+    client.force_login(head)
+
+    assert client.get("/jsi18n/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "linked"),
+    [
+        ("/de-xuat/1/", True),
+        ("http://testserver/de-xuat/1/", True),
+        ("//evil.example/", False),
+        ("/\\evil.example/", False),
+        ("https://evil.example/", False),
+        ("javascript:alert(1)", False),
+    ],
+)
+def test_a_notification_links_only_inside_the_site(client, head, url, linked):
+    Notification.objects.create(recipient=head, message="Có việc cần xử lý", url=url)
+    client.force_login(head)
+
+    html = client.get(reverse("core:notifications")).content.decode()
+
+    assert "Có việc cần xử lý" in html
+    assert (f'href="{escape(url)}"' in html) is linked
 
 
 def test_signing_out_by_post_ends_the_session(client, head):

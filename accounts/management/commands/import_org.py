@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -40,7 +41,10 @@ class Command(BaseCommand):
             user = User.objects.filter(username=actor).first()
             if user is None:
                 raise CommandError(_("Không có tài khoản «%(name)s».") % {"name": actor})
-            result = org_import_commit(kind=kind, content=content, actor=user, file_name=path.name)
+            try:
+                result = org_import_commit(kind=kind, content=content, actor=user, file_name=path.name)
+            except PermissionDenied as exc:
+                raise CommandError(str(exc)) from None
         else:
             result = org_import_preview(kind=kind, content=content)
 
