@@ -1,25 +1,38 @@
-"""Read-only admin for what the deciding unit recorded: state changes happen only through the services."""
+"""Read-only admin for what the deciding unit recorded: state changes happen only through the services.
+
+Superusers only, for every model here: the admin reads every proposal's consultations, meetings, votes and
+decisions, bypassing the scope rule (spec README §6) that every other page applies, so a staff account
+with view permissions must not reach it. Officials read these records on the proposal page, in scope.
+"""
 
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from proposals.admin import ReadOnlyAdmin
 
 from .models import Consultation, Decision, Meeting, Vote
 
 
+class SuperuserOnlyAdmin(ReadOnlyAdmin):
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 @admin.register(Consultation)
-class ConsultationAdmin(ReadOnlyAdmin):
+class ConsultationAdmin(SuperuserOnlyAdmin):
     list_display = ["proposal", "version", "committee", "opinion_date", "recorded_by", "recorded_at"]
     search_fields = ["proposal__code", "committee"]
     list_select_related = ["proposal", "recorded_by"]
     date_hierarchy = "opinion_date"
     # The scan lives outside any public path: it is served only by the scope-checked download view.
     exclude = ["document"]
+    readonly_fields = ["document_sha256"]
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ReadOnlyAdmin):
+class MeetingAdmin(SuperuserOnlyAdmin):
     list_display = [
         "proposal", "version", "held_on", "unit", "chair", "state", "votes_for", "votes_against", "votes_abstain",
         "tie_break_applied", "passed", "minutes_number",
@@ -34,29 +47,33 @@ class MeetingAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Vote)
-class VoteAdmin(ReadOnlyAdmin):
-    """Choices stay hidden while the vote is open, here as on the proposal page."""
+class VoteAdmin(SuperuserOnlyAdmin):
+    """Votes of closed meetings only: while a vote is open nobody reads the choices, here as on the proposal page.
 
-    list_display = ["meeting", "voter", "choice_if_closed", "cast_at"]
-    list_filter = ["meeting__state"]
+    Hiding the column is not enough: the changelist filters on any field given in the URL, so
+    `?choice=against` or `?reason__gt=` would tell who voted how by which rows remain. The queryset leaves
+    open meetings out, and lookups on the secret fields are refused outright, so that widening the queryset
+    later cannot reopen that door.
+    """
+
+    SECRET_FIELDS = ("choice", "reason")
+
+    list_display = ["meeting", "voter", "choice", "cast_at"]
     search_fields = ["meeting__proposal__code", "voter__full_name"]
     list_select_related = ["meeting__proposal", "voter"]
+    fields = ["meeting", "voter", "choice", "reason", "cast_at"]
 
-    @admin.display(description=_("ý kiến"))
-    def choice_if_closed(self, obj):
-        if obj.meeting.state != Meeting.State.CLOSED:
-            return _("(công bố khi kết thúc biểu quyết)")
-        return obj.get_choice_display()
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(meeting__state=Meeting.State.CLOSED)
 
-    def get_fields(self, request, obj=None):
-        fields = ["meeting", "voter", "choice", "reason", "cast_at"]
-        if obj is not None and obj.meeting.state != Meeting.State.CLOSED:
-            return ["meeting", "voter", "cast_at"]
-        return fields
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup.split("__", 1)[0] in self.SECRET_FIELDS:
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
 
 @admin.register(Decision)
-class DecisionAdmin(ReadOnlyAdmin):
+class DecisionAdmin(SuperuserOnlyAdmin):
     list_display = ["number", "kind", "proposal", "version", "unit", "issued_on", "signer", "signer_title"]
     list_filter = ["kind", "register", "register_year"]
     search_fields = ["number", "proposal__code"]

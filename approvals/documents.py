@@ -10,7 +10,9 @@ metrics, full Vietnamese); nothing else may be fetched while rendering, and a mi
 rendering instead of falling back to a system font that mangles diacritics.
 
 A document is rendered once, by the service that issues it, and kept with its SHA-256 (spec README §6);
-downloads serve that stored file (`stored_decision_pdf`, `stored_minutes_pdf`), never a fresh rendering.
+downloads serve that stored file (`stored_decision_pdf`, `stored_minutes_pdf`), never a fresh rendering of
+it in its place: a stored file that no longer matches its hash is refused, and a copy rendered again because
+the file is missing is marked as such on every page and in its file name.
 
 WeasyPrint needs Pango, a system library: it is imported only when a document is rendered, so Django
 starts, migrates and serves every other page on a machine without it.
@@ -22,6 +24,7 @@ import hashlib
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -38,7 +41,7 @@ from accounts.models import OrgUnit, Position
 from proposals.models import PlanVersion
 
 from .models import Consultation, Decision, Meeting
-from .selectors import meeting_record, meetings_with_votes
+from .selectors import head_first, meeting_record, meetings_with_votes
 
 STYLESHEET = "documents/document.css"
 FONT_LICENSE = "fonts/tinos/OFL.txt"
@@ -48,6 +51,10 @@ logger = logging.getLogger(__name__)
 
 class DocumentRenderError(RuntimeError):
     pass
+
+
+class StoredDocumentMismatch(RuntimeError):
+    """The stored file of an issued document no longer matches the SHA-256 recorded when it was issued."""
 
 
 def _weasyprint():
@@ -148,10 +155,12 @@ def _header(unit: OrgUnit, *, number: str, day: datetime.date, letter_subject: s
 
 
 def _titles(*, unit_id: int, on_date: datetime.date, people) -> dict[int, str]:
-    """Each person's title in the unit on that date (head first when someone held two posts)."""
+    """Each person's title in the unit on that date (the head's title when someone held two posts)."""
     titles: dict[int, str] = {}
     positions = (
-        Position.objects.held_on(on_date).filter(unit_id=unit_id, person__in=[p.pk for p in people]).order_by("role")
+        Position.objects.held_on(on_date)
+        .filter(unit_id=unit_id, person__in=[p.pk for p in people])
+        .order_by(head_first(), "start_date")
     )
     for position in positions:
         titles.setdefault(position.person_id, position.title or position.get_role_display())
@@ -185,8 +194,11 @@ def _in_vietnamese(function):
 
 
 @_in_vietnamese
-def minutes_pdf(meeting: Meeting) -> bytes:
-    """Biên bản họp tập thể lãnh đạo (decree73.md §4.3) of a closed meeting."""
+def minutes_pdf(meeting: Meeting, *, regenerated: bool = False) -> bytes:
+    """Biên bản họp tập thể lãnh đạo (decree73.md §4.3) of a closed meeting.
+
+    `regenerated`: a copy rendered again because the stored original is missing; every page says so.
+    """
     meeting = (
         meetings_with_votes()
         .select_related("proposal__profile", "proposal__proposer", "proposal__proposer_position__unit", "unit__parent")
@@ -221,13 +233,17 @@ def minutes_pdf(meeting: Meeting) -> bytes:
         "voting_rule": record.voting_rule,
         "consultation": Consultation.objects.filter(proposal=proposal, version=meeting.version).first(),
         "closed_at": closed_at,
+        "regenerated": regenerated,
     }
     return render_pdf("documents/minutes.html", context)
 
 
 @_in_vietnamese
-def decision_pdf(decision: Decision) -> bytes:
-    """The approval or override decision (decree73.md §4.2, T5) or the rejection / return letter (T7)."""
+def decision_pdf(decision: Decision, *, regenerated: bool = False) -> bytes:
+    """The approval or override decision (decree73.md §4.2, T5) or the rejection / return letter (T7).
+
+    `regenerated`: as for `minutes_pdf`.
+    """
     decision = Decision.objects.select_related(
         "proposal__proposer", "proposal__proposer_position__unit", "proposal__profile", "unit__parent", "signer",
         "meeting",
@@ -250,41 +266,53 @@ def decision_pdf(decision: Decision) -> bytes:
         "proposer_title": proposal.proposer_position.title or proposal.proposer_position.get_role_display(),
         "superior": decision.unit.parent,
         "recipients": _recipients(decision),
+        "regenerated": regenerated,
     }
     template = "documents/letter.html" if is_letter else "documents/decision.html"
     return render_pdf(template, context)
 
 
-def _stored(file, *, sha256: str, render, what: str) -> bytes:
-    """The bytes kept when the document was issued; rendered again only when that file is missing.
+@dataclass(frozen=True)
+class StoredPdf:
+    """What a download serves: the stored original, or (`regenerated`) a marked copy rendered again."""
 
-    A regenerated copy is not the evidence (its bytes may differ), so it is served with a warning in the log
-    and not stored: restoring the original file from the backup is the operator's job. A stored file that no
-    longer matches its recorded hash is served as it is, with an error in the log: the hash in the row and in
-    the audit event shows what it should be, and nothing here may overwrite it.
+    content: bytes
+    regenerated: bool = False
+
+
+def _stored(file, *, sha256: str, render: Callable[[], bytes], what: str) -> StoredPdf:
+    """The bytes kept when the document was issued, checked against the SHA-256 recorded then.
+
+    - The file does not match its hash: StoredDocumentMismatch. It is not served: a changed file must not pass
+      for the record. Nothing here overwrites it either; the operator restores the original from the backup.
+    - The file is missing (deleted, or the document was issued before documents were kept): a copy rendered
+      again, marked "BẢN TÁI TẠO" on every page and in its file name, and not stored: its bytes may differ
+      from the original's, so it is never evidence in the original's place.
     """
-    if file:
-        try:
-            with file.open("rb") as handle:
-                content = handle.read()
-        except FileNotFoundError:
-            logger.warning("The stored PDF of %s is missing (%s): serving a regenerated copy.", what, file.name)
-        else:
-            if sha256 and hashlib.sha256(content).hexdigest() != sha256:
-                logger.error("The stored PDF of %s (%s) does not match its recorded SHA-256 %s.", what, file.name, sha256)
-            return content
-    else:
+    if not file:
         logger.warning("%s has no stored PDF (issued before documents were kept): serving a regenerated copy.", what)
-    return render()
+        return StoredPdf(render(), regenerated=True)
+    try:
+        with file.open("rb") as handle:
+            content = handle.read()
+    except FileNotFoundError:
+        logger.warning("The stored PDF of %s is missing (%s): serving a regenerated copy.", what, file.name)
+        return StoredPdf(render(), regenerated=True)
+    if sha256 and hashlib.sha256(content).hexdigest() != sha256:
+        logger.error(
+            "The stored PDF of %s (%s) does not match its recorded SHA-256 %s: refusing to serve it.", what, file.name, sha256
+        )
+        raise StoredDocumentMismatch(what)
+    return StoredPdf(content)
 
 
-def stored_decision_pdf(decision: Decision) -> bytes:
-    return _stored(decision.pdf, sha256=decision.pdf_sha256, render=lambda: decision_pdf(decision),
+def stored_decision_pdf(decision: Decision) -> StoredPdf:
+    return _stored(decision.pdf, sha256=decision.pdf_sha256, render=lambda: decision_pdf(decision, regenerated=True),
                    what=f"decision {decision.pk} ({decision.number})")
 
 
-def stored_minutes_pdf(meeting: Meeting) -> bytes:
-    return _stored(meeting.minutes_pdf, sha256=meeting.minutes_sha256, render=lambda: minutes_pdf(meeting),
+def stored_minutes_pdf(meeting: Meeting) -> StoredPdf:
+    return _stored(meeting.minutes_pdf, sha256=meeting.minutes_sha256, render=lambda: minutes_pdf(meeting, regenerated=True),
                    what=f"the minutes of meeting {meeting.pk} ({meeting.minutes_number})")
 
 
@@ -302,10 +330,17 @@ def _recipients(decision: Decision) -> list:
     return [*lines, archive]
 
 
+# Starts the name of a copy rendered again (see `_stored`): whoever keeps the file sees it is not the original.
+REGENERATED_PREFIX = "ban-tai-tao-"
+
+
 @dataclass(frozen=True)
 class Filenames:
     ascii: str
     display: str
+
+    def regenerated(self) -> "Filenames":
+        return Filenames(ascii=REGENERATED_PREFIX + self.ascii, display=REGENERATED_PREFIX + self.display)
 
 
 def ascii_name(text: str) -> str:

@@ -4,6 +4,8 @@ Field names match the keys of the services' `ValidationError`s so that `form.add
 each message next to its field. Each form has its own prefix: several of them share one proposal page.
 """
 
+import functools
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.uploads import check_upload
+from proposals.models import LegalProfile
 
 from .models import Vote
 
@@ -47,12 +49,6 @@ class ConsultationForm(forms.Form):
         label=_("Văn bản ý kiến (bản chụp)"), required=False,
         help_text=_("PDF hoặc ảnh chụp văn bản có chữ ký, con dấu."),
     )
-
-    def clean_document(self):
-        document = self.cleaned_data.get("document")
-        if document:
-            check_upload(document)
-        return document
 
 
 class MeetingOpenForm(forms.Form):
@@ -128,29 +124,31 @@ class OverrideForm(forms.Form):
     )
 
 
-class RejectForm(forms.Form):
-    prefix = "reject"
+class ReasonsForm(forms.Form):
+    """The written reasons of a letter to the proposer (T7); `RejectForm` and `ReturnForm` label them."""
 
     reasons = forms.CharField(
-        label=_("Lý do không chấp thuận"), widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Được gửi cho cán bộ đề xuất bằng văn bản."),
+        widget=forms.Textarea(attrs={"rows": 4}), help_text=_("Được gửi cho cán bộ đề xuất bằng văn bản."),
     )
 
-
-class ReturnForm(forms.Form):
-    prefix = "return"
-
-    reasons = forms.CharField(
-        label=_("Nội dung cần bổ sung, làm rõ"), widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Được gửi cho cán bộ đề xuất bằng văn bản."),
-    )
+    def __init__(self, *args, prefix: str, label: str, **kwargs):
+        super().__init__(*args, prefix=prefix, **kwargs)
+        self.fields["reasons"].label = label
 
 
-def approval_text_initial(*, proposer_name: str, report_deadline_wd: int = 5) -> str:
+RejectForm = functools.partial(ReasonsForm, prefix="reject", label=_("Lý do không chấp thuận"))
+ReturnForm = functools.partial(ReasonsForm, prefix="return", label=_("Nội dung cần bổ sung, làm rõ"))
+
+
+def approval_text_initial(*, proposer_name: str, report_deadline_wd: int | None = None) -> str:
     """A sensible Điều 2 for the approval decision; the head edits it before issuing.
 
-    It goes into a Vietnamese document, so it is written in Vietnamese whatever the interface language.
+    `report_deadline_wd` is the completion-report deadline of the proposal's legal profile (Art. 18); without
+    it, the legal default of that setting. It goes into a Vietnamese document, so it is written in Vietnamese
+    whatever the interface language.
     """
+    if report_deadline_wd is None:
+        report_deadline_wd = LegalProfile._meta.get_field("completion_report_deadline_wd").default
     with translation.override(settings.LANGUAGE_CODE):
         return gettext(
             "Giao %(name)s chủ trì, phối hợp với các cá nhân, tổ chức thực hiện nêu tại Điều 1 triển khai thực hiện "

@@ -36,6 +36,11 @@ class Consultation(models.Model):
     opinion = models.TextField(_("nội dung ý kiến"))
     document = models.FileField(_("văn bản ý kiến (bản chụp)"), upload_to="consultations/", max_length=255, blank=True)
     document_name = models.CharField(max_length=255, blank=True)
+    # Checked and hashed when recorded (core.uploads.check_upload): the hash is also in the audit event, so the scan
+    # can be shown to be the one recorded; the type, judged from the bytes, is what the download is served as.
+    # Empty on scans recorded before these fields existed.
+    document_sha256 = models.CharField(_("mã SHA-256 của văn bản ý kiến"), max_length=64, blank=True, editable=False)
+    document_content_type = models.CharField(max_length=100, blank=True, editable=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

@@ -4,10 +4,12 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Prefetch, Q
-from django.utils import timezone
+from django.conf import settings
+from django.db.models import Case, IntegerField, Prefetch, Q, When
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts import selectors as org
 from accounts.models import Position, User
@@ -17,11 +19,74 @@ from . import forms
 from .models import Consultation, Decision, Meeting, Vote
 
 
-def eligible_voters(*, proposal: Proposal, on_date: datetime.date) -> list[Position]:
-    """Head and deputies of the deciding unit in office on the meeting date, minus the proposer (Art. 8(1))."""
+def head_first():
+    """An ordering expression for positions: head, then deputy, then the other roles.
+
+    `order_by("role")` would be alphabetical ("deputy" < "head"); wherever one person holds two posts and
+    the first one found wins (a title on a document, in a form), the head's post must win.
+    """
+    return Case(
+        When(role=Position.Role.HEAD, then=0), When(role=Position.Role.DEPUTY, then=1), default=2,
+        output_field=IntegerField(),
+    )
+
+
+# Why an author does not vote, as stored in `Meeting.excluded_note` and printed in the minutes.
+EXCLUSION_NOTES = {
+    "proposer": gettext_noop("%(name)s (người đề xuất)"),
+    "co_author": gettext_noop("%(name)s (đồng tác giả)"),
+}
+
+
+@dataclass(frozen=True)
+class Excluded:
+    """A member of the collective who does not vote on this proposal, and why (a key of EXCLUSION_NOTES)."""
+
+    position: Position
+    reason: str
+
+
+@dataclass(frozen=True)
+class Collective:
+    """The leadership collective of the deciding unit on one date, split for one proposal (Art. 8(1)).
+
+    `head` is the head in office whether or not they vote; `voters` are head and deputies minus the
+    plan's authors; `excluded` are those authors, with the reason.
+    """
+
+    head: Position | None
+    voters: list[Position]
+    excluded: list[Excluded]
+
+    @property
+    def excluded_note(self) -> str:
+        """"Name (người đề xuất); Name (đồng tác giả)": stored on the meeting and printed in the minutes, so in
+        Vietnamese whatever the language of the person who opens the meeting."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return "; ".join(
+                _(EXCLUSION_NOTES[member.reason]) % {"name": member.position.person.get_full_name()}
+                for member in self.excluded
+            )
+
+
+def collective_on(*, proposal: Proposal, on_date: datetime.date) -> Collective:
+    """Head and deputies of the deciding unit in office on `on_date`, minus the proposal's authors.
+
+    Art. 8(1) [C] excludes a deputy who is the proposer; co-authors (đồng tác giả) propose the same plan,
+    so none of them votes on it either [I]. Someone holding two posts (head and deputy) counts once, as head.
+    Queries: the head (1), the deputies (1), the co-authors (1).
+    """
     head = org.unit_head_on(unit=proposal.decision_unit, on_date=on_date)
-    deputies = org.unit_deputies_on(unit=proposal.decision_unit, on_date=on_date)
-    return [p for p in ([head] if head else []) + deputies if p.person_id != proposal.proposer_id]
+    members: dict[int, Position] = {}
+    for position in ([head] if head else []) + org.unit_deputies_on(unit=proposal.decision_unit, on_date=on_date):
+        members.setdefault(position.person_id, position)
+    reasons = dict.fromkeys(proposal.co_authors.values_list("pk", flat=True), "co_author")
+    reasons[proposal.proposer_id] = "proposer"
+    return Collective(
+        head=head,
+        voters=[p for p in members.values() if p.person_id not in reasons],
+        excluded=[Excluded(position=p, reason=reasons[p.person_id]) for p in members.values() if p.person_id in reasons],
+    )
 
 
 @dataclass(frozen=True)
@@ -152,7 +217,8 @@ def attendee_candidates(*, proposal: Proposal, today: datetime.date | None = Non
     """Everyone who was head or deputy of the deciding unit at some day between receipt and today.
 
     The meeting may be recorded after the fact; the service checks the exact list for the meeting date.
-    Returns the people (a queryset for the form field) and their titles, by person id.
+    The plan's authors are left out: they never vote on it (`collective_on`). Returns the people (a queryset
+    for the form field) and their titles, by person id.
     """
     today = today or timezone.localdate()
     positions = list(
@@ -162,7 +228,8 @@ def attendee_candidates(*, proposal: Proposal, today: datetime.date | None = Non
         )
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=proposal.received_on or today))
         .exclude(person_id=proposal.proposer_id)
-        .order_by("role", "start_date")
+        .exclude(person__in=proposal.co_authors.all())
+        .order_by(head_first(), "start_date")
     )
     titles = {}
     for position in positions:
@@ -204,7 +271,7 @@ def proposal_panel(*, proposal: Proposal, user) -> dict:
             actions["consultation"] = forms.ConsultationForm()
         if consulted or not profile.consultation_required:
             candidates, titles = attendee_candidates(proposal=proposal, today=today)
-            voters = eligible_voters(proposal=proposal, on_date=today)
+            voters = collective_on(proposal=proposal, on_date=today).voters
             actions["meeting"] = forms.MeetingOpenForm(
                 candidates=candidates, titles=titles,
                 initial={"held_on": today, "attendees": [p.person_id for p in voters]},
@@ -225,9 +292,10 @@ def proposal_panel(*, proposal: Proposal, user) -> dict:
             actions["adjourn"] = forms.MeetingAdjournForm()
     if is_head:
         if status == Status.COLLECTIVE_PASSED:
-            actions["approve"] = forms.ApproveForm(
-                initial={"text": forms.approval_text_initial(proposer_name=proposal.proposer.get_full_name())}
-            )
+            actions["approve"] = forms.ApproveForm(initial={"text": forms.approval_text_initial(
+                proposer_name=proposal.proposer.get_full_name(),
+                report_deadline_wd=profile.completion_report_deadline_wd,
+            )})
         if status == Status.COLLECTIVE_FAILED:
             if profile.override_allowed:
                 actions["override"] = forms.OverrideForm()

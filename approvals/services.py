@@ -30,7 +30,7 @@ from proposals.transitions import Action
 
 from . import documents
 from .models import Consultation, Decision, Meeting, Vote
-from .selectors import eligible_voters
+from .selectors import collective_on
 from .voting import Tally, tally
 
 HEAD = (Position.Role.HEAD,)
@@ -38,12 +38,23 @@ HEAD_OR_SECRETARIAT = (Position.Role.HEAD, Position.Role.SECRETARIAT)
 MIN_JUSTIFICATION_CHARS = 20
 
 
+# Lock order, the same in every service: the proposal row, then the meeting row. Two services taking them
+# in opposite orders (a vote and the close of the same meeting) would deadlock each other on PostgreSQL.
+# `of=("self",)`: the joined rows (unit, profile, proposer) are read, not locked.
 def _lock(proposal: Proposal) -> Proposal:
     return (
         Proposal.objects.select_for_update(of=("self",))
         .select_related("decision_unit", "profile", "proposer")
         .get(pk=proposal.pk)
     )
+
+
+def _lock_meeting(meeting: Meeting) -> tuple[Proposal, Meeting]:
+    """Lock the meeting's proposal, then the meeting; both fresh from the database."""
+    proposal = _lock(Proposal(pk=meeting.proposal_id))
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
+    meeting.proposal = proposal
+    return proposal, meeting
 
 
 def _proposal_url(proposal: Proposal) -> str:
@@ -115,13 +126,22 @@ def consultation_record(
         opinion=opinion, recorded_by=by,
     )
     if document is not None:
-        check_upload(document)
+        try:
+            checked = check_upload(document)
+        except ValidationError as error:
+            raise ValidationError({"document": error}) from None
+        # The scan is evidence (spec README §6): its hash goes on the row and into the hash-chained audit event.
         consultation.document_name = document.name[:255]
-        consultation.document.save(f"{proposal.pk}-{proposal.current_version}", document, save=False)
+        consultation.document_sha256 = checked.sha256
+        consultation.document_content_type = checked.content_type
+    # Everything is checked before the file is written: a refused consultation leaves no file behind.
     consultation.full_clean()
+    if document is not None:
+        consultation.document.save(f"{proposal.pk}-{proposal.current_version}", document, save=False)
     consultation.save()
     audit_record(action="consultation", obj=proposal, actor=by, role=position.role, unit=position.unit,
-                 payload={"committee": committee, "opinion_date": opinion_date, "version": proposal.current_version})
+                 payload={"committee": committee, "opinion_date": opinion_date, "version": proposal.current_version,
+                          "document_sha256": consultation.document_sha256})
     return consultation
 
 
@@ -157,25 +177,26 @@ def meeting_open(
         raise ValidationError(
             _("Cần ghi nhận ý kiến cấp ủy trước khi tập thể lãnh đạo biểu quyết (Điều 4 khoản 3)."), code="consultation"
         )
-    voters = eligible_voters(proposal=proposal, on_date=held_on)
-    chair = next((p for p in voters if p.role == Position.Role.HEAD), None)
+    collective = collective_on(proposal=proposal, on_date=held_on)
+    chair = collective.head
     if chair is None:
         raise ValidationError(_("Ngày họp không có người đứng đầu đương nhiệm để chủ trì."), code="no_chair")
-    voter_ids = {p.person_id for p in voters}
+    voter_ids = {p.person_id for p in collective.voters}
+    if chair.person_id not in voter_ids:
+        # The head co-authored the plan: they may neither vote on it nor chair the vote on it.
+        raise ValidationError(
+            _("Người đứng đầu là tác giả của đề xuất nên không chủ trì, biểu quyết đề xuất này."), code="chair_is_author"
+        )
     attendee_ids = {person.pk for person in attendees}
     if not attendee_ids <= voter_ids:
         raise ValidationError({"attendees": _("Chỉ chọn thành viên có quyền biểu quyết.")})
-    excluded = [
-        p for p in [org.unit_head_on(unit=proposal.decision_unit, on_date=held_on),
-                    *org.unit_deputies_on(unit=proposal.decision_unit, on_date=held_on)]
-        if p and p.person_id == proposal.proposer_id
-    ]
+    if chair.person_id not in attendee_ids:
+        # Art. 8(1): the head convenes and chairs the meeting; a vote without the chair is not that meeting.
+        raise ValidationError({"attendees": _("Người đứng đầu phải có mặt để chủ trì cuộc họp (Điều 8 khoản 1).")})
     meeting = Meeting(
         proposal=proposal, version=proposal.current_version, unit=proposal.decision_unit, held_on=held_on,
         starts_at=starts_at, location=location, chair=chair.person, secretary_name=secretary_name,
-        other_attendees=other_attendees,
-        excluded_note="; ".join(_("%(name)s (người đề xuất)") % {"name": p.person.get_full_name()} for p in excluded),
-        opened_by=by,
+        other_attendees=other_attendees, excluded_note=collective.excluded_note, opened_by=by,
     )
     try:
         with transaction.atomic():
@@ -190,7 +211,7 @@ def meeting_open(
                  "eligible": sorted(voter_ids), "present": sorted(attendee_ids)},
     )
     notify(
-        recipients=[p.person for p in voters if p.person_id in attendee_ids],
+        recipients=[p.person for p in collective.voters if p.person_id in attendee_ids],
         message=gettext_noop("Mời biểu quyết đề xuất “%(title)s”."), params={"title": proposal.title},
         url=_proposal_url(proposal),
     )
@@ -200,7 +221,7 @@ def meeting_open(
 @transaction.atomic
 def vote_cast(*, meeting: Meeting, by, choice: str, reason: str = "") -> Vote:
     """One vote per eligible member present; the proposer never votes."""
-    meeting = Meeting.objects.select_for_update().select_related("proposal").get(pk=meeting.pk)
+    _proposal, meeting = _lock_meeting(meeting)
     require_voter(meeting=meeting, by=by)
     if meeting.state != Meeting.State.OPEN:
         raise ValidationError(_("Cuộc họp đã kết thúc biểu quyết."), code="closed")
@@ -236,8 +257,7 @@ def meeting_close(*, meeting: Meeting, by) -> Meeting:
     The minutes are rendered here, once, and kept with their SHA-256 (spec README §6): the download serves
     that file, so the record stays what it was on the day even if templates or the profile change later.
     """
-    proposal = _lock(meeting.proposal)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    proposal, meeting = _lock_meeting(meeting)
     position = require_organiser(unit=meeting.unit, by=by)
     if meeting.state != Meeting.State.OPEN:
         raise ValidationError(_("Cuộc họp đã kết thúc biểu quyết."), code="closed")
@@ -248,6 +268,9 @@ def meeting_close(*, meeting: Meeting, by) -> Meeting:
             _("Cuộc họp chưa đủ số thành viên có mặt theo quy định (%(percent)s%%).") % {"percent": profile.quorum_percent},
             code="quorum",
         )
+    action = Action.CLOSE_PASSED if result.passed else Action.CLOSE_FAILED
+    # Before a number is taken and the minutes rendered: a refused close costs neither.
+    ensure_transition(proposal, action)
     minutes = next_number(unit=meeting.unit, register="BB", year=meeting.held_on.year)
     meeting.state = Meeting.State.CLOSED
     meeting.closed_at = timezone.now()
@@ -261,7 +284,6 @@ def meeting_close(*, meeting: Meeting, by) -> Meeting:
     meeting.minutes_number = minutes.text
     meeting.save()
     digest = _store_pdf(meeting, field="minutes_pdf", digest_field="minutes_sha256", content=documents.minutes_pdf(meeting))
-    action = Action.CLOSE_PASSED if result.passed else Action.CLOSE_FAILED
     proposal_transition(
         proposal=proposal, action=action, by=by, role=position.role, unit=position.unit,
         payload={"meeting": meeting.pk, "minutes": minutes.text, "for": result.votes_for, "against": result.votes_against,
@@ -283,8 +305,7 @@ def meeting_close(*, meeting: Meeting, by) -> Meeting:
 
 @transaction.atomic
 def meeting_adjourn(*, meeting: Meeting, by, reason: str) -> Meeting:
-    proposal = _lock(meeting.proposal)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    proposal, meeting = _lock_meeting(meeting)
     position = require_organiser(unit=meeting.unit, by=by)
     if meeting.state != Meeting.State.OPEN:
         raise ValidationError(_("Cuộc họp đã kết thúc biểu quyết."), code="closed")
@@ -406,3 +427,32 @@ def proposal_return(*, proposal: Proposal, by, reasons: str) -> Decision:
     return _decide(proposal=proposal, position=position, by=by, kind=Decision.Kind.RETURN, action=Action.RETURN,
                    text=reasons,
                    notice=gettext_noop("Đề xuất “%(title)s” được trả lại để bổ sung, làm rõ (Văn bản số %(number)s)."))
+
+
+# --- Downloads of issued documents -----------------------------------------------------------------------------
+
+
+def _download(
+    document: Decision | Meeting, stored: documents.StoredPdf, *, by, number: str, recorded: str
+) -> documents.StoredPdf:
+    """Record a regenerated copy in the audit log (spec README §6): who received a copy that is not the stored
+    original, of which document, and the hash of what they received next to the one recorded at issue."""
+    if stored.regenerated:
+        audit_record(
+            action="pdf_regenerated", obj=document, actor=by, unit=document.unit,
+            payload={"proposal": document.proposal_id, "number": number, "recorded_sha256": recorded,
+                     "served_sha256": hashlib.sha256(stored.content).hexdigest()},
+        )
+    return stored
+
+
+def minutes_download(*, meeting: Meeting, by) -> documents.StoredPdf:
+    """The minutes of a closed meeting as stored; the caller has checked that `by` may read the proposal."""
+    return _download(meeting, documents.stored_minutes_pdf(meeting), by=by, number=meeting.minutes_number,
+                     recorded=meeting.minutes_sha256)
+
+
+def decision_download(*, decision: Decision, by) -> documents.StoredPdf:
+    """An issued decision or letter as stored; the caller has checked that `by` may read the proposal."""
+    return _download(decision, documents.stored_decision_pdf(decision), by=by, number=decision.number,
+                     recorded=decision.pdf_sha256)

@@ -6,7 +6,8 @@ proposal outside the user's scope is a 404, for every action and every document.
 before the form is validated, as the services do before their input: a member without the position gets
 a 403 whatever they typed.
 
-Documents are served as stored when they were issued (`documents.stored_*_pdf`), never rendered afresh.
+Documents are served as stored when they were issued (`services.*_download`), never rendered afresh in the
+original's place.
 """
 
 import logging
@@ -243,8 +244,17 @@ def proposal_return(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _pdf_response(content: bytes, filenames: documents.Filenames) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
+def _pdf_response(request: HttpRequest, proposal: Proposal, serve: Callable[[], documents.StoredPdf],
+                  filenames: documents.Filenames) -> HttpResponse:
+    """The stored document; a marked copy (`ban-tai-tao-…`) when the original is missing; a 409 page, not the
+    file, when the stored file no longer matches the hash recorded at issue (documents._stored)."""
+    try:
+        stored = serve()
+    except documents.StoredDocumentMismatch:
+        return render(request, "approvals/document_unavailable.html", {"proposal": proposal}, status=409)
+    if stored.regenerated:
+        filenames = filenames.regenerated()
+    response = HttpResponse(stored.content, content_type="application/pdf")
     # An ASCII name for old clients, the Vietnamese one (RFC 6266 / 5987) for the others.
     response["Content-Disposition"] = (
         f"attachment; filename=\"{filenames.ascii}\"; filename*=UTF-8''{quote(filenames.display)}"
@@ -258,7 +268,8 @@ def _pdf_response(content: bytes, filenames: documents.Filenames) -> HttpRespons
 def minutes_pdf(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     meeting = get_object_or_404(Meeting.objects.filter(proposal=proposal, state=Meeting.State.CLOSED), pk=meeting_id)
-    return _pdf_response(documents.stored_minutes_pdf(meeting), documents.minutes_filenames(meeting))
+    return _pdf_response(request, proposal, lambda: services.minutes_download(meeting=meeting, by=request.user),
+                         documents.minutes_filenames(meeting))
 
 
 @login_required
@@ -266,7 +277,8 @@ def minutes_pdf(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
 def decision_pdf(request: HttpRequest, pk: int, decision_id: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     decision = get_object_or_404(Decision.objects.filter(proposal=proposal), pk=decision_id)
-    return _pdf_response(documents.stored_decision_pdf(decision), documents.decision_filenames(decision))
+    return _pdf_response(request, proposal, lambda: services.decision_download(decision=decision, by=request.user),
+                         documents.decision_filenames(decision))
 
 
 @login_required
@@ -279,10 +291,11 @@ def consultation_document(request: HttpRequest, pk: int, consultation_id: int) -
         handle = consultation.document.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    kind = sniff(handle)
+    # The type judged from the bytes when the scan was recorded; sniffed again only for scans recorded before it was kept.
+    content_type = consultation.document_content_type or (sniff(handle) or ("application/octet-stream",))[0]
     response = FileResponse(
         handle, as_attachment=True, filename=consultation.document_name or f"y-kien-cap-uy-{consultation.pk}",
-        content_type=kind[0] if kind else "application/octet-stream",
+        content_type=content_type,
     )
     response["Cache-Control"] = "private, no-store"
     return response

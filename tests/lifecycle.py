@@ -87,9 +87,9 @@ def draft_proposal(*, proposer, position: Position | None = None, co_authors=(),
     )
 
 
-def submitted_proposal(*, proposer, position: Position | None = None, **plan) -> Proposal:
-    """A complete plan, drafted and submitted today by `proposer` (version 1)."""
-    proposal = draft_proposal(proposer=proposer, position=position, **plan)
+def submitted_proposal(*, proposer, position: Position | None = None, co_authors=(), **plan) -> Proposal:
+    """A complete plan, drafted (with `co_authors`) and submitted today by `proposer` (version 1)."""
+    proposal = draft_proposal(proposer=proposer, position=position, co_authors=co_authors, **plan)
     return proposal_submit(proposal=proposal, by=proposer)
 
 

@@ -8,9 +8,12 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import translation
 
 from accounts.models import Position
+from approvals import documents
 from approvals.models import Consultation, Decision, Meeting, Vote
+from approvals.selectors import attendee_candidates, collective_on, proposal_panel
 from approvals.services import (
     consultation_record,
     decision_approve,
@@ -23,7 +26,7 @@ from approvals.services import (
     vote_cast,
 )
 from core.audit import verify_chain
-from core.models import AuditEvent, Notification
+from core.models import AuditEvent, DocumentCounter, Notification
 from proposals.models import LegalProfile, Proposal
 from proposals.services import proposal_revise, proposal_submit
 from proposals.transitions import TRANSITIONS, Action, Status
@@ -182,6 +185,73 @@ def test_the_proposer_cannot_be_listed_as_present_to_vote(friday, head, deputy, 
         meeting_with_votes(proposal=proposal, by=head, votes={}, present=[head, deputy, deputy2])
     assert "attendees" in error.value.message_dict
     assert not Meeting.objects.exists()
+
+
+def _note_parts(meeting: Meeting) -> set[str]:
+    return set(_reload(meeting).excluded_note.split("; "))
+
+
+def test_co_authors_in_the_collective_do_not_vote_either_and_the_note_says_why(friday, head, deputy, deputy2, deputy3):
+    proposal = submitted_proposal(proposer=deputy, co_authors=[deputy2])
+
+    meeting = meeting_with_votes(proposal=proposal, by=head, votes={}, present=[head, deputy3])
+
+    assert set(meeting.eligible_voters.all()) == {head, deputy3}
+    assert _note_parts(meeting) == {f"{deputy.get_full_name()} (người đề xuất)", f"{deputy2.get_full_name()} (đồng tác giả)"}
+    with pytest.raises(PermissionDenied):
+        vote_cast(meeting=meeting, by=deputy2, choice=FOR)
+    assert not Vote.objects.exists()
+
+
+def test_a_co_author_cannot_be_listed_as_present_to_vote_nor_offered_as_an_attendee(friday, proposer, head, deputy, deputy2):
+    proposal = submitted_proposal(proposer=proposer, co_authors=[deputy2])
+
+    candidates, titles = attendee_candidates(proposal=proposal)
+    assert set(candidates) == {head, deputy} and deputy2.pk not in titles
+    with pytest.raises(ValidationError) as error:
+        meeting_with_votes(proposal=proposal, by=head, votes={}, present=[head, deputy, deputy2])
+    assert "attendees" in error.value.message_dict
+    assert not Meeting.objects.exists()
+
+
+def test_the_collective_gives_voters_and_excluded_authors_from_one_read(friday, proposer, head, deputy, deputy2):
+    proposal = submitted_proposal(proposer=proposer, co_authors=[deputy2])
+
+    collective = collective_on(proposal=proposal, on_date=friday)
+
+    assert collective.head.person == head
+    assert [p.person for p in collective.voters] == [head, deputy]
+    assert [(e.position.person, e.reason) for e in collective.excluded] == [(deputy2, "co_author")]
+    assert collective.excluded_note == f"{deputy2.get_full_name()} (đồng tác giả)"
+
+
+def test_the_exclusion_note_is_stored_in_vietnamese_whatever_the_openers_language(friday, proposer, head, deputy, deputy2):
+    proposal = submitted_proposal(proposer=proposer, co_authors=[deputy2])
+    with translation.override("en"):
+        meeting = meeting_with_votes(proposal=proposal, by=head, votes={}, present=[head, deputy])
+    assert _reload(meeting).excluded_note == f"{deputy2.get_full_name()} (đồng tác giả)"
+
+
+def test_a_head_who_co_authored_the_plan_neither_votes_nor_chairs(friday, proposer, head, deputy):
+    proposal = submitted_proposal(proposer=proposer, co_authors=[head])
+
+    with pytest.raises(ValidationError) as error:
+        meeting_with_votes(proposal=proposal, by=head, votes={}, present=[deputy])
+
+    assert error.value.code == "chair_is_author"
+    assert not Meeting.objects.exists()
+
+
+def test_the_head_must_be_present_to_chair_the_meeting(submitted, head, deputy, deputy2):
+    consultation_record(proposal=submitted, by=head, committee="Đảng ủy Sở", opinion_date=D(2026, 2, 13), opinion="Đồng ý")
+
+    with pytest.raises(ValidationError) as error:
+        open_meeting(proposal=submitted, by=head, held_on=D(2026, 2, 13), attendees=[deputy, deputy2])
+
+    assert error.value.message_dict == {"attendees": ["Người đứng đầu phải có mặt để chủ trì cuộc họp (Điều 8 khoản 1)."]}
+    assert not Meeting.objects.exists()
+    assert _reload(submitted).status == Status.SUBMITTED
+    assert open_meeting(proposal=submitted, by=head, held_on=D(2026, 2, 13), attendees=[head, deputy]).chair == head
 
 
 def test_eligibility_is_judged_on_the_meeting_date(friday, proposer, head, deputy, deputy2, deputy3, department, time_machine):
@@ -421,6 +491,24 @@ def test_the_database_refuses_a_closed_meeting_without_its_rule(submitted, head,
         Meeting.objects.filter(pk=meeting.pk).update(tie_rule="")
 
 
+def test_a_close_the_status_refuses_takes_no_number_and_renders_no_minutes(friday, proposer, head, deputy, monkeypatch, private_media):
+    proposal = drive_to(Status.APPROVED, proposer=proposer, head=head, deputy=deputy)
+    meeting = _stray_open_meeting(proposal, head, FOR)
+    numbers = DocumentCounter.objects.get(unit=proposal.decision_unit, doc_type="BB").last_number
+    files = sorted(private_media.rglob("*"))
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("the minutes were rendered before the status was checked")
+
+    monkeypatch.setattr(documents, "render_pdf", no_rendering)
+    with pytest.raises(ValidationError) as error:
+        meeting_close(meeting=meeting, by=head)
+
+    assert error.value.code == "bad_transition"
+    assert DocumentCounter.objects.get(unit=proposal.decision_unit, doc_type="BB").last_number == numbers
+    assert sorted(private_media.rglob("*")) == files
+
+
 # --- Decisions -----------------------------------------------------------------------------------------
 
 
@@ -467,6 +555,16 @@ def test_approval_needs_a_passing_vote(submitted, head, deputy):
     with pytest.raises(ValidationError):
         decision_approve(proposal=submitted, by=head, text=APPROVAL_TEXT)  # the vote failed
     assert not Decision.objects.exists()
+
+
+def test_the_prefilled_approval_text_gives_the_completion_report_deadline_of_the_proposals_profile(friday, proposer, head, deputy):
+    new_profile_version(completion_report_deadline_wd=10)
+    proposal = submitted_proposal(proposer=proposer)
+    meeting_with_votes(proposal=proposal, by=head, votes={head: FOR, deputy: FOR}, close=True)
+
+    text = proposal_panel(proposal=_reload(proposal), user=head)["approval_actions"]["approve"].initial["text"]
+
+    assert "trong thời hạn 10 ngày làm việc kể từ ngày hoàn thành" in text
 
 
 def test_the_head_overrides_a_failing_vote_in_writing(failed, head):

@@ -5,6 +5,7 @@ proposer on its staff, an outsider in the Sở Tài chính, an admin. The clock 
 05/02/2026 09:00 in Hà Nội, so documents are dated "ngày 05 tháng 02 năm 2026" (leading zeros).
 """
 
+import contextlib
 import datetime
 import hashlib
 import io
@@ -17,8 +18,11 @@ from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+import pgtrigger
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.template.loader import render_to_string
@@ -30,12 +34,17 @@ from pypdf import PdfReader
 from accounts.models import Position
 from approvals import documents, services
 from approvals.documents import DocumentRenderError, _fonts_only_fetcher_class, ascii_name, font_dir, long_date
+from approvals.forms import RejectForm, ReturnForm
 from approvals.models import Consultation, Decision, Meeting, Vote
-from approvals.selectors import proposal_panel
+from approvals.selectors import attendee_candidates, proposal_panel
 from core.context_processors import unread_notifications
 from core.models import AuditEvent, Notification
+from core.uploads import check_upload
 from proposals.models import LegalProfile, Proposal
 from proposals.services import proposal_create_draft, proposal_submit
+
+from .factories import PositionFactory, UserFactory
+from .lifecycle import new_profile_version
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime.datetime(2026, 2, 5, 9, 0, tzinfo=TZ)
@@ -65,6 +74,7 @@ PLAN = {
 JUSTIFICATION = "Đề xuất cần thiết cho chuyển đổi số và khả thi: kinh phí đã bố trí trong dự toán năm 2026."
 REASONS = "Chưa làm rõ nguồn kinh phí duy trì và phương án bảo đảm an toàn dữ liệu."
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 @pytest.fixture(autouse=True)
@@ -213,11 +223,13 @@ def test_panel_after_a_failed_vote_offers_override_reject_and_return_to_the_head
     assert set(proposal_panel(proposal=submitted, user=head)["approval_actions"]) == {"override", "reject", "return"}
 
 
-def test_panel_without_override_allowed_explains_why(submitted, head, deputy, deputy2):
-    LegalProfile.objects.filter(pk=submitted.profile_id).update(override_allowed=False)
-    failed(submitted, head, deputy, deputy2)
-    submitted.refresh_from_db()
-    panel = proposal_panel(proposal=submitted, user=head)
+def test_panel_without_override_allowed_explains_why(proposer, leaders):
+    head, deputy, deputy2 = leaders
+    new_profile_version(override_allowed=False)
+    proposal = submit(proposer)
+    failed(proposal, head, deputy, deputy2)
+    proposal.refresh_from_db()
+    panel = proposal_panel(proposal=proposal, user=head)
     assert "override" not in panel["approval_actions"]
     assert any("không cho phép" in note for note in panel["approval_notes"])
 
@@ -254,6 +266,94 @@ def test_proposal_page_includes_the_panel(submitted, head):
     html = response.content.decode()
     assert 'id="xet-duyet"' in html
     assert url("consultation_record", submitted.pk) in html
+
+
+# --- The party committee's scan, kept as evidence -----------------------------------------------------------
+
+
+def test_a_recorded_scan_keeps_its_hash_and_type_and_the_audit_event_its_hash(submitted, secretariat, settings):
+    consultation = consult(submitted, secretariat, document=SimpleUploadedFile("Ý kiến.pdf", PDF_BYTES))
+
+    consultation.refresh_from_db()
+    assert (consultation.document_sha256, consultation.document_content_type) == (sha256(PDF_BYTES), "application/pdf")
+    assert (Path(settings.MEDIA_ROOT) / consultation.document.name).read_bytes() == PDF_BYTES
+    assert audit_payload(submitted, "consultation")["document_sha256"] == sha256(PDF_BYTES)
+
+
+@pytest.mark.parametrize(("fields", "document", "error_field"), [
+    ({}, SimpleUploadedFile("y-kien.pdf", b"MZ not a scan"), "document"),
+    ({"committee": "Đảng ủy " * 40}, SimpleUploadedFile("y-kien.pdf", PDF_BYTES), "committee"),  # longer than 255
+], ids=["bad-file", "bad-record"])
+def test_a_refused_consultation_writes_no_file(submitted, secretariat, settings, fields, document, error_field):
+    with pytest.raises(ValidationError) as error:
+        services.consultation_record(
+            proposal=submitted, by=secretariat, opinion_date=NOW.date(), opinion="Nhất trí.", document=document,
+            **{"committee": "Đảng ủy Sở Nội vụ", **fields},
+        )
+    assert error_field in error.value.message_dict
+    assert not Consultation.objects.exists()
+    assert stored_files(settings.MEDIA_ROOT) == []
+
+
+def test_a_refused_scan_is_reported_next_to_its_field_by_the_service_alone(submitted, secretariat, monkeypatch):
+    checks = []
+    monkeypatch.setattr(services, "check_upload", lambda uploaded: checks.append(uploaded) or check_upload(uploaded))
+    response = as_(secretariat).post(url("consultation_record", submitted.pk), {
+        "consultation-committee": "Đảng ủy Sở Nội vụ", "consultation-opinion_date": TODAY,
+        "consultation-opinion": "Nhất trí.", "consultation-document": SimpleUploadedFile("y-kien.pdf", b"MZ not a scan"),
+    })
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="error_1_id_consultation-document"' in html and "Loại tệp không được chấp nhận" in html
+    assert len(checks) == 1  # read and hashed once, by the service; the form does not check it again
+    assert not Consultation.objects.exists()
+
+
+def test_the_scan_is_downloaded_as_the_type_recorded_not_sniffed_again(submitted, secretariat, head, monkeypatch):
+    consultation = consult(submitted, secretariat, document=SimpleUploadedFile("y-kien.png", PNG_BYTES))
+
+    monkeypatch.setattr("approvals.views.sniff", lambda handle: pytest.fail("the stored type was sniffed again"))
+    response = as_(head).get(url("consultation_document", submitted.pk, consultation.pk))
+
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content) == PNG_BYTES
+
+
+def test_a_scan_recorded_before_its_type_was_kept_is_served_as_sniffed(submitted, secretariat, head):
+    consultation = consult(submitted, secretariat, document=SimpleUploadedFile("y-kien.pdf", PDF_BYTES))
+    Consultation.objects.filter(pk=consultation.pk).update(document_content_type="", document_sha256="")
+    response = as_(head).get(url("consultation_document", submitted.pk, consultation.pk))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+# --- Forms ---------------------------------------------------------------------------------------------------
+
+
+def test_the_reject_and_return_forms_differ_only_in_their_prefix_and_label():
+    reject, give_back = RejectForm({"reject-reasons": REASONS}), ReturnForm({"return-reasons": REASONS})
+    assert reject.is_valid() and give_back.is_valid()
+    assert reject.cleaned_data == give_back.cleaned_data == {"reasons": REASONS}
+    assert (reject.fields["reasons"].label, give_back.fields["reasons"].label) == (
+        "Lý do không chấp thuận", "Nội dung cần bổ sung, làm rõ"
+    )
+    assert type(reject) is type(give_back)
+
+
+# --- Someone holding two posts --------------------------------------------------------------------------------
+
+
+def test_a_person_holding_head_and_deputy_posts_is_titled_and_counted_as_head(submitted, head, deputy, deputy2, department):
+    PositionFactory(person=head, unit=department, role=Position.Role.DEPUTY, title="Phó Giám đốc",
+                    start_date=datetime.date(2023, 1, 1))
+
+    _candidates, titles = attendee_candidates(proposal=submitted)
+    assert titles[head.pk] == "Giám đốc"
+    closed = passed(submitted, head, deputy, deputy2)
+    assert closed.eligible_voters.count() == 3
+
+    text = pdf_text(as_(head).get(url("minutes_pdf", submitted.pk, closed.pk)).content)
+    assert f"Chủ trì: {head.get_full_name()}, Giám đốc." in text
+    assert f"{head.get_full_name()}, Phó Giám đốc" not in text
 
 
 # --- Who may call each view ----------------------------------------------------------------------------
@@ -503,6 +603,18 @@ def test_failed_vote_then_override_with_justification(submitted, head, deputy, d
     assert "chịu trách nhiệm trước Ủy ban nhân dân tỉnh Quảng Ninh và trước pháp luật" in text
 
 
+def test_the_override_decision_gives_the_completion_report_deadline_of_the_proposals_profile(proposer, leaders):
+    head, deputy, deputy2 = leaders
+    new_profile_version(completion_report_deadline_wd=10)
+    proposal = submit(proposer)
+    failed(proposal, head, deputy, deputy2)
+
+    decision = services.decision_override(proposal=proposal, by=head, justification=JUSTIFICATION)
+
+    text = pdf_text(as_(head).get(url("decision_pdf", proposal.pk, decision.pk)).content)
+    assert "trong thời hạn 10 ngày làm việc kể từ ngày hoàn thành" in text and "05 ngày làm việc" not in text
+
+
 def test_reject_with_written_reasons(submitted, head, deputy, deputy2):
     failed(submitted, head, deputy, deputy2)
     response = as_(head).post(url("decision_reject", submitted.pk), {"reject-reasons": REASONS})
@@ -653,7 +765,14 @@ def test_closed_minutes_are_stored_once_and_served_as_stored(world, head, settin
     assert "Trần Thị Thư" in pdf_text(response.content)
 
 
-def test_a_missing_stored_file_is_rendered_again_with_a_warning(world, head, caplog):
+REGENERATED = "BẢN TÁI TẠO — không phải bản gốc đã lưu"
+
+
+def pdf_pages(content: bytes) -> list[str]:
+    return [re.sub(r"\s+", " ", page.extract_text()) for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def test_a_missing_stored_file_is_served_as_a_marked_copy_and_the_audit_says_who_received_it(world, head, caplog):
     decision = Decision.objects.get(pk=world["decision"].pk)
     recorded = decision.pdf_sha256
     decision.pdf.storage.delete(decision.pdf.name)
@@ -661,34 +780,62 @@ def test_a_missing_stored_file_is_rendered_again_with_a_warning(world, head, cap
     with caplog.at_level(logging.WARNING, logger="approvals.documents"):
         response = as_(head).get(url("decision_pdf", world["proposal"].pk, decision.pk))
 
-    assert response.status_code == 200 and "Số: 1/QĐ-SNV" in pdf_text(response.content)
+    assert response.status_code == 200
+    pages = pdf_pages(response.content)
+    assert len(pages) > 1 and "Số: 1/QĐ-SNV" in pages[0]
+    assert all(REGENERATED in page for page in pages), pages  # on every page, not only the first
+    assert response["Content-Disposition"].startswith('attachment; filename="ban-tai-tao-QD-1-QD-SNV.pdf"; ')
+    assert "filename*=UTF-8''ban-tai-tao-" in response["Content-Disposition"]
     assert any("is missing" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records)
+    event = AuditEvent.objects.for_object(decision).get(action="pdf_regenerated")
+    assert (event.actor, event.unit, event.payload["number"], event.payload["recorded_sha256"]) == (
+        head, decision.unit, "1/QĐ-SNV", recorded
+    )
+    assert event.payload["served_sha256"] == sha256(response.content) != recorded
     decision.refresh_from_db()
     assert decision.pdf_sha256 == recorded  # the evidence is the original's hash, never the copy's
     assert not decision.pdf.storage.exists(decision.pdf.name)
 
 
-def test_minutes_closed_before_documents_were_kept_are_rendered_with_a_warning(world, head, caplog):
+def test_minutes_closed_before_documents_were_kept_are_served_as_a_marked_copy(world, head, caplog):
     closed = world["meeting"]
     Meeting.objects.filter(pk=closed.pk).update(minutes_pdf="", minutes_sha256="")  # as the migration leaves them
 
     with caplog.at_level(logging.WARNING, logger="approvals.documents"):
         response = as_(head).get(url("minutes_pdf", world["proposal"].pk, closed.pk))
 
-    assert response.status_code == 200 and "Số: 1/BB-SNV" in pdf_text(response.content)
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert "Số: 1/BB-SNV" in text and REGENERATED in text
+    assert response["Content-Disposition"].startswith('attachment; filename="ban-tai-tao-BB-1-BB-SNV.pdf"')
     assert any("has no stored PDF" in r.getMessage() for r in caplog.records)
+    assert AuditEvent.objects.for_object(closed).filter(action="pdf_regenerated", actor=head).count() == 1
 
 
-def test_a_stored_file_that_no_longer_matches_its_hash_is_logged(world, head, caplog):
-    closed = Meeting.objects.get(pk=world["meeting"].pk)
-    with closed.minutes_pdf.storage.open(closed.minutes_pdf.name, "wb") as handle:
+def test_a_document_served_as_stored_carries_no_regeneration_mark_and_writes_no_event(world, head):
+    response = as_(head).get(url("minutes_pdf", world["proposal"].pk, world["meeting"].pk))
+    assert REGENERATED not in pdf_text(response.content)
+    assert 'filename="BB-' in response["Content-Disposition"]
+    assert not AuditEvent.objects.filter(action="pdf_regenerated").exists()
+
+
+@pytest.mark.parametrize("kind", ["minutes", "decision"])
+def test_a_stored_file_that_no_longer_matches_its_hash_is_not_served(world, head, caplog, kind):
+    record = Meeting.objects.get(pk=world["meeting"].pk) if kind == "minutes" else Decision.objects.get(pk=world["decision"].pk)
+    file = record.minutes_pdf if kind == "minutes" else record.pdf
+    with file.storage.open(file.name, "wb") as handle:
         handle.write(b"%PDF-1.4 altered")
 
     with caplog.at_level(logging.ERROR, logger="approvals.documents"):
-        response = as_(head).get(url("minutes_pdf", world["proposal"].pk, closed.pk))
+        response = as_(head).get(url(f"{kind}_pdf", world["proposal"].pk, record.pk))
 
-    assert response.content == b"%PDF-1.4 altered"
-    assert any("does not match" in r.getMessage() for r in caplog.records)
+    assert response.status_code == 409
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert b"altered" not in response.content
+    assert "Văn bản tạm thời không cung cấp được" in html and "không khớp với mã kiểm tra SHA-256" in html
+    assert any("does not match" in r.getMessage() and r.levelno == logging.ERROR for r in caplog.records)
+    assert not AuditEvent.objects.filter(action="pdf_regenerated").exists()
 
 
 def test_a_refused_decision_writes_no_file(submitted, head, deputy, deputy2, settings):
@@ -721,12 +868,23 @@ def test_when_the_document_cannot_be_rendered_nothing_is_issued(submitted, head,
     assert services.decision_reject(proposal=submitted, by=head, reasons=REASONS).number == "1/SNV"
 
 
+@contextlib.contextmanager
+def _bypassing_the_frozen_profile_trigger():
+    if connection.vendor == "postgresql":
+        with pgtrigger.ignore("proposals.LegalProfile:legalprofile_frozen"):
+            yield
+    else:
+        yield
+
+
 def test_the_minutes_state_the_rule_the_meeting_recorded_not_the_profile_of_today(submitted, head, deputy, deputy2):
     closed = passed(submitted, head, deputy, deputy2)
-    # Never done by the application (a profile version is not edited in place), but the record must not depend on it.
-    LegalProfile.objects.filter(pk=submitted.profile_id).update(
-        approval_threshold_percent=75, tie_rule=LegalProfile.TieRule.FAIL, denominator=LegalProfile.Denominator.ELIGIBLE
-    )
+    # Never done by the application (a profile version is not edited in place; on PostgreSQL a trigger refuses
+    # it), but the record must not depend on it: what someone with direct database access could do.
+    with _bypassing_the_frozen_profile_trigger():
+        LegalProfile.objects.filter(pk=submitted.profile_id).update(
+            approval_threshold_percent=75, tie_rule=LegalProfile.TieRule.FAIL, denominator=LegalProfile.Denominator.ELIGIBLE
+        )
     text = pdf_text(documents.minutes_pdf(closed))
     assert "vượt quá 50% số thành viên có quyền biểu quyết có mặt" in text
     assert "(theo bên có ý kiến của người đứng đầu): không" in text
@@ -838,13 +996,51 @@ def test_admin_shows_proposals_and_decisions_read_only(world, admin_user):
     assert client.get(reverse("admin:approvals_decision_delete", args=[decision.pk])).status_code == 403
 
 
-def test_admin_keeps_vote_choices_hidden_while_the_vote_is_open(submitted, head, deputy, admin_user):
-    meeting(submitted, head, [head, deputy], [(deputy, "against", "Lý do còn giữ kín")])
+def test_admin_lists_no_vote_of_an_open_meeting_and_refuses_filters_on_the_secret_fields(submitted, head, deputy, deputy2, admin_user):
+    opened = meeting(submitted, head, [head, deputy, deputy2], [(deputy, "against", "Lý do còn giữ kín")])
     client = as_(admin_user)
-    html = client.get(reverse("admin:approvals_vote_changelist")).content.decode()
-    assert "công bố khi kết thúc biểu quyết" in html and "Không tán thành" not in html
-    html = client.get(reverse("admin:approvals_vote_change", args=[Vote.objects.get().pk])).content.decode()
-    assert "Lý do còn giữ kín" not in html
+    changelist = reverse("admin:approvals_vote_changelist")
+
+    html = client.get(changelist).content.decode()
+    assert "Lý do còn giữ kín" not in html and "Không tán thành" not in html and deputy.get_full_name() not in html
+    # Filtering by the hidden fields would tell who voted how by which rows remain.
+    for query in ({"choice": "against"}, {"choice__exact": "for"}, {"reason__gt": ""}, {"reason__icontains": "kín"}):
+        assert client.get(changelist, query).status_code == 400, query
+    vote = Vote.objects.get()
+    response = client.get(reverse("admin:approvals_vote_change", args=[vote.pk]))
+    assert response.status_code == 302 and "Lý do còn giữ kín" not in response.content.decode()
+
+    services.vote_cast(meeting=opened, by=head, choice="for")
+    services.meeting_close(meeting=opened, by=head)
+    html = client.get(changelist).content.decode()
+    assert "Không tán thành" in html and deputy.get_full_name() in html
+    assert "Lý do còn giữ kín" in client.get(reverse("admin:approvals_vote_change", args=[vote.pk])).content.decode()
+
+
+APPROVALS_MODELS = ("consultation", "meeting", "vote", "decision")
+
+
+def test_admin_of_the_deciding_units_records_is_for_superusers_only(world, admin_user):
+    """Staff granted "view" on these models would read every proposal's decisions, outside the scope rule."""
+    staff = UserFactory(username="nhanvienquantri", is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(content_type__app_label="approvals"))
+    records = {"consultation": world["consultation"], "meeting": world["meeting"], "vote": Vote.objects.first(),
+               "decision": world["decision"]}
+    client, superuser = as_(staff), as_(admin_user)
+
+    for name in APPROVALS_MODELS:
+        for target in (reverse(f"admin:approvals_{name}_changelist"),
+                       reverse(f"admin:approvals_{name}_change", args=[records[name].pk])):
+            assert client.get(target).status_code == 403, target
+            assert superuser.get(target).status_code == 200, target
+    assert reverse("admin:app_list", args=["approvals"]) not in client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:app_list", args=["approvals"]) in superuser.get(reverse("admin:index")).content.decode()
+
+
+def test_admin_shows_the_hash_of_a_consultation_scan(world, admin_user):
+    consultation = Consultation.objects.get(pk=world["consultation"].pk)
+    html = as_(admin_user).get(reverse("admin:approvals_consultation_change", args=[consultation.pk])).content.decode()
+    assert consultation.document_sha256 == sha256(PDF_BYTES) and consultation.document_sha256 in html
 
 
 # --- Notifications ---------------------------------------------------------------------------------------

@@ -5,14 +5,18 @@ commits its setup (transaction=True), then starts two threads together on a barr
 own database connection and closes it at the end.
 """
 
+import re
 import threading
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from approvals import services
 from approvals.models import Decision, Meeting, Vote
-from approvals.services import consultation_record, decision_approve, vote_cast
+from approvals.services import consultation_record, decision_approve, meeting_adjourn, meeting_close, vote_cast
 from core.audit import verify_chain
 from core.models import AuditEvent, DocumentCounter
 from proposals.models import PlanVersion, Proposal
@@ -34,6 +38,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def private_media(settings, tmp_path):
     """Issued decisions and minutes are stored as files: keep them out of the real MEDIA_ROOT."""
     settings.MEDIA_ROOT = tmp_path / "private"
+
 
 def together(*calls):
     """Run `calls` in threads released at the same instant; return each one's result or exception."""
@@ -139,3 +144,59 @@ def test_two_decisions_in_one_unit_at_once_get_consecutive_numbers(proposer, hea
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     assert sorted(Decision.objects.values_list("register_seq", "number")) == [(1, "1/QĐ-SNV"), (2, "2/QĐ-SNV")]
     assert verify_chain() == (AuditEvent.objects.count(), None)
+
+
+def test_a_vote_and_the_close_of_its_meeting_at_once_never_deadlock_and_the_tally_counts_every_stored_vote(
+    proposer, head, deputy, monkeypatch
+):
+    proposal = submitted_proposal(proposer=proposer)
+    meeting = meeting_with_votes(proposal=proposal, by=head, votes={head: Vote.Choice.FOR}, present=[head, deputy])
+    locked = services._lock
+
+    def lock_and_linger(proposal):
+        # Hold the proposal lock a moment: the other thread arrives while it is held, so taking the meeting
+        # row before the proposal row (the order this test guards against) would deadlock every time.
+        proposal = locked(proposal)
+        time.sleep(0.3)
+        return proposal
+
+    def vote_a_moment_later():
+        time.sleep(0.1)  # the close takes the proposal first
+        return vote_cast(meeting=meeting, by=deputy, choice=Vote.Choice.AGAINST, reason=REASONS)
+
+    monkeypatch.setattr(services, "_lock", lock_and_linger)
+    outcomes = together(vote_a_moment_later, lambda: meeting_close(meeting=meeting, by=head))
+
+    assert not [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, ValidationError)], outcomes
+    closed = Meeting.objects.get(pk=meeting.pk)
+    assert isinstance(outcomes[1], Meeting) and closed.state == Meeting.State.CLOSED
+    if isinstance(outcomes[0], ValidationError):
+        assert outcomes[0].code == "closed"
+    # Whoever won, the stored result is the count of the stored votes: no vote slipped in after the count.
+    stored = list(Vote.objects.filter(meeting=meeting).values_list("choice", flat=True))
+    assert (closed.votes_for, closed.votes_against) == (stored.count(Vote.Choice.FOR), stored.count(Vote.Choice.AGAINST))
+    assert closed.votes_for + closed.votes_against + closed.votes_abstain == 2
+    assert verify_chain() == (AuditEvent.objects.count(), None)
+
+
+LOCKED_TABLE = re.compile(r'FOR UPDATE OF "?(\w+)"?')
+
+
+@pytest.mark.parametrize("step", ["vote", "close", "adjourn"])
+def test_the_meeting_services_lock_the_proposal_then_the_meeting_and_nothing_they_only_read(proposer, head, deputy, step):
+    proposal = submitted_proposal(proposer=proposer)
+    meeting = meeting_with_votes(proposal=proposal, by=head, votes={}, present=[head, deputy])
+    call = {
+        "vote": lambda: vote_cast(meeting=meeting, by=deputy, choice=Vote.Choice.FOR),
+        "close": lambda: meeting_close(meeting=meeting, by=head),
+        "adjourn": lambda: meeting_adjourn(meeting=meeting, by=head, reason="Vắng nhiều thành viên."),
+    }[step]
+
+    with CaptureQueriesContext(connection) as queries:
+        call()
+
+    locks = [query["sql"] for query in queries if "FOR UPDATE" in query["sql"]]
+    # The first two locks, in this order, each naming its one table (`of=("self",)`): the rows joined to read
+    # alongside (unit, profile, proposer) are not locked. The number and audit locks come after, in core.
+    first_two = [LOCKED_TABLE.search(sql) for sql in locks[:2]]
+    assert [match.group(1) if match else None for match in first_two] == ["proposals_proposal", "approvals_meeting"], locks

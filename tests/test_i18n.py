@@ -286,7 +286,7 @@ def test_minutes_and_decision_stay_vietnamese_when_the_user_reads_english(head, 
         decision = decision_approve(proposal=proposal, by=head, text=APPROVAL_TEXT)
         minutes = _pdf_text(documents.minutes_pdf(meeting))
         decided = _pdf_text(documents.decision_pdf(decision))
-        stored = _pdf_text(documents.stored_decision_pdf(decision))
+        stored = _pdf_text(documents.stored_decision_pdf(decision).content)
 
     assert "BIÊN BẢN" in minutes.upper() and "Thông qua khi số phiếu tán thành vượt quá" in minutes
     assert "Cán bộ, công chức, viên chức" in minutes
