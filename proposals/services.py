@@ -152,11 +152,15 @@ def missing_parts(proposal: Proposal, profile: LegalProfile) -> dict[str, str]:
 def _route(proposal: Proposal, on_date):
     """Route A to the employing unit's head; route B to the superior unit when the proposer is the head (Art. 7(3)–(4)).
 
+    A head who co-authors the plan is one of its proposers too: the head may neither chair nor vote on it,
+    so it goes up as well ([I], decree73.md T6).
     Returns (route, deciding unit, the decider's position).
     """
     unit = proposal.unit
     head = org.unit_head_on(unit=unit, on_date=on_date)
-    if head is not None and head.person_id == proposal.proposer_id:
+    if head is not None and (
+        head.person_id == proposal.proposer_id or proposal.co_authors.filter(pk=head.person_id).exists()
+    ):
         # The superior unit active on the day of submission (a successor when the parent has ended).
         superior_head = org.unit_superior_head_on(unit=unit, on_date=on_date)
         if superior_head is None:

@@ -232,14 +232,30 @@ def test_the_exclusion_note_is_stored_in_vietnamese_whatever_the_openers_languag
     assert _reload(meeting).excluded_note == f"{deputy2.get_full_name()} (đồng tác giả)"
 
 
-def test_a_head_who_co_authored_the_plan_neither_votes_nor_chairs(friday, proposer, head, deputy):
+def test_a_head_who_co_authored_the_plan_neither_votes_nor_chairs(friday, proposer, head, deputy, superior_head, province):
     proposal = submitted_proposal(proposer=proposer, co_authors=[head])
 
-    with pytest.raises(ValidationError) as error:
+    # The plan goes up to the superior unit (route B): the department's head has no say in it.
+    assert proposal.decision_unit == province
+    with pytest.raises(PermissionDenied):
         meeting_with_votes(proposal=proposal, by=head, votes={}, present=[deputy])
+    assert not Meeting.objects.exists()
+
+
+def test_a_co_author_who_becomes_head_before_the_meeting_cannot_chair_it(
+    friday, proposer, head, deputy, deputy2, department, time_machine
+):
+    proposal = submitted_proposal(proposer=proposer, co_authors=[deputy])  # route A: the head is not an author
+    consultation_record(proposal=proposal, by=head, committee="Đảng ủy Sở", opinion_date=D(2026, 2, 13), opinion="Đồng ý")
+    # The head leaves; the co-authoring deputy is appointed head on 16/02/2026.
+    Position.objects.filter(person=head, unit=department).update(end_date=D(2026, 2, 15))
+    PositionFactory(person=deputy, unit=department, role=Position.Role.HEAD, start_date=D(2026, 2, 16))
+    time_machine.move_to(datetime.datetime(2026, 2, 23, 9, 0, tzinfo=datetime.UTC), tick=False)
+
+    with pytest.raises(ValidationError) as error:
+        open_meeting(proposal=proposal, by=deputy, held_on=D(2026, 2, 23), attendees=[deputy, deputy2])
 
     assert error.value.code == "chair_is_author"
-    assert not Meeting.objects.exists()
 
 
 def test_the_head_must_be_present_to_chair_the_meeting(submitted, head, deputy, deputy2):

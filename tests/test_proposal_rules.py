@@ -300,6 +300,12 @@ def test_route_b_a_head_proposes_to_the_superior_unit_under_its_own_deadline(fri
     assert list(Notification.objects.values_list("recipient", flat=True)) == [superior_head.pk]
 
 
+def test_route_b_when_the_head_co_authors_a_staff_members_plan(friday, head, superior_head, proposer, province, department):
+    proposal = submitted_proposal(proposer=proposer, co_authors=[head])
+
+    assert (proposal.route, proposal.decision_unit) == (Proposal.Route.B, province)
+
+
 def test_route_b_goes_to_the_successor_when_the_parent_unit_has_ended(
     friday, commune_under_ended_district, province, superior_head, django_capture_on_commit_callbacks
 ):
