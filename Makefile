@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check clean
+.PHONY: run test lint clean
 
 # Settings default to DEBUG off (a production deploy that forgets the variable must not run in debug with
 # the development key); these development targets switch it on unless the caller chose a value.
