@@ -38,6 +38,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, Position
+from core.text import fold
 from proposals.models import PlanVersion
 
 from .models import Consultation, Decision, Meeting
@@ -138,6 +139,65 @@ def place_date(unit: OrgUnit, day: datetime.date) -> str:
     return f"{unit.place_name}, {text}" if unit.place_name else text[:1].upper() + text[1:]
 
 
+# Decree 30/2020, Appendix I: the parent body's name may shorten its common phrases ("UBND TỈNH QUẢNG NINH").
+PARENT_ABBREVIATIONS = (
+    (re.compile(r"\bỦy ban nhân dân\b|\bUỷ ban nhân dân\b", re.IGNORECASE), "UBND"),
+    (re.compile(r"\bHội đồng nhân dân\b", re.IGNORECASE), "HĐND"),
+)
+# A province's People's Committee and its locality: the parent of the province's departments (sở).
+PROVINCIAL_COMMITTEE = re.compile(r"^(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)\s+((?:tỉnh|thành phố)\s.+)$", re.IGNORECASE)
+
+
+def _words(text: str) -> list[str]:
+    """Words compared case- and accent-insensitively: "Sở" = "sở", and "Uỷ" (old tone placement) = "Ủy"."""
+    return [fold(word) for word in unicodedata.normalize("NFC", text).split()]
+
+
+def parent_body_line(parent_name: str) -> str:
+    """The parent body's line of the header: its name with the common phrases shortened."""
+    for pattern, abbreviation in PARENT_ABBREVIATIONS:
+        parent_name = pattern.sub(abbreviation, parent_name)
+    return parent_name
+
+
+def short_unit_name(unit_name: str, parent_name: str = "") -> str:
+    """The unit's name under its parent body: "Sở Nội vụ tỉnh Quảng Ninh" under "Ủy ban nhân dân tỉnh Quảng Ninh"
+    is "Sở Nội vụ", as Decree 30 practice prints it, the line above already naming the province.
+
+    Only a trailing "tỉnh X" / "thành phố X" repeating the locality of a parent People's Committee is left out.
+    Any other name is kept whole: a commune's "Ủy ban nhân dân phường Hạ Long", a unit without a parent, and a
+    unit under a department, where "tỉnh" belongs to the kind of unit ("Bệnh viện Đa khoa tỉnh Quảng Ninh" under
+    "Sở Y tế tỉnh Quảng Ninh" is not the same as a "Bệnh viện Đa khoa").
+    """
+    match = PROVINCIAL_COMMITTEE.match(parent_name.strip())
+    if not match:
+        return unit_name
+    locality, words = _words(match.group(1)), unit_name.split()
+    if len(words) > len(locality) and _words(" ".join(words[-len(locality):])) == locality:
+        return " ".join(words[: -len(locality)])
+    return unit_name
+
+
+def authority_line(title: str, unit_name: str) -> str:
+    """The authority above a decision's preamble: the signer's title followed by the unit, the words they share
+    written once. "Giám đốc Sở" + "Sở Nội vụ" is "Giám đốc Sở Nội vụ" (not "Giám đốc Sở Sở Nội vụ"); "Chủ tịch Ủy
+    ban nhân dân phường" + "Ủy ban nhân dân phường Hạ Long" is "Chủ tịch Ủy ban nhân dân phường Hạ Long".
+
+    Shared words: the longest run the title ends with and the unit's name begins with.
+    """
+    title_words, unit_words = title.split(), unit_name.split()
+    folded_title, folded_unit = _words(title), _words(unit_name)
+    for size in range(min(len(title_words), len(unit_words)), 0, -1):
+        if folded_title[-size:] == folded_unit[:size]:
+            return " ".join(title_words + unit_words[size:])
+    return " ".join(title_words + unit_words)
+
+
+def issuer_name(unit: OrgUnit) -> str:
+    """The unit as the header's issuing-unit line (and the authority line) name it."""
+    return short_unit_name(unit.name, unit.parent.name if unit.parent_id else "")
+
+
 @dataclass(frozen=True)
 class Header:
     parent: str
@@ -149,7 +209,7 @@ class Header:
 
 def _header(unit: OrgUnit, *, number: str, day: datetime.date, letter_subject: str = "") -> Header:
     return Header(
-        parent=unit.parent.name if unit.parent_id else "", issuer=unit.name, number=number,
+        parent=parent_body_line(unit.parent.name) if unit.parent_id else "", issuer=issuer_name(unit), number=number,
         place_date=place_date(unit, day), letter_subject=letter_subject,
     )
 
@@ -258,6 +318,7 @@ def decision_pdf(decision: Decision, *, regenerated: bool = False) -> bytes:
     context = {
         "header": _header(decision.unit, number=decision.number, day=decision.issued_on, letter_subject=subject),
         "decision": decision,
+        "authority": authority_line(decision.signer_title, issuer_name(decision.unit)),
         "is_override": decision.kind == Decision.Kind.OVERRIDE,
         "proposal": proposal,
         "plan": _plan(proposal, decision.version),

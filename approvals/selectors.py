@@ -9,11 +9,12 @@ from django.db.models import Case, IntegerField, Prefetch, Q, When
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts import selectors as org
 from accounts.models import Position, User
 from proposals.models import LegalProfile, Proposal
+from proposals.transitions import Action, can
 
 from . import forms
 from .models import Consultation, Decision, Meeting, Vote
@@ -237,6 +238,29 @@ def attendee_candidates(*, proposal: Proposal, today: datetime.date | None = Non
     return User.objects.filter(pk__in=titles).order_by("full_name", "pk"), titles
 
 
+# What the page asks before an action that cannot be undone (static/js/confirm.js reads `data-confirm`), by the
+# key of the action in `proposal_panel`; the action's page shown again after an input error asks the same.
+CONFIRMATIONS = {
+    "vote": gettext_lazy("Gửi biểu quyết? Sau khi gửi, bạn không thể thay đổi ý kiến."),
+    "close": gettext_lazy("Kết thúc biểu quyết? Hệ thống tính kết quả và lập biên bản họp; không thể hoàn tác."),
+    "adjourn": gettext_lazy("Hoãn cuộc họp? Các phiếu đã bỏ sẽ không được tính."),
+    "approve": gettext_lazy(
+        "Ban hành quyết định cho triển khai thực hiện? Văn bản được cấp số và lưu trữ, không thể sửa sau khi ban hành."
+    ),
+    "override": gettext_lazy(
+        "Ban hành quyết định của người đứng đầu khi tập thể không thông qua? Văn bản được cấp số và lưu trữ, "
+        "không thể sửa sau khi ban hành."
+    ),
+    "reject": gettext_lazy(
+        "Ban hành văn bản không chấp thuận đề xuất? Văn bản được cấp số và lưu trữ, không thể sửa sau khi ban hành."
+    ),
+    "return": gettext_lazy(
+        "Ban hành văn bản trả lại đề xuất để bổ sung, làm rõ? Văn bản được cấp số và lưu trữ, không thể sửa sau khi "
+        "ban hành."
+    ),
+}
+
+
 def proposal_panel(*, proposal: Proposal, user) -> dict:
     """Context for `approvals/partials/panel.html` on the proposal page: the records and what `user` may do.
 
@@ -261,11 +285,11 @@ def proposal_panel(*, proposal: Proposal, user) -> dict:
     records = [meeting_record(m, profile=profile) for m in meetings] if profile else []
     open_record = next((r for r in records if r.is_open), None)
 
+    # Which actions the status allows comes from the transition table; who may take them, from the roles.
     actions: dict = {}
     notes: list[str] = []
     status = proposal.status
-    Status = Proposal.Status
-    if (is_head or is_secretariat) and status == Status.SUBMITTED:
+    if (is_head or is_secretariat) and can(status, Action.OPEN_MEETING):
         consulted = any(c.version == proposal.current_version for c in consultations)
         if not consulted:
             actions["consultation"] = forms.ConsultationForm()
@@ -288,21 +312,25 @@ def proposal_panel(*, proposal: Proposal, user) -> dict:
             actions["vote"] = forms.VoteForm()
         open_record.user_voted = any(p.pk == user.pk for p in open_record.voted)
         if is_head or is_secretariat:
-            actions["close"] = forms.MeetingCloseForm()
-            actions["adjourn"] = forms.MeetingAdjournForm()
+            if can(status, Action.CLOSE_PASSED) or can(status, Action.CLOSE_FAILED):
+                actions["close"] = forms.MeetingCloseForm()
+            if can(status, Action.ADJOURN):
+                actions["adjourn"] = forms.MeetingAdjournForm()
     if is_head:
-        if status == Status.COLLECTIVE_PASSED:
+        if can(status, Action.APPROVE):
             actions["approve"] = forms.ApproveForm(initial={"text": forms.approval_text_initial(
-                proposer_name=proposal.proposer.get_full_name(),
+                # Administrative documents name a cadre "đồng chí" (Vietnamese whatever the interface language).
+                proposer_name=f"đồng chí {proposal.proposer.get_full_name()}",
                 report_deadline_wd=profile.completion_report_deadline_wd,
             )})
-        if status == Status.COLLECTIVE_FAILED:
+        if can(status, Action.OVERRIDE):
             if profile.override_allowed:
                 actions["override"] = forms.OverrideForm()
             else:
                 notes.append(_("Bộ quy định áp dụng không cho phép người đứng đầu quyết định khi tập thể không thông qua."))
+        if can(status, Action.REJECT):
             actions["reject"] = forms.RejectForm()
-        if status in (Status.SUBMITTED, Status.COLLECTIVE_FAILED):
+        if can(status, Action.RETURN):
             actions["return"] = forms.ReturnForm()
 
     return {
@@ -315,4 +343,5 @@ def proposal_panel(*, proposal: Proposal, user) -> dict:
         "is_secretariat": is_secretariat,
         "approval_actions": actions,
         "approval_notes": notes,
+        "approval_confirm": CONFIRMATIONS,
     }

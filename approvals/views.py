@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.uploads import sniff
 from proposals.models import Proposal
+from proposals.selectors import proposal_for_user
 
 from . import documents, services
 from .forms import (
@@ -41,16 +42,11 @@ from .forms import (
     add_service_errors,
 )
 from .models import Consultation, Decision, Meeting
-from .selectors import attendee_candidates
+from .selectors import CONFIRMATIONS, attendee_candidates
 
 PANEL_ANCHOR = "xet-duyet"
 
 logger = logging.getLogger(__name__)
-
-
-def _proposal(request: HttpRequest, pk: int) -> Proposal:
-    """The proposal if `request.user` may see it; a 404 otherwise, whether or not it exists."""
-    return get_object_or_404(Proposal.objects.visible_to(request.user), pk=pk)
 
 
 def _back(proposal: Proposal) -> HttpResponse:
@@ -59,10 +55,12 @@ def _back(proposal: Proposal) -> HttpResponse:
 
 def _act(
     request: HttpRequest, *, proposal: Proposal, form: Callable[[], Form], title: str, submit: str, action_url: str,
-    authorize: Callable[[], object], perform: Callable[[dict], str],
+    authorize: Callable[[], object], perform: Callable[[dict], str], confirm: str = "",
 ) -> HttpResponse:
     """Check who acts (`authorize`, a PermissionDenied is a 403), then build and validate the form and run
-    `perform(cleaned_data)`, a service call returning the success message; or show the form's errors."""
+    `perform(cleaned_data)`, a service call returning the success message; or show the form's errors.
+
+    `confirm`: the question the page asks before sending the form again, for an action that cannot be undone."""
     authorize()
     form = form()
     status = 200
@@ -80,14 +78,16 @@ def _act(
         else:
             messages.success(request, message)
             return _back(proposal)
-    context = {"proposal": proposal, "form": form, "title": title, "submit": submit, "action_url": action_url}
+    context = {
+        "proposal": proposal, "form": form, "title": title, "submit": submit, "action_url": action_url, "confirm": confirm,
+    }
     return render(request, "approvals/action.html", context, status=status)
 
 
 @login_required
 @require_POST
 def consultation_record(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _proposal(request, pk)
+    proposal = proposal_for_user(user=request.user, pk=pk)
 
     def perform(data):
         services.consultation_record(
@@ -107,7 +107,7 @@ def consultation_record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_open(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _proposal(request, pk)
+    proposal = proposal_for_user(user=request.user, pk=pk)
 
     def form():
         candidates, titles = attendee_candidates(proposal=proposal)
@@ -133,7 +133,7 @@ def meeting_open(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def vote_cast(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
-    proposal = _proposal(request, pk)
+    proposal = proposal_for_user(user=request.user, pk=pk)
     meeting = get_object_or_404(Meeting.objects.filter(proposal=proposal), pk=meeting_id)
 
     def perform(data):
@@ -143,6 +143,7 @@ def vote_cast(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
     return _act(
         request, proposal=proposal, form=lambda: VoteForm(request.POST), title=_("Biểu quyết"), submit=_("Gửi biểu quyết"),
         action_url=reverse("approvals:vote_cast", args=[proposal.pk, meeting.pk]),
+        confirm=CONFIRMATIONS["vote"],
         authorize=lambda: services.require_voter(meeting=meeting, by=request.user), perform=perform,
     )
 
@@ -150,7 +151,7 @@ def vote_cast(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_close(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
-    proposal = _proposal(request, pk)
+    proposal = proposal_for_user(user=request.user, pk=pk)
     meeting = get_object_or_404(Meeting.objects.filter(proposal=proposal), pk=meeting_id)
 
     def perform(data):
@@ -166,6 +167,7 @@ def meeting_close(request: HttpRequest, pk: int, meeting_id: int) -> HttpRespons
     return _act(
         request, proposal=proposal, form=lambda: MeetingCloseForm(request.POST), title=_("Kết thúc biểu quyết"),
         submit=_("Kết thúc biểu quyết"), action_url=reverse("approvals:meeting_close", args=[proposal.pk, meeting.pk]),
+        confirm=CONFIRMATIONS["close"],
         authorize=lambda: services.require_organiser(unit=meeting.unit, by=request.user), perform=perform,
     )
 
@@ -173,7 +175,7 @@ def meeting_close(request: HttpRequest, pk: int, meeting_id: int) -> HttpRespons
 @login_required
 @require_POST
 def meeting_adjourn(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
-    proposal = _proposal(request, pk)
+    proposal = proposal_for_user(user=request.user, pk=pk)
     meeting = get_object_or_404(Meeting.objects.filter(proposal=proposal), pk=meeting_id)
 
     def perform(data):
@@ -183,6 +185,7 @@ def meeting_adjourn(request: HttpRequest, pk: int, meeting_id: int) -> HttpRespo
     return _act(
         request, proposal=proposal, form=lambda: MeetingAdjournForm(request.POST), title=_("Hoãn cuộc họp"),
         submit=_("Hoãn cuộc họp"), action_url=reverse("approvals:meeting_adjourn", args=[proposal.pk, meeting.pk]),
+        confirm=CONFIRMATIONS["adjourn"],
         authorize=lambda: services.require_organiser(unit=meeting.unit, by=request.user), perform=perform,
     )
 
@@ -196,10 +199,11 @@ def _issued(decision: Decision) -> str:
 @login_required
 @require_POST
 def decision_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _proposal(request, pk)
+    proposal = proposal_for_user(user=request.user, pk=pk)
     return _act(
         request, proposal=proposal, form=lambda: ApproveForm(request.POST), title=_("Quyết định cho triển khai thực hiện"),
         submit=_("Ban hành quyết định"), action_url=reverse("approvals:decision_approve", args=[proposal.pk]),
+        confirm=CONFIRMATIONS["approve"],
         authorize=lambda: services.require_head(unit=proposal.decision_unit, by=request.user),
         perform=lambda data: _issued(services.decision_approve(proposal=proposal, by=request.user, text=data["text"])),
     )
@@ -208,11 +212,12 @@ def decision_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def decision_override(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _proposal(request, pk)
+    proposal = proposal_for_user(user=request.user, pk=pk)
     return _act(
         request, proposal=proposal, form=lambda: OverrideForm(request.POST),
         title=_("Người đứng đầu quyết định cho triển khai (khi tập thể không thông qua)"),
         submit=_("Ban hành quyết định"), action_url=reverse("approvals:decision_override", args=[proposal.pk]),
+        confirm=CONFIRMATIONS["override"],
         authorize=lambda: services.require_override(proposal=proposal, by=request.user),
         perform=lambda data: _issued(
             services.decision_override(proposal=proposal, by=request.user, justification=data["justification"])
@@ -223,10 +228,11 @@ def decision_override(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def decision_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _proposal(request, pk)
+    proposal = proposal_for_user(user=request.user, pk=pk)
     return _act(
         request, proposal=proposal, form=lambda: RejectForm(request.POST), title=_("Không chấp thuận đề xuất"),
         submit=_("Ban hành văn bản trả lời"), action_url=reverse("approvals:decision_reject", args=[proposal.pk]),
+        confirm=CONFIRMATIONS["reject"],
         authorize=lambda: services.require_head(unit=proposal.decision_unit, by=request.user),
         perform=lambda data: _issued(services.decision_reject(proposal=proposal, by=request.user, reasons=data["reasons"])),
     )
@@ -235,10 +241,11 @@ def decision_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def proposal_return(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _proposal(request, pk)
+    proposal = proposal_for_user(user=request.user, pk=pk)
     return _act(
         request, proposal=proposal, form=lambda: ReturnForm(request.POST), title=_("Trả lại để bổ sung, làm rõ"),
         submit=_("Ban hành văn bản trả lại"), action_url=reverse("approvals:proposal_return", args=[proposal.pk]),
+        confirm=CONFIRMATIONS["return"],
         authorize=lambda: services.require_head(unit=proposal.decision_unit, by=request.user),
         perform=lambda data: _issued(services.proposal_return(proposal=proposal, by=request.user, reasons=data["reasons"])),
     )
@@ -266,7 +273,7 @@ def _pdf_response(request: HttpRequest, proposal: Proposal, serve: Callable[[], 
 @login_required
 @require_GET
 def minutes_pdf(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
-    proposal = _proposal(request, pk)
+    proposal = proposal_for_user(user=request.user, pk=pk)
     meeting = get_object_or_404(Meeting.objects.filter(proposal=proposal, state=Meeting.State.CLOSED), pk=meeting_id)
     return _pdf_response(request, proposal, lambda: services.minutes_download(meeting=meeting, by=request.user),
                          documents.minutes_filenames(meeting))
@@ -275,7 +282,7 @@ def minutes_pdf(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def decision_pdf(request: HttpRequest, pk: int, decision_id: int) -> HttpResponse:
-    proposal = _proposal(request, pk)
+    proposal = proposal_for_user(user=request.user, pk=pk)
     decision = get_object_or_404(Decision.objects.filter(proposal=proposal), pk=decision_id)
     return _pdf_response(request, proposal, lambda: services.decision_download(decision=decision, by=request.user),
                          documents.decision_filenames(decision))
@@ -285,7 +292,7 @@ def decision_pdf(request: HttpRequest, pk: int, decision_id: int) -> HttpRespons
 @require_GET
 def consultation_document(request: HttpRequest, pk: int, consultation_id: int) -> HttpResponse:
     """The scanned opinion of the party committee, served only through this scope-checked view."""
-    proposal = _proposal(request, pk)
+    proposal = proposal_for_user(user=request.user, pk=pk)
     consultation = get_object_or_404(Consultation.objects.filter(proposal=proposal).exclude(document=""), pk=consultation_id)
     try:
         handle = consultation.document.open("rb")

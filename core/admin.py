@@ -27,7 +27,11 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the evidence log cannot be edited or deleted, not even by an admin (spec README §6)."""
+    """Read-only: the evidence log cannot be edited or deleted, not even by an admin (spec README §6).
+
+    Superusers only, whatever permissions a staff account was given: the log holds every ballot's choice and
+    reason once a vote is closed, and the changes to who may decide, which other staff must not browse.
+    """
 
     list_display = ["seq", "occurred_at", "actor_name", "role", "unit", "action", "object_type", "object_id", "from_state", "to_state"]
     list_filter = ["action", "object_type"]
@@ -42,3 +46,9 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser

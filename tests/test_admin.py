@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import OrgUnit, Position, in_subtrees
 from accounts.services import position_delete, position_save, unit_save
-from core.audit import verify_chain
+from core.audit import audit_record, verify_chain
 from core.models import AuditEvent, CalendarDay
 from core.services import calendar_day_save
 
@@ -374,3 +374,22 @@ def test_the_subtree_helpers_match_a_unit_and_everything_below_it(province, depa
     assert set(OrgUnit.objects.subtree_of(department, other_unit)) == {department, team, other_unit}
     assert set(OrgUnit.objects.filter(in_subtrees([]))) == set()
     assert set(Position.objects.filter(in_subtrees([elsewhere.path], field="unit__path"))) == set()
+
+
+def test_the_audit_log_is_for_superusers_only_even_with_the_view_permission(client, admin_user, department):
+    # The log keeps each ballot's choice and reason once the vote is closed: a staff account given the model's view
+    # permission (by mistake or for another job) must neither list it nor open an event, nor see it on the index.
+    event = audit_record(action="vote_cast", obj=department, payload={"choice": "against", "reason": "Chưa khả thi."})
+    clerk = _staff_with("vanthu", "core.view_auditevent", "core.view_calendarday")
+    client.force_login(clerk)
+
+    assert client.get(reverse("admin:core_auditevent_changelist")).status_code == 403
+    assert client.get(reverse("admin:core_auditevent_change", args=[event.pk])).status_code == 403
+    index = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:core_calendarday_changelist") in index
+    assert reverse("admin:core_auditevent_changelist") not in index
+
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:core_auditevent_changelist")).status_code == 200
+    assert client.get(reverse("admin:core_auditevent_change", args=[event.pk])).status_code == 200
+    assert reverse("admin:core_auditevent_changelist") in client.get(reverse("admin:index")).content.decode()

@@ -187,10 +187,11 @@ def test_panel_while_open_shows_who_voted_but_not_the_choices(submitted, head, d
 
 def test_panel_offers_the_vote_only_to_a_present_eligible_member_who_has_not_voted(submitted, head, deputy, deputy2, proposer, secretariat):
     meeting(submitted, head, [head, deputy], [(deputy, "for", "")])
+    submitted.refresh_from_db()  # in review: the offered actions follow the status (transitions.can)
     assert "vote" in proposal_panel(proposal=submitted, user=head)["approval_actions"]
     for person in (deputy, deputy2, proposer, secretariat):  # voted, absent, proposer, not a voter
         assert "vote" not in proposal_panel(proposal=submitted, user=person)["approval_actions"]
-    assert {"close", "adjourn"} <= set(proposal_panel(proposal=submitted, user=secretariat)["approval_actions"])
+    assert set(proposal_panel(proposal=submitted, user=secretariat)["approval_actions"]) == {"close", "adjourn"}
     assert "close" not in proposal_panel(proposal=submitted, user=deputy)["approval_actions"]
 
 
@@ -266,6 +267,50 @@ def test_proposal_page_includes_the_panel(submitted, head):
     html = response.content.decode()
     assert 'id="xet-duyet"' in html
     assert url("consultation_record", submitted.pk) in html
+
+
+def _confirmed_actions(html: str) -> set[str]:
+    """The action URLs whose form asks before sending (data-confirm, static/js/confirm.js)."""
+    return set(re.findall(r'<form[^>]*action="([^"]+)"[^>]*data-confirm="[^"]+"', html))
+
+
+def test_irreversible_actions_ask_for_confirmation_and_the_others_do_not(submitted, head, deputy, deputy2, secretariat):
+    html = panel_html(submitted, head)
+    assert _confirmed_actions(html) == {url("proposal_return", submitted.pk)}  # not the party opinion
+
+    opened = meeting(submitted, head, [head, deputy])
+    confirmed = _confirmed_actions(panel_html(submitted, head))
+    assert confirmed == {url(name, submitted.pk, opened.pk) for name in ("vote_cast", "meeting_close", "meeting_adjourn")}
+
+    services.meeting_adjourn(meeting=opened, by=head, reason="Thiếu ý kiến thẩm định.")
+    failed(submitted, head, deputy, deputy2)
+    confirmed = _confirmed_actions(panel_html(submitted, head))
+    assert confirmed == {url(name, submitted.pk) for name in ("decision_override", "decision_reject", "proposal_return")}
+    assert "data-confirm=\"Ban hành văn bản không chấp thuận đề xuất?" in panel_html(submitted, head)
+
+
+def test_an_action_shown_again_after_an_input_error_still_asks_before_sending(submitted, head, deputy, deputy2):
+    failed(submitted, head, deputy, deputy2)
+    html = as_(head).post(url("decision_reject", submitted.pk), {"reject-reasons": "Không."}).content.decode()
+    assert _confirmed_actions(html) == {url("decision_reject", submitted.pk)}
+    html = as_(head).post(url("consultation_record", submitted.pk), {}).content.decode()
+    assert "data-confirm" not in html.split('id="main"')[1]
+
+
+def test_the_proposal_page_says_what_the_user_has_to_do_near_the_top(submitted, head, deputy, deputy2, proposer):
+    page = as_(head).get(detail(submitted)).content.decode()
+    box = page.split('aria-labelledby="viec-cua-ban-heading"')[1].split("</aside>")[0]
+    assert "Việc của bạn" in box and "Ghi nhận ý kiến của cấp ủy" in box and 'href="#xet-duyet"' in box
+    assert page.index("viec-cua-ban-heading") < page.index('id="thong-tin-heading"')
+
+    opened = meeting(submitted, head, [head, deputy, deputy2])
+    page = as_(deputy).get(detail(submitted)).content.decode()
+    assert "Biểu quyết tại cuộc họp tập thể lãnh đạo" in page and f'href="#cuoc-hop-{opened.pk}"' in page
+
+    # Nothing to do in the panel (the proposer, a deputy once voted): no box.
+    services.vote_cast(meeting=opened, by=deputy, choice="for", reason="")
+    for person in (proposer, deputy):
+        assert "viec-cua-ban-heading" not in as_(person).get(detail(submitted)).content.decode()
 
 
 # --- The party committee's scan, kept as evidence -----------------------------------------------------------

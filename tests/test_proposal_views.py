@@ -608,6 +608,36 @@ def test_inbox_sections_share_one_partial_with_their_own_columns(as_user, head, 
     assert "Ngày họp" in body and other.title in body
 
 
+def test_inbox_rows_lead_to_where_the_work_is_done_on_the_proposal_page(as_user, head, deputy, proposer, submitted):
+    approvals.consultation_record(proposal=submitted, by=head, committee="Đảng ủy Sở Nội vụ",
+                                  opinion_date=NOW.date(), opinion="Đồng ý chủ trương.")
+    meeting = open_meeting(proposal=submitted, by=head, held_on=NOW.date(), attendees=[head, deputy])
+    other = make_submitted(proposer, title="Đề xuất thứ hai")
+    draft = make_draft(proposer, title="Dự thảo mới")
+
+    decide = as_user(head).get(url("inbox")).content.decode()
+    vote = as_user(deputy).get(url("inbox")).content.decode()
+    mine = as_user(proposer).get(url("inbox")).content.decode()
+
+    # The decision panel, the meeting to vote at (inside the panel), the proposer's own buttons.
+    assert f'href="{url("detail", other.pk)}#xet-duyet"' in decide
+    assert f'href="{url("detail", submitted.pk)}#cuoc-hop-{meeting.pk}"' in vote
+    assert f'href="{url("detail", draft.pk)}#thao-tac"' in mine
+    assert f'id="cuoc-hop-{meeting.pk}"' in as_user(deputy).get(url("detail", submitted.pk)).content.decode()
+    assert 'id="thao-tac"' in as_user(proposer).get(url("detail", draft.pk)).content.decode()
+
+
+def test_submitting_the_plan_asks_for_confirmation_first(as_user, proposer, draft):
+    client = as_user(proposer)
+    for page in (client.get(url("detail", draft.pk)), client.get(url("edit", draft.pk))):
+        body = page.content.decode()
+        assert 'data-confirm="Nộp kế hoạch? Sau khi nộp' in body
+        assert "js/confirm.js" in body
+    # Saving the draft from the same form is not asked: only the submit button carries the question.
+    edit = client.get(url("edit", draft.pk)).content.decode()
+    assert edit.count("data-confirm=") == 1 and f'formaction="{url("submit", draft.pk)}" data-confirm=' in edit
+
+
 def test_a_proposal_voted_on_time_is_not_overdue_while_the_decision_is_prepared(as_user, head, deputy, proposer):
     waiting = make_submitted(proposer, title="Chưa họp")
     voted = make_submitted(proposer, title="Đã họp và biểu quyết")

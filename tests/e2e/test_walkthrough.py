@@ -185,10 +185,17 @@ def site_url(live_server) -> str:
     return live_server.url
 
 
+def accept_dialogs(page: Page) -> Page:
+    """Answer OK to the confirmation asked before an irreversible action (static/js/confirm.js): Playwright
+    dismisses dialogs nobody handles, which would cancel the submission."""
+    page.on("dialog", lambda dialog: dialog.accept())
+    return page
+
+
 @pytest.fixture
 def page(page: Page) -> Page:
     page.set_default_timeout(TIMEOUT_MS)
-    return page
+    return accept_dialogs(page)
 
 
 @pytest.fixture
@@ -200,7 +207,7 @@ def browser_as(browser: Browser, browser_context_args, site_url):
         context = browser.new_context(**browser_context_args)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
-        return log_in(context.new_page(), site_url, person)
+        return log_in(accept_dialogs(context.new_page()), site_url, person)
 
     yield open_as
     for context in contexts:
