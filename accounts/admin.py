@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
+
+from core.admin_services import ServiceModelAdmin
 
 from .models import OrgUnit, Position, User
 from .services import position_delete, position_delete_refusal, position_save, unit_delete, unit_save
@@ -63,27 +64,22 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(ServiceModelAdmin):
     list_display = ["code", "name", "level", "kind", "parent", "valid_from", "valid_to"]
     list_filter = ["level", "kind"]
     search_fields = ["code", "name", "abbreviation"]
     autocomplete_fields = ["parent", "successor"]
     list_select_related = ["parent"]
 
-    def save_model(self, request, obj, form, change):
-        unit_save(unit=obj, by=request.user)
+    def save_service(self, obj, by):
+        unit_save(unit=obj, by=by)
 
-    def delete_model(self, request, obj):
-        unit_delete(unit=obj, by=request.user)
-
-    @transaction.atomic
-    def delete_queryset(self, request, queryset):
-        for unit in queryset:
-            unit_delete(unit=unit, by=request.user)
+    def delete_service(self, obj, by):
+        unit_delete(unit=obj, by=by)
 
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(ServiceModelAdmin):
     list_display = ["person", "unit", "role", "title", "category", "start_date", "end_date"]
     list_filter = ["role", "category", "unit__level"]
     search_fields = ["person__full_name", "person__username", "unit__name", "title"]
@@ -98,13 +94,8 @@ class PositionAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    def save_model(self, request, obj, form, change):
-        position_save(position=obj, by=request.user)
+    def save_service(self, obj, by):
+        position_save(position=obj, by=by)
 
-    def delete_model(self, request, obj):
-        position_delete(position=obj, by=request.user)
-
-    @transaction.atomic
-    def delete_queryset(self, request, queryset):
-        for position in queryset:
-            position_delete(position=position, by=request.user)
+    def delete_service(self, obj, by):
+        position_delete(position=obj, by=by)

@@ -1,28 +1,23 @@
 from django.contrib import admin
-from django.db import transaction
 
+from .admin_services import ServiceModelAdmin
 from .models import AuditEvent, CalendarDay
 from .services import calendar_day_delete, calendar_day_save
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(ServiceModelAdmin):
     list_display = ["date", "kind", "name", "legal_basis", "source"]
     list_filter = ["kind", "source"]
     search_fields = ["name", "legal_basis"]
     date_hierarchy = "date"
 
     # Calendar days move deadlines: every change goes through the audited services.
-    def save_model(self, request, obj, form, change):
-        calendar_day_save(day=obj, by=request.user)
+    def save_service(self, obj, by):
+        calendar_day_save(day=obj, by=by)
 
-    def delete_model(self, request, obj):
-        calendar_day_delete(day=obj, by=request.user)
-
-    @transaction.atomic
-    def delete_queryset(self, request, queryset):
-        for day in queryset:
-            calendar_day_delete(day=day, by=request.user)
+    def delete_service(self, obj, by):
+        calendar_day_delete(day=obj, by=by)
 
 
 @admin.register(AuditEvent)
