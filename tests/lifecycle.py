@@ -5,7 +5,10 @@ there the way a real one would (on PostgreSQL the FSM trigger would refuse any s
 """
 
 import datetime
+import io
 from zoneinfo import ZoneInfo
+
+from pypdf import PdfReader
 
 from accounts.models import Position
 from approvals.models import Meeting, Vote
@@ -154,3 +157,15 @@ def drive_to(status: str, *, proposer, head, deputy) -> Proposal:
 
 def _fresh(proposal: Proposal) -> Proposal:
     return Proposal.objects.get(pk=proposal.pk)
+
+
+def pdf_lines(content: bytes) -> list[str]:
+    """The PDF's text lines, spaces folded: justified lines come out of the extractor with widened gaps."""
+    return [
+        " ".join(line.split()) for page in PdfReader(io.BytesIO(content)).pages for line in page.extract_text().splitlines()
+    ]
+
+
+def pdf_text(content: bytes) -> str:
+    """All the PDF's text on one line, for `in` checks that must not depend on where lines break."""
+    return " ".join(pdf_lines(content))

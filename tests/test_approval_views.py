@@ -44,7 +44,7 @@ from proposals.models import LegalProfile, Proposal
 from proposals.services import proposal_create_draft, proposal_submit
 
 from .factories import PositionFactory, UserFactory
-from .lifecycle import new_profile_version
+from .lifecycle import new_profile_version, pdf_text
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime.datetime(2026, 2, 5, 9, 0, tzinfo=TZ)
@@ -144,11 +144,6 @@ def url(name, *args) -> str:
 
 def detail(proposal) -> str:
     return reverse("proposals:detail", args=[proposal.pk])
-
-
-def pdf_text(content: bytes) -> str:
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-    return re.sub(r"\s+", " ", text)
 
 
 def panel_html(proposal, user) -> str:

@@ -6,11 +6,9 @@ issuing unit on one line, the authority above the preamble, and the cadre named 
 """
 
 import datetime
-import io
 from zoneinfo import ZoneInfo
 
 import pytest
-from pypdf import PdfReader
 
 from accounts.models import Position
 from approvals import documents, services
@@ -20,7 +18,7 @@ from approvals.selectors import proposal_panel
 from proposals.models import Proposal
 
 from .factories import OrgUnitFactory
-from .lifecycle import JUSTIFICATION, REASONS, meeting_with_votes, submitted_proposal
+from .lifecycle import JUSTIFICATION, REASONS, meeting_with_votes, pdf_lines, submitted_proposal
 
 NOW = datetime.datetime(2026, 4, 6, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 PROVINCE = "Ủy ban nhân dân tỉnh Quảng Ninh"
@@ -88,11 +86,7 @@ def test_the_three_pairs_of_the_user_check_read_as_on_paper():
 # --- The rendered documents -----------------------------------------------------------------------------------
 
 
-def lines(content: bytes) -> list[str]:
-    """The PDF's text lines, spaces folded: justified lines come out of the extractor with widened gaps."""
-    return [
-        " ".join(line.split()) for page in PdfReader(io.BytesIO(content)).pages for line in page.extract_text().splitlines()
-    ]
+lines = pdf_lines
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,6 @@ here by a small parser, and `msgfmt` (GNU gettext) is used when it is installed.
 import ast
 import datetime
 import gettext
-import io
 import re
 import shutil
 import subprocess
@@ -19,13 +18,12 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from pypdf import PdfReader
 
 from approvals import documents
 from approvals.models import Vote
 from approvals.services import decision_approve
 
-from .lifecycle import APPROVAL_TEXT, meeting_with_votes, submitted_proposal
+from .lifecycle import APPROVAL_TEXT, meeting_with_votes, pdf_text, submitted_proposal
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 PO_FILE = LOCALE_DIR / "en" / "LC_MESSAGES" / "django.po"
@@ -264,10 +262,6 @@ def test_dates_and_times_are_formatted_day_first_in_both_languages(language):
 # --- (e) The official documents stay Vietnamese -------------------------------------------------------------
 
 
-def _pdf_text(content: bytes) -> str:
-    return re.sub(r"\s+", " ", "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages))
-
-
 def test_minutes_and_decision_stay_vietnamese_when_the_user_reads_english(head, deputy, proposer, settings, tmp_path):
     """Issued while English is active (a head who chose English): the PDFs are still wholly Vietnamese.
 
@@ -284,9 +278,9 @@ def test_minutes_and_decision_stay_vietnamese_when_the_user_reads_english(head, 
             proposal=proposal, by=head, votes={head: Vote.Choice.FOR, deputy: Vote.Choice.FOR}, close=True
         )
         decision = decision_approve(proposal=proposal, by=head, text=APPROVAL_TEXT)
-        minutes = _pdf_text(documents.minutes_pdf(meeting))
-        decided = _pdf_text(documents.decision_pdf(decision))
-        stored = _pdf_text(documents.stored_decision_pdf(decision).content)
+        minutes = pdf_text(documents.minutes_pdf(meeting))
+        decided = pdf_text(documents.decision_pdf(decision))
+        stored = pdf_text(documents.stored_decision_pdf(decision).content)
 
     assert "BIÊN BẢN" in minutes.upper() and "Thông qua khi số phiếu tán thành vượt quá" in minutes
     assert "Cán bộ, công chức, viên chức" in minutes
