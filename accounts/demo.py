@@ -14,8 +14,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import CharField, Prefetch, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from .models import OrgUnit, Position, User
@@ -431,12 +430,9 @@ def seed_synthetic_units(*, count: int, parent: OrgUnit, password_hash: str, bat
         return 0, 0
 
     OrgUnit.objects.bulk_create([unit for unit, _staffing in wanted], batch_size=batch_size)
-    # bulk_create bypasses OrgUnit.save(), which derives the materialised path from the pk: set it here,
-    # in one UPDATE, for the rows just inserted (the only synthetic rows with an empty path).
-    OrgUnit.objects.filter(code__startswith=SYNTHETIC_CODE_PREFIX, path="").update(
-        path=Concat(Value(parent.path), Cast("pk", output_field=CharField()), Value("/"))
-    )
     units = OrgUnit.objects.in_bulk([unit.code for unit, _staffing in wanted], field_name="code")
+    # bulk_create bypasses OrgUnit.save(), which derives the materialised path from the pk: the same rule, in bulk.
+    OrgUnit.update_paths(units.values())
 
     rows = []  # (unit, username, role, title, category, since)
     for unit, staffing in wanted:

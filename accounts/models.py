@@ -1,20 +1,22 @@
 """People, the unit tree and dated positions (spec README §2, decree73.md §1.3, §6.4)."""
 
+import dataclasses
 import datetime
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import Generic, TypeVar
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import CharField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import gettext_lazy as _
 
 # District-level units were abolished on 1 July 2025 (decree73.md §6.4, Law 72/2025/QH15): they may only
 # exist as history, so their validity must end before that day.
 DISTRICT_LEVEL_ABOLISHED_ON = datetime.date(2025, 7, 1)
 
-# Importing the organisation (accounts/importing.py) creates and changes units, people and positions: whoever
+# Importing the organisation (accounts/importing/) creates and changes units, people and positions: whoever
 # runs it needs every permission those same writes would need one by one in the admin.
 ORG_IMPORT_PERMISSIONS = (
     "accounts.add_user",
@@ -61,6 +63,90 @@ def in_subtrees(paths: Iterable[str], *, field: str = "path") -> Q:
     for path in paths:
         condition |= Q(**{f"{field}__startswith": path})
     return condition
+
+
+def _chunks(values: Iterable, size: int = 500):
+    """Ids in slices small enough for one query (SQLite takes at most 999 parameters)."""
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+Key = TypeVar("Key", bound=Hashable)
+
+
+@dataclasses.dataclass(frozen=True)
+class Placement(Generic[Key]):
+    chains: dict[Key, tuple[Key, ...]]  # each placed unit's new chain: the ids from the top down to itself
+    loops: set[Key]  # units that would end up under themselves; a unit above a loop is in neither
+
+
+def place_units(parents: Mapping[Key, Key | None], stored: Mapping[Key, Sequence[Key]]) -> Placement[Key]:
+    """Where the units of `parents` end up when each is put under its parent there (None: at the top), all at once.
+
+    The tree rule of OrgUnit for one unit (`clean`, `save`) and for a whole import file alike: a unit's chain
+    (its path as ids) is its parent's chain plus itself, and a unit may not end up below itself. A unit not in
+    `parents` keeps its `stored` chain, carried along by the deepest unit of `parents` above it. Keys are ids,
+    or any other name for units not saved yet (the import uses codes).
+    """
+    chains: dict = {}
+    loops: set = set()
+    unplaced: set = set()
+
+    def place(key) -> None:
+        # Up from `key` until a unit whose chain is known, the top or a loop; then down, chaining each unit on
+        # the way to the one above. A loop, not recursion: a file may chain thousands of new units.
+        waiting: list[tuple[Key, tuple]] = []  # (unit, what it adds to the chain of the next unit up)
+        seen: dict = {}
+        while True:
+            if key in chains or key in unplaced:
+                base = chains.get(key)
+                break
+            if key in seen:
+                loops.update(unit for unit, _tail in waiting[seen[key] :] if unit in parents)
+                base = None
+                break
+            seen[key] = len(waiting)
+            if key in parents:
+                waiting.append((key, (key,)))
+                if parents[key] is None:
+                    base = ()
+                    break
+                key = parents[key]
+                continue
+            chain = tuple(stored[key])
+            moving = [index for index, above in enumerate(chain[:-1]) if above in parents]
+            if not moving:
+                base = chains[key] = chain
+                break
+            waiting.append((key, chain[moving[-1] + 1 :]))
+            key = chain[moving[-1]]
+        for unit, tail in reversed(waiting):
+            if base is None:
+                unplaced.add(unit)
+            else:
+                base = chains[unit] = (*base, *tail)
+
+    for key in parents:
+        place(key)
+    return Placement({key: chains[key] for key in parents if key in chains}, loops)
+
+
+def path_ids(path: str) -> tuple[int, ...]:
+    """A stored path as the chain of `place_units`: "/1/7/42/" → (1, 7, 42)."""
+    return tuple(int(part) for part in path.split("/") if part)
+
+
+def _path(chain: Sequence[int]) -> str:
+    return "/" + "".join(f"{pk}/" for pk in chain)
+
+
+class TreeTooDeep(ValueError):
+    """A unit's path would not fit its column: the tree is too deep there."""
+
+    def __init__(self, unit_id: int):
+        super().__init__(f"The path of unit #{unit_id} would be too long.")
+        self.unit_id = unit_id
 
 
 class OrgUnitQuerySet(models.QuerySet):
@@ -143,46 +229,92 @@ class OrgUnit(models.Model):
         # Paths are read from the database, never from instances in memory: an instance (or its cached
         # parent) loaded before another unit moved carries a stale path, and saving it would write that
         # stale path back and cut the unit out of its subtree (the filter of every list and report).
-        old_path = OrgUnit.objects.filter(pk=self.pk).values_list("path", flat=True).first() if self.pk else None
-        parent_path = "/"
-        if self.parent_id:
-            parent_path = self._parent_path()
-            if parent_path is None:
-                raise OrgUnit.DoesNotExist(f"There is no parent unit #{self.parent_id}.")
-        if self._is_own_ancestor(parent_path):
+        stored = OrgUnit.stored_paths([self.pk, self.parent_id])
+        if self.parent_id and self.parent_id not in stored:
+            raise OrgUnit.DoesNotExist(f"There is no parent unit #{self.parent_id}.")
+        if self.pk is not None and OrgUnit.place({self.pk: self.parent_id}, stored).loops:
             raise ValueError("A unit cannot be placed under itself or one of its own sub-units.")
+        self.path = stored.get(self.pk, "")  # written back as stored: update_paths() moves it with its subtree
         super().save(*args, **kwargs)
-        new_path = f"{parent_path}{self.pk}/"
-        self.path = new_path
-        OrgUnit.objects.filter(pk=self.pk).exclude(path=new_path).update(path=new_path)
-        if old_path and old_path != new_path:
-            # The unit moved: re-root its descendants' paths in one statement.
-            OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
-                path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
-            )
+        OrgUnit.update_paths([self], {**stored, self.pk: self.path})
 
     def clean(self):
+        self.clean_validity()
+        # A missing parent is reported by the field's own validation, not here.
+        if self.parent_id and self.pk is not None:
+            stored = OrgUnit.stored_paths([self.parent_id])
+            if self.parent_id in stored and OrgUnit.place({self.pk: self.parent_id}, stored).loops:
+                raise OrgUnit.loop_error()
+
+    def clean_validity(self):
+        """The checks of `clean` on the unit's own fields; the import runs the tree check for a whole file."""
         if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": _("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.")})
         if self.level == self.Level.DISTRICT and (not self.valid_to or self.valid_to >= DISTRICT_LEVEL_ABOLISHED_ON):
             raise ValidationError(
                 {"valid_to": _("Đơn vị cấp huyện chỉ còn là lịch sử: hiệu lực phải kết thúc trước 01/7/2025.")}
             )
-        # A missing parent is reported by the field's own validation, not here.
-        if self.parent_id and self._is_own_ancestor(self._parent_path() or ""):
-            raise ValidationError({"parent": _("Đơn vị cấp trên không được là chính nó hoặc đơn vị cấp dưới.")})
 
-    def _parent_path(self) -> str | None:
-        """The parent's path as stored now (see `save`), None if there is no such unit: one query at any depth."""
-        return OrgUnit.objects.filter(pk=self.parent_id).values_list("path", flat=True).first()
+    @staticmethod
+    def loop_error() -> ValidationError:
+        return ValidationError({"parent": _("Đơn vị cấp trên không được là chính nó hoặc đơn vị cấp dưới.")})
 
-    def _is_own_ancestor(self, parent_path: str) -> bool:
-        """Whether the new parent is this unit or lies below it, i.e. the move would close a loop.
+    @classmethod
+    def stored_paths(cls, pks: Iterable[int | None]) -> dict[int, str]:
+        """The paths of the units `pks` as stored now (see `save`), by id; a unit that does not exist is left out."""
+        paths = {}
+        for chunk in _chunks({pk for pk in pks if pk is not None}):
+            paths.update(cls.objects.filter(pk__in=chunk).values_list("pk", "path"))
+        return paths
 
-        The parent's path lists every ancestor of the parent, itself included: this unit appears in it
-        exactly when the parent is this unit or one of its descendants.
+    @staticmethod
+    def place(parents: Mapping[int, int | None], stored_paths: Mapping[int, str]) -> Placement[int]:
+        """`place_units` with ids and stored paths: `stored_paths` must hold every parent not in `parents`."""
+        return place_units(parents, {pk: path_ids(path) for pk, path in stored_paths.items()})
+
+    @classmethod
+    def update_paths(cls, units: Iterable["OrgUnit"], stored_paths: Mapping[int, str] | None = None) -> None:
+        """Store the path of `units`, just saved under their parents, and of every unit below those that moved.
+
+        `save` for one unit, the import for a whole file: the paths are computed by `place_units` and written
+        one depth at a time, parents first, each as the parent's stored path + the unit's id, so a few
+        statements whatever the number of units. `stored_paths` are the paths before the units were saved
+        (read now if not given). Raises ValueError for a loop, TreeTooDeep for a path over the column's length.
         """
-        return self.pk is not None and f"/{self.pk}/" in parent_path
+        units = list(units)
+        parents = {unit.pk: unit.parent_id for unit in units}
+        stored = dict(stored_paths) if stored_paths is not None else {}
+        stored.update(cls.stored_paths(key for key in {*parents, *parents.values()} if key not in stored))
+        placement = cls.place(parents, stored)
+        if placement.loops:
+            raise ValueError("A unit cannot be placed under itself or one of its own sub-units.")
+        moved = [stored[pk] for pk in parents if stored.get(pk) and _path(placement.chains[pk]) != stored[pk]]
+        if moved:
+            # The units below a moved unit keep their parent and move along with it.
+            for chunk in _chunks(moved, 100):
+                below = cls.objects.filter(in_subtrees(chunk)).values_list("pk", "parent_id", "path")
+                for pk, parent_id, path in below:
+                    if pk not in parents:
+                        parents[pk], stored[pk] = parent_id, path
+            placement = cls.place(parents, stored)
+        max_length = cls._meta.get_field("path").max_length
+        levels: dict[int, list[int]] = {}
+        for pk in parents:
+            path = _path(placement.chains[pk])
+            if path == stored.get(pk):
+                continue
+            if len(path) > max_length:
+                raise TreeTooDeep(pk)
+            levels.setdefault(path.count("/"), []).append(pk)
+        parent_path = Subquery(cls.objects.filter(pk=OuterRef("parent_id")).values("path")[:1])
+        expression = Concat(
+            Coalesce(parent_path, Value("/")), Cast("pk", CharField()), Value("/"), output_field=CharField()
+        )
+        for level in sorted(levels):
+            for chunk in _chunks(levels[level]):
+                cls.objects.filter(pk__in=chunk).update(path=expression)
+        for unit in units:
+            unit.path = _path(placement.chains[unit.pk])
 
 
 class PositionQuerySet(models.QuerySet):
@@ -247,17 +379,53 @@ class Position(models.Model):
         return f"{self.person} — {self.get_role_display()} — {self.unit}"
 
     def clean(self):
+        self.clean_term()
+        if Position.overlapping_heads([self])[0]:
+            raise Position.overlap_error()
+
+    def clean_term(self):
+        """The checks of `clean` on the position's own dates; the import runs the heads check for a whole file."""
         if self.end_date and self.start_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("Ngày kết thúc phải sau ngày bắt đầu.")})
-        if self.role == self.Role.HEAD and self.unit_id and self.start_date:
-            overlapping = Position.objects.filter(unit_id=self.unit_id, role=self.Role.HEAD).exclude(pk=self.pk)
-            overlapping = overlapping.filter(Q(end_date__isnull=True) | Q(end_date__gte=self.start_date))
-            if self.end_date:
-                overlapping = overlapping.filter(start_date__lte=self.end_date)
-            if overlapping.exists():
-                raise ValidationError(
-                    {"start_date": _("Đơn vị đã có người đứng đầu trong khoảng thời gian này.")}
-                )
+
+    @staticmethod
+    def overlap_error() -> ValidationError:
+        return ValidationError({"start_date": _("Đơn vị đã có người đứng đầu trong khoảng thời gian này.")})
+
+    def overlaps(self, other: "Position") -> bool:
+        """Whether the two terms share a day (no end date: still held)."""
+        return (other.end_date is None or other.end_date >= self.start_date) and (
+            self.end_date is None or other.start_date <= self.end_date
+        )
+
+    @classmethod
+    def overlapping_heads(cls, positions: Sequence["Position"]) -> list[list["Position"]]:
+        """For each of `positions` that is a head, the heads of its unit whose terms overlap its own ([] for others).
+
+        A unit has one head at a time: the rule of `clean` for one position and of the import for a whole file.
+        The heads compared are the stored ones and `positions` themselves, a stored position among `positions`
+        counting as given there (as the write will leave it): one query per 500 units.
+        """
+        heads = [
+            position
+            for position in positions
+            if position.role == cls.Role.HEAD and position.unit_id and position.start_date
+        ]
+        given = {position.pk for position in positions if position.pk is not None}
+        by_unit: dict[int, list[Position]] = {}
+        for head in heads:
+            by_unit.setdefault(head.unit_id, []).append(head)
+        for chunk in _chunks(by_unit):
+            for stored in cls.objects.filter(role=cls.Role.HEAD, unit_id__in=chunk):
+                if stored.pk not in given:
+                    by_unit[stored.unit_id].append(stored)
+        is_head = {id(head) for head in heads}
+        return [
+            [other for other in by_unit[position.unit_id] if other is not position and position.overlaps(other)]
+            if id(position) in is_head
+            else []
+            for position in positions
+        ]
 
     def is_held_on(self, on_date: datetime.date) -> bool:
         return self.start_date <= on_date and (self.end_date is None or self.end_date >= on_date)

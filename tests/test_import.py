@@ -574,7 +574,7 @@ def test_unusable_files_get_one_clear_message(content, message, admin_user, db):
 
 
 def test_too_many_rows(monkeypatch, db):
-    monkeypatch.setattr(importing, "MAX_ROWS", 2)
+    monkeypatch.setattr(importing.files, "MAX_ROWS", 2)
     content = csv_bytes([["ma_don_vi", "ten_don_vi", "cap"]] + [[f"U{i}", "Đơn vị", "Cấp xã"] for i in range(3)])
 
     result = org_import_preview(kind="units", content=content)
