@@ -1,3 +1,6 @@
+import copy
+import functools
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
@@ -6,8 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_services import ServiceModelAdmin
 
+from .forms import AuditedAdminPasswordChangeForm
 from .models import OrgUnit, Position, User
-from .services import position_delete, position_delete_refusal, position_save, unit_delete, unit_save
+from .services import (
+    position_delete,
+    position_delete_refusal,
+    position_save,
+    unit_delete,
+    unit_save,
+    user_delete,
+    user_save,
+)
 
 
 class PositionInlineFormSet(BaseInlineFormSet):
@@ -34,7 +46,10 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ServiceModelAdmin, BaseUserAdmin):
+    """Accounts: every change (details, flags, groups, password, positions, deletion) goes through a service
+    that checks the permission and records it."""
+
     list_display = ["username", "full_name", "employee_code", "email", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "employee_code", "email"]
     ordering = ["full_name"]
@@ -44,10 +59,33 @@ class UserAdmin(BaseUserAdmin):
         (_("Quyền hệ thống"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Thời điểm"), {"fields": ("last_login", "date_joined")}),
     )
+    # Recorded by the system (sign-in, account creation), not entered by hand.
+    readonly_fields = ["last_login", "date_joined"]
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "full_name", "email", "password1", "password2")}),
     )
     inlines = [PositionInline]
+
+    def delete_service(self, obj, by):
+        user_delete(user=obj, by=by)
+
+    def save_model(self, request, obj, form, change):
+        # The person's page also carries the groups (and could carry the permissions): they are saved with the
+        # rest by the same service, so one event holds every change to the account's access.
+        related = {name: form.cleaned_data[name] for name in ("groups", "user_permissions") if name in form.fields}
+        user_save(user=obj, by=request.user, **related)
+
+    def save_related(self, request, form, formsets, change):
+        # Not `form.save_m2m()`: `user_save` has already written the groups and permissions, and recorded them.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Django's view builds `self.change_password_form(user, data)` and saves it; a copy of this admin for
+        # this request gives it the form that saves through `user_save` as the signed-in administrator.
+        for_request = copy.copy(self)
+        for_request.change_password_form = functools.partial(AuditedAdminPasswordChangeForm, by=request.user)
+        return super(UserAdmin, for_request).user_change_password(request, id, form_url)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Position:

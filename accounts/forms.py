@@ -1,10 +1,11 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .importing import KIND_CHOICES, ImportFileError, check_file, max_upload_mb
+from .services import user_save
 
 
 class LoginForm(AuthenticationForm):
@@ -17,6 +18,18 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Tên đăng nhập")
         self.fields["password"].label = _("Mật khẩu")
+
+
+class AuditedAdminPasswordChangeForm(AdminPasswordChangeForm):
+    """The admin's "set password" form, saved through `user_save` as `by`: an audited change like any other."""
+
+    def __init__(self, user, *args, by, **kwargs):
+        self.by = by
+        super().__init__(user, *args, **kwargs)
+
+    def save(self, commit=True):
+        user = self.set_password_and_save(self.user, commit=False)
+        return user_save(user=user, by=self.by) if commit else user
 
 
 class ImportUploadForm(forms.Form):
