@@ -1,217 +1,35 @@
-"""The deciding unit's documents as PDF: the meeting minutes and each decision or letter.
+"""The deciding unit's documents: the meeting minutes and each decision or letter.
 
-Layout: Decree 30/2020/NĐ-CP as described in shared/spec/documents.md, kept in the one stylesheet
-`templates/documents/document.css`. Contents: decree73.md §4.2 (decision), §4.3 (minutes), T5 (override
-with its justification), T7 (rejection and return with reasons).
-
-Each document is rendered from the records (never from typed totals) in Vietnamese whatever the
-interface language: it is an administrative document. The font is the vendored Tinos (Times New Roman
-metrics, full Vietnamese); nothing else may be fetched while rendering, and a missing font stops the
-rendering instead of falling back to a system font that mangles diacritics.
-
-A document is rendered once, by the service that issues it, and kept with its SHA-256 (spec README §6);
-downloads serve that stored file (`stored_decision_pdf`, `stored_minutes_pdf`), never a fresh rendering of
-it in its place: a stored file that no longer matches its hash is refused, and a copy rendered again because
-the file is missing is marked as such on every page and in its file name.
-
-WeasyPrint needs Pango, a system library: it is imported only when a document is rendered, so Django
-starts, migrates and serves every other page on a machine without it.
+Contents: decree73.md §4.2 (decision), §4.3 (minutes), T5 (override with its justification), T7 (rejection and
+return with reasons). Only what is the approvals' own lives here: the builders of each template's context (from
+the records, never from typed totals), the file names, and the two declarations of the documents kept as issued
+(`DECISION`, `MINUTES`). Rendering, the Decree 30 layout and the evidence (stored once with its SHA-256, served
+only while it matches, a regenerated copy marked and recorded) are the core engine's: `core.documents`.
 """
 
 import datetime
-import functools
-import hashlib
-import logging
-import re
-import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-from urllib.parse import urlparse
-from urllib.request import url2pathname
 
-from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrgUnit, Position
-from core.text import fold
+from accounts.models import Position
+from core.documents import (
+    Filenames,
+    IssuedDocument,
+    ascii_name,
+    authority_line,
+    display_name,
+    header,
+    in_vietnamese,
+    issuer_name,
+    render_pdf,
+)
 from proposals.models import PlanVersion
 
 from .models import Consultation, Decision, Meeting
 from .selectors import head_first, meeting_record, meetings_with_votes
-
-STYLESHEET = "documents/document.css"
-FONT_LICENSE = "fonts/tinos/OFL.txt"
-
-logger = logging.getLogger(__name__)
-
-
-class DocumentRenderError(RuntimeError):
-    pass
-
-
-class StoredDocumentMismatch(RuntimeError):
-    """The stored file of an issued document no longer matches the SHA-256 recorded when it was issued."""
-
-
-def _weasyprint():
-    """The `weasyprint` package, imported on first use; a DocumentRenderError naming the cause if it cannot load."""
-    try:
-        import weasyprint
-        import weasyprint.text.fonts
-        import weasyprint.urls
-    except (ImportError, OSError) as error:  # OSError: cffi could not open the Pango / GObject libraries
-        raise DocumentRenderError(
-            "PDF documents cannot be rendered: WeasyPrint could not be loaded, most likely because the Pango "
-            f"library is not installed on this server (apt install libpango-1.0-0 libpangoft2-1.0-0). Cause: {error}"
-        ) from error
-    return weasyprint
-
-
-@cache
-def font_dir() -> Path:
-    found = finders.find(FONT_LICENSE)
-    if not found:
-        raise DocumentRenderError(f"The document font is missing: static/{FONT_LICENSE} not found.")
-    return Path(found).resolve().parent
-
-
-@cache
-def _fonts_only_fetcher_class():
-    """A WeasyPrint URL fetcher that serves the vendored fonts and refuses every other URL."""
-    urls = _weasyprint().urls
-    URLFetcher, URLFetcherResponse = urls.URLFetcher, urls.URLFetcherResponse
-
-    class FontsOnly(URLFetcher):
-        def __init__(self, root: Path):
-            super().__init__(fail_on_errors=True)
-            self._root = root
-
-        def fetch(self, url, headers=None):
-            parsed = urlparse(url)
-            if parsed.scheme == "file":
-                path = Path(url2pathname(parsed.path)).resolve()
-                if path.is_relative_to(self._root) and path.suffix == ".ttf" and path.is_file():
-                    return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": "font/ttf"})
-            raise ValueError(f"Documents may only load the vendored fonts, not {url}")
-
-    return FontsOnly
-
-
-def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render an HTML template with the document stylesheet to PDF bytes, in Vietnamese."""
-    weasyprint = _weasyprint()
-    CSS, HTML = weasyprint.CSS, weasyprint.HTML
-    FontConfiguration = weasyprint.text.fonts.FontConfiguration
-    FatalURLFetchingError = weasyprint.urls.FatalURLFetchingError
-
-    with translation.override("vi"):
-        html = render_to_string(template_name, context)
-        stylesheet = render_to_string(STYLESHEET)
-    root = font_dir()
-    base_url = root.as_uri() + "/"
-    fetcher = _fonts_only_fetcher_class()(root)
-    fonts = FontConfiguration()
-    try:
-        css = CSS(string=stylesheet, base_url=base_url, url_fetcher=fetcher, font_config=fonts)
-        # NFC: text typed on some systems arrives decomposed; precomposed letters shape best.
-        document = HTML(string=unicodedata.normalize("NFC", html), base_url=base_url, url_fetcher=fetcher)
-        return document.write_pdf(stylesheets=[css], font_config=fonts)
-    except FatalURLFetchingError as error:  # a BaseException: turn it into an ordinary error
-        raise DocumentRenderError(str(error)) from error
-
-
-def long_date(day: datetime.date) -> str:
-    """"ngày 05 tháng 4 năm 2026": a leading zero for days below 10 and for months 1 and 2 (Decree 30/2020).
-
-    A legal format of Vietnamese documents, not interface text: never translated.
-    """
-    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
-def place_date(unit: OrgUnit, day: datetime.date) -> str:
-    text = long_date(day)
-    return f"{unit.place_name}, {text}" if unit.place_name else text[:1].upper() + text[1:]
-
-
-# Decree 30/2020, Appendix I: the parent body's name may shorten its common phrases ("UBND TỈNH QUẢNG NINH").
-PARENT_ABBREVIATIONS = (
-    (re.compile(r"\bỦy ban nhân dân\b|\bUỷ ban nhân dân\b", re.IGNORECASE), "UBND"),
-    (re.compile(r"\bHội đồng nhân dân\b", re.IGNORECASE), "HĐND"),
-)
-# A province's People's Committee and its locality: the parent of the province's departments (sở).
-PROVINCIAL_COMMITTEE = re.compile(r"^(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)\s+((?:tỉnh|thành phố)\s.+)$", re.IGNORECASE)
-
-
-def _words(text: str) -> list[str]:
-    """Words compared case- and accent-insensitively: "Sở" = "sở", and "Uỷ" (old tone placement) = "Ủy"."""
-    return [fold(word) for word in unicodedata.normalize("NFC", text).split()]
-
-
-def parent_body_line(parent_name: str) -> str:
-    """The parent body's line of the header: its name with the common phrases shortened."""
-    for pattern, abbreviation in PARENT_ABBREVIATIONS:
-        parent_name = pattern.sub(abbreviation, parent_name)
-    return parent_name
-
-
-def short_unit_name(unit_name: str, parent_name: str = "") -> str:
-    """The unit's name under its parent body: "Sở Nội vụ tỉnh Quảng Ninh" under "Ủy ban nhân dân tỉnh Quảng Ninh"
-    is "Sở Nội vụ", as Decree 30 practice prints it, the line above already naming the province.
-
-    Only a trailing "tỉnh X" / "thành phố X" repeating the locality of a parent People's Committee is left out.
-    Any other name is kept whole: a commune's "Ủy ban nhân dân phường Hạ Long", a unit without a parent, and a
-    unit under a department, where "tỉnh" belongs to the kind of unit ("Bệnh viện Đa khoa tỉnh Quảng Ninh" under
-    "Sở Y tế tỉnh Quảng Ninh" is not the same as a "Bệnh viện Đa khoa").
-    """
-    match = PROVINCIAL_COMMITTEE.match(parent_name.strip())
-    if not match:
-        return unit_name
-    locality, words = _words(match.group(1)), unit_name.split()
-    if len(words) > len(locality) and _words(" ".join(words[-len(locality):])) == locality:
-        return " ".join(words[: -len(locality)])
-    return unit_name
-
-
-def authority_line(title: str, unit_name: str) -> str:
-    """The authority above a decision's preamble: the signer's title followed by the unit, the words they share
-    written once. "Giám đốc Sở" + "Sở Nội vụ" is "Giám đốc Sở Nội vụ" (not "Giám đốc Sở Sở Nội vụ"); "Chủ tịch Ủy
-    ban nhân dân phường" + "Ủy ban nhân dân phường Hạ Long" is "Chủ tịch Ủy ban nhân dân phường Hạ Long".
-
-    Shared words: the longest run the title ends with and the unit's name begins with.
-    """
-    title_words, unit_words = title.split(), unit_name.split()
-    folded_title, folded_unit = _words(title), _words(unit_name)
-    for size in range(min(len(title_words), len(unit_words)), 0, -1):
-        if folded_title[-size:] == folded_unit[:size]:
-            return " ".join(title_words + unit_words[size:])
-    return " ".join(title_words + unit_words)
-
-
-def issuer_name(unit: OrgUnit) -> str:
-    """The unit as the header's issuing-unit line (and the authority line) name it."""
-    return short_unit_name(unit.name, unit.parent.name if unit.parent_id else "")
-
-
-@dataclass(frozen=True)
-class Header:
-    parent: str
-    issuer: str
-    number: str
-    place_date: str
-    letter_subject: str = ""
-
-
-def _header(unit: OrgUnit, *, number: str, day: datetime.date, letter_subject: str = "") -> Header:
-    return Header(
-        parent=parent_body_line(unit.parent.name) if unit.parent_id else "", issuer=issuer_name(unit), number=number,
-        place_date=place_date(unit, day), letter_subject=letter_subject,
-    )
 
 
 def _titles(*, unit_id: int, on_date: datetime.date, people) -> dict[int, str]:
@@ -237,23 +55,7 @@ def _plan(proposal, number: int) -> PlanVersion | None:
     return PlanVersion.objects.filter(proposal=proposal, number=number).first()
 
 
-def _in_vietnamese(function):
-    """Run `function` with Vietnamese active, not only its template: role names and the voting rule are gettext
-    text computed while the context is built (get_role_display, rule_text), in the reader's language otherwise.
-
-    A fresh `translation.override` each call: one shared instance (`@translation.override`) keeps the language to
-    restore on itself, which concurrent requests would overwrite.
-    """
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        with translation.override("vi"):
-            return function(*args, **kwargs)
-
-    return wrapper
-
-
-@_in_vietnamese
+@in_vietnamese
 def minutes_pdf(meeting: Meeting, *, regenerated: bool = False) -> bytes:
     """Biên bản họp tập thể lãnh đạo (decree73.md §4.3) of a closed meeting.
 
@@ -274,7 +76,7 @@ def minutes_pdf(meeting: Meeting, *, regenerated: bool = False) -> bytes:
         return Member(name=person.get_full_name(), title=titles.get(person.pk, ""))
 
     context = {
-        "header": _header(meeting.unit, number=meeting.minutes_number, day=meeting.held_on),
+        "header": header(meeting.unit, number=meeting.minutes_number, day=meeting.held_on),
         "meeting": meeting,
         "record": record,
         "chair": member(meeting.chair),
@@ -298,7 +100,7 @@ def minutes_pdf(meeting: Meeting, *, regenerated: bool = False) -> bytes:
     return render_pdf("documents/minutes.html", context)
 
 
-@_in_vietnamese
+@in_vietnamese
 def decision_pdf(decision: Decision, *, regenerated: bool = False) -> bytes:
     """The approval or override decision (decree73.md §4.2, T5) or the rejection / return letter (T7).
 
@@ -316,7 +118,7 @@ def decision_pdf(decision: Decision, *, regenerated: bool = False) -> bytes:
     elif decision.kind == Decision.Kind.RETURN:
         subject = _("V/v trả lại đề xuất để bổ sung, làm rõ")
     context = {
-        "header": _header(decision.unit, number=decision.number, day=decision.issued_on, letter_subject=subject),
+        "header": header(decision.unit, number=decision.number, day=decision.issued_on, letter_subject=subject),
         "decision": decision,
         "authority": authority_line(decision.signer_title, issuer_name(decision.unit)),
         "is_override": decision.kind == Decision.Kind.OVERRIDE,
@@ -333,50 +135,6 @@ def decision_pdf(decision: Decision, *, regenerated: bool = False) -> bytes:
     return render_pdf(template, context)
 
 
-@dataclass(frozen=True)
-class StoredPdf:
-    """What a download serves: the stored original, or (`regenerated`) a marked copy rendered again."""
-
-    content: bytes
-    regenerated: bool = False
-
-
-def _stored(file, *, sha256: str, render: Callable[[], bytes], what: str) -> StoredPdf:
-    """The bytes kept when the document was issued, checked against the SHA-256 recorded then.
-
-    - The file does not match its hash: StoredDocumentMismatch. It is not served: a changed file must not pass
-      for the record. Nothing here overwrites it either; the operator restores the original from the backup.
-    - The file is missing (deleted, or the document was issued before documents were kept): a copy rendered
-      again, marked "BẢN TÁI TẠO" on every page and in its file name, and not stored: its bytes may differ
-      from the original's, so it is never evidence in the original's place.
-    """
-    if not file:
-        logger.warning("%s has no stored PDF (issued before documents were kept): serving a regenerated copy.", what)
-        return StoredPdf(render(), regenerated=True)
-    try:
-        with file.open("rb") as handle:
-            content = handle.read()
-    except FileNotFoundError:
-        logger.warning("The stored PDF of %s is missing (%s): serving a regenerated copy.", what, file.name)
-        return StoredPdf(render(), regenerated=True)
-    if sha256 and hashlib.sha256(content).hexdigest() != sha256:
-        logger.error(
-            "The stored PDF of %s (%s) does not match its recorded SHA-256 %s: refusing to serve it.", what, file.name, sha256
-        )
-        raise StoredDocumentMismatch(what)
-    return StoredPdf(content)
-
-
-def stored_decision_pdf(decision: Decision) -> StoredPdf:
-    return _stored(decision.pdf, sha256=decision.pdf_sha256, render=lambda: decision_pdf(decision, regenerated=True),
-                   what=f"decision {decision.pk} ({decision.number})")
-
-
-def stored_minutes_pdf(meeting: Meeting) -> StoredPdf:
-    return _stored(meeting.minutes_pdf, sha256=meeting.minutes_sha256, render=lambda: minutes_pdf(meeting, regenerated=True),
-                   what=f"the minutes of meeting {meeting.pk} ({meeting.minutes_number})")
-
-
 def _recipients(decision: Decision) -> list:
     """"Nơi nhận:" lines; the template adds "- " and the closing ";" or "."."""
     proposal = decision.proposal
@@ -391,34 +149,10 @@ def _recipients(decision: Decision) -> list:
     return [*lines, archive]
 
 
-# Starts the name of a copy rendered again (see `_stored`): whoever keeps the file sees it is not the original.
-REGENERATED_PREFIX = "ban-tai-tao-"
-
-
-@dataclass(frozen=True)
-class Filenames:
-    ascii: str
-    display: str
-
-    def regenerated(self) -> "Filenames":
-        return Filenames(ascii=REGENERATED_PREFIX + self.ascii, display=REGENERATED_PREFIX + self.display)
-
-
-def ascii_name(text: str) -> str:
-    """"1/QĐ-SNV" → "1-QD-SNV": letters without accents, anything unsafe in a file name becomes "-"."""
-    text = text.replace("Đ", "D").replace("đ", "d")
-    text = "".join(ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn")
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")
-
-
-def _display_name(text: str) -> str:
-    return re.sub(r'[/\\:*?"<>|]+', "-", text)
-
-
 def minutes_filenames(meeting: Meeting) -> Filenames:
     number = meeting.minutes_number or str(meeting.pk)
     display = _("Biên bản họp %(number)s") % {"number": number}
-    return Filenames(ascii=f"BB-{ascii_name(number)}.pdf", display=_display_name(f"{display}.pdf"))
+    return Filenames(ascii=f"BB-{ascii_name(number)}.pdf", display=display_name(f"{display}.pdf"))
 
 
 DISPLAY_PREFIX = {
@@ -433,5 +167,26 @@ def decision_filenames(decision: Decision) -> Filenames:
     prefix = ascii_name(decision.register)
     return Filenames(
         ascii=f"{prefix}-{ascii_name(decision.number)}.pdf",
-        display=_display_name(f"{DISPLAY_PREFIX[decision.kind]} {decision.number}.pdf"),
+        display=display_name(f"{DISPLAY_PREFIX[decision.kind]} {decision.number}.pdf"),
     )
+
+
+# --- Kept as issued (spec README §6) ---------------------------------------------------------------------------
+
+MINUTES = IssuedDocument(
+    file_field="minutes_pdf", sha256_field="minutes_sha256",
+    render=lambda meeting, regenerated: minutes_pdf(meeting, regenerated=regenerated),
+    filenames=minutes_filenames,
+    what=lambda meeting: f"the minutes of meeting {meeting.pk} ({meeting.minutes_number})",
+    number=lambda meeting: meeting.minutes_number,
+    audit_payload=lambda meeting: {"proposal": meeting.proposal_id},
+)
+
+DECISION = IssuedDocument(
+    file_field="pdf", sha256_field="pdf_sha256",
+    render=lambda decision, regenerated: decision_pdf(decision, regenerated=regenerated),
+    filenames=decision_filenames,
+    what=lambda decision: f"decision {decision.pk} ({decision.number})",
+    number=lambda decision: decision.number,
+    audit_payload=lambda decision: {"proposal": decision.proposal_id},
+)

@@ -12,13 +12,12 @@ import pytest
 
 from accounts.models import Position
 from approvals import documents, services
-from approvals.documents import authority_line, parent_body_line, short_unit_name
 from approvals.models import Vote
-from approvals.selectors import proposal_panel
+from core.documents import authority_line, header, issuer_name, parent_body_line, short_unit_name
 from proposals.models import Proposal
 
 from .factories import OrgUnitFactory
-from .lifecycle import JUSTIFICATION, REASONS, meeting_with_votes, pdf_lines, submitted_proposal
+from .lifecycle import JUSTIFICATION, REASONS, deciding_panel, meeting_with_votes, pdf_lines, submitted_proposal
 
 NOW = datetime.datetime(2026, 4, 6, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 PROVINCE = "Ủy ban nhân dân tỉnh Quảng Ninh"
@@ -143,7 +142,7 @@ def test_the_approval_text_offered_to_the_head_names_the_comrade(proposer, leade
     proposal = submitted_proposal(proposer=proposer)
     _closed(proposal, head, deputy, deputy2, Vote.Choice.FOR)
 
-    form = proposal_panel(proposal=Proposal.objects.get(pk=proposal.pk), user=head)["approval_actions"]["approve"]
+    form = deciding_panel(proposal=Proposal.objects.get(pk=proposal.pk), user=head)["actions"]["decision_approve"]
 
     assert form.initial["text"].startswith(f"Giao đồng chí {proposer.get_full_name()} chủ trì")
 
@@ -181,7 +180,7 @@ def test_a_hospital_under_a_department_keeps_its_name_and_signs_as_its_director(
     health = OrgUnitFactory(code="SYT-QN", name="Sở Y tế tỉnh Quảng Ninh", abbreviation="SYT")
     hospital = OrgUnitFactory(code="BVDK-QN", name="Bệnh viện Đa khoa tỉnh Quảng Ninh", abbreviation="BVĐK", parent=health)
 
-    header = documents._header(hospital, number="1/QĐ-BVĐK", day=NOW.date())
+    built = header(hospital, number="1/QĐ-BVĐK", day=NOW.date())
 
-    assert (header.parent, header.issuer) == ("Sở Y tế tỉnh Quảng Ninh", "Bệnh viện Đa khoa tỉnh Quảng Ninh")
-    assert authority_line("Giám đốc", documents.issuer_name(hospital)) == "Giám đốc Bệnh viện Đa khoa tỉnh Quảng Ninh"
+    assert (built.parent, built.issuer) == ("Sở Y tế tỉnh Quảng Ninh", "Bệnh viện Đa khoa tỉnh Quảng Ninh")
+    assert authority_line("Giám đốc", issuer_name(hospital)) == "Giám đốc Bệnh viện Đa khoa tỉnh Quảng Ninh"

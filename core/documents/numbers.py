@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from .models import DocumentCounter
+from ..models import DocumentCounter
 
 # A letter (công văn) carries no type abbreviation: "Số: 123/UBND".
 LETTER_REGISTER = "CV"
