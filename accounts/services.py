@@ -1,13 +1,17 @@
-"""Changes made by hand to the unit tree and to positions (the admin): checked, locked, validated, audited.
+"""Changes made by hand to the unit tree, positions and user accounts (the admin): checked, locked, validated,
+audited.
 
 Who was head or deputy of a unit on a date decides who votes and who may act (spec README §2), and the
 tree decides whose proposals a secretariat or an inspector sees: changing either grants authority, so
-each change is evidence (§6) recorded with who made it and what changed (old → new).
-The organisation import writes in bulk and records one summary event per file (accounts/importing.py).
+each change is evidence (§6) recorded with who made it and what changed (old → new). So is a change to an
+account's access (active, staff, superuser, groups, permissions, password): it decides who may administer all
+of the above.
+The organisation import writes in bulk and records one summary event per file (accounts/importing/).
 """
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +26,9 @@ UNIT_FIELDS = (
     "code", "name", "abbreviation", "place_name", "parent", "level", "kind", "valid_from", "valid_to", "successor",
 )
 POSITION_FIELDS = ("person", "unit", "role", "title", "category", "start_date", "end_date")
+# What the user admin edits, besides the groups, the permissions and the password (recorded apart: the first two
+# are many-to-many, the last must never reach the log, not even hashed).
+USER_FIELDS = ("username", "full_name", "employee_code", "email", "is_active", "is_staff", "is_superuser")
 ADMIN_ROLE = "admin"
 
 
@@ -117,3 +124,86 @@ def position_delete(*, position: Position, by: User) -> None:
         payload={"values": field_values(position, POSITION_FIELDS)},
     )
     position.delete()
+
+
+
+def _group_names(groups: Iterable[Group]) -> list[str]:
+    return sorted(group.name for group in groups)
+
+
+def _permission_names(permissions: Iterable[Permission]) -> list[str]:
+    return sorted(f"{permission.content_type.app_label}.{permission.codename}" for permission in permissions)
+
+
+def _access(user: User | None) -> dict[str, list[str]]:
+    """`user`'s groups and permissions by name, which is what a reader of the log understands."""
+    if user is None:
+        return {"groups": [], "user_permissions": []}
+    return {
+        "groups": _group_names(user.groups.all()),
+        "user_permissions": _permission_names(user.user_permissions.select_related("content_type")),
+    }
+
+
+@transaction.atomic
+def user_save(
+    *,
+    user: User,
+    by: User,
+    groups: Iterable[Group] | None = None,
+    user_permissions: Iterable[Permission] | None = None,
+) -> User:
+    """Create or change an account: its details, flags, groups and permissions (None: left as they are), password.
+
+    The active, staff and superuser flags, the groups and the permissions decide who may change units,
+    positions and accounts, so a change to any of them is recorded in one event with the old and new values.
+    A password set or disabled before the call (`set_password`, `set_unusable_password`) is recorded as that
+    fact only: neither the password nor its hash enters the log. Saving without a change records nothing.
+    The values were validated by the caller's form (the admin's); this checks the permission and records.
+    """
+    groups = list(groups) if groups is not None else None
+    user_permissions = list(user_permissions) if user_permissions is not None else None
+    before = User.objects.select_for_update().filter(pk=user.pk).first() if user.pk is not None else None
+    require_model_permission(user=by, permission="accounts.change_user" if before else "accounts.add_user")
+    changes = field_changes(before, user, USER_FIELDS)
+    update_fields = list(changes)
+    password_changed = before is None or before.password != user.password
+    if password_changed:
+        update_fields.append("password")
+    old_access, new_access = _access(before), {}
+    if groups is not None:
+        new_access["groups"] = _group_names(groups)
+    if user_permissions is not None:
+        new_access["user_permissions"] = _permission_names(user_permissions)
+    changes.update({name: [old_access[name], new] for name, new in new_access.items() if old_access[name] != new})
+    if before is not None and not changes and not password_changed:
+        return user
+    if before is None:
+        user.save()
+    elif update_fields:
+        user.save(update_fields=update_fields)
+    if "groups" in changes:
+        user.groups.set(groups)
+    if "user_permissions" in changes:
+        user.user_permissions.set(user_permissions)
+    payload = {"changes": changes}
+    if password_changed:
+        payload["password"] = "set" if user.has_usable_password() else "unusable"
+    audit_record(
+        action="user_update" if before else "user_create", obj=user, actor=by, role=ADMIN_ROLE, payload=payload
+    )
+    return user
+
+
+@transaction.atomic
+def user_delete(*, user: User, by: User) -> None:
+    """Remove an account entered by mistake; one that held a position or acted is protected by its keys."""
+    require_model_permission(user=by, permission="accounts.delete_user")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    # Recorded first, in the same transaction: the event needs the row's id, and a delete refused by a
+    # protecting key rolls the event back with it.
+    audit_record(
+        action="user_delete", obj=user, actor=by, role=ADMIN_ROLE,
+        payload={"values": {**field_values(user, USER_FIELDS), **_access(user)}},
+    )
+    user.delete()

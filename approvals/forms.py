@@ -8,32 +8,14 @@ import functools
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from proposals.forms import DateInput
 from proposals.models import LegalProfile
 
 from .models import Vote
-
-DATE_PLACEHOLDER = "dd/mm/yyyy"
-
-
-class DateInput(forms.DateInput):
-    """A text input in dd/mm/yyyy: 05/04/2026 is 5 April (config.formats.vi reads it that way only)."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric", **(attrs or {})}, format="%d/%m/%Y")
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: keyed messages next to their field, the rest on top."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error)
 
 
 class ConsultationForm(forms.Form):

@@ -9,14 +9,12 @@ from django.db.models import Case, IntegerField, Prefetch, Q, When
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_noop
 
 from accounts import selectors as org
 from accounts.models import Position, User
 from proposals.models import LegalProfile, Proposal
-from proposals.transitions import Action, can
 
-from . import forms
 from .models import Consultation, Decision, Meeting, Vote
 
 
@@ -238,110 +236,27 @@ def attendee_candidates(*, proposal: Proposal, today: datetime.date | None = Non
     return User.objects.filter(pk__in=titles).order_by("full_name", "pk"), titles
 
 
-# What the page asks before an action that cannot be undone (static/js/confirm.js reads `data-confirm`), by the
-# key of the action in `proposal_panel`; the action's page shown again after an input error asks the same.
-CONFIRMATIONS = {
-    "vote": gettext_lazy("Gửi biểu quyết? Sau khi gửi, bạn không thể thay đổi ý kiến."),
-    "close": gettext_lazy("Kết thúc biểu quyết? Hệ thống tính kết quả và lập biên bản họp; không thể hoàn tác."),
-    "adjourn": gettext_lazy("Hoãn cuộc họp? Các phiếu đã bỏ sẽ không được tính."),
-    "approve": gettext_lazy(
-        "Ban hành quyết định cho triển khai thực hiện? Văn bản được cấp số và lưu trữ, không thể sửa sau khi ban hành."
-    ),
-    "override": gettext_lazy(
-        "Ban hành quyết định của người đứng đầu khi tập thể không thông qua? Văn bản được cấp số và lưu trữ, "
-        "không thể sửa sau khi ban hành."
-    ),
-    "reject": gettext_lazy(
-        "Ban hành văn bản không chấp thuận đề xuất? Văn bản được cấp số và lưu trữ, không thể sửa sau khi ban hành."
-    ),
-    "return": gettext_lazy(
-        "Ban hành văn bản trả lại đề xuất để bổ sung, làm rõ? Văn bản được cấp số và lưu trữ, không thể sửa sau khi "
-        "ban hành."
-    ),
-}
+def proposal_panel(situation) -> dict:
+    """What `approvals/partials/panel.html` shows on the proposal page: consultations, meetings, decisions.
 
-
-def proposal_panel(*, proposal: Proposal, user) -> dict:
-    """Context for `approvals/partials/panel.html` on the proposal page: the records and what `user` may do.
-
-    Queries: the user's roles in the deciding unit (1), consultations (1), meetings with votes, voters and
-    attendees (1, +3 when there is a meeting), decisions (1), the legal profile (1 when submitted); the forms
-    of the head and the secretariat add what they pre-fill (eligible voters, the proposer's name).
+    It also leaves in `situation.facts` what the actions' predicates read (approvals.actions): whether the
+    version under review was consulted, and the open meeting with its members and votes. Queries:
+    consultations (1), meetings with votes, voters and attendees (1, +3 when there is a meeting), decisions (1),
+    the legal profile (1 when submitted).
     """
-    today = timezone.localdate()
-    roles = set()
-    if proposal.decision_unit_id:
-        roles = set(
-            Position.objects.held_on(today)
-            .filter(person=user, unit_id=proposal.decision_unit_id)
-            .values_list("role", flat=True)
-        )
-    is_head = Position.Role.HEAD in roles
-    is_secretariat = Position.Role.SECRETARIAT in roles
+    proposal = situation.proposal
     consultations = list(Consultation.objects.filter(proposal=proposal).select_related("recorded_by"))
     meetings = list(meetings_with_votes().filter(proposal=proposal))
     decisions = list(Decision.objects.filter(proposal=proposal).select_related("signer"))
     profile = proposal.profile if proposal.profile_id else None
     records = [meeting_record(m, profile=profile) for m in meetings] if profile else []
     open_record = next((r for r in records if r.is_open), None)
-
-    # Which actions the status allows comes from the transition table; who may take them, from the roles.
-    actions: dict = {}
-    notes: list[str] = []
-    status = proposal.status
-    if (is_head or is_secretariat) and can(status, Action.OPEN_MEETING):
-        consulted = any(c.version == proposal.current_version for c in consultations)
-        if not consulted:
-            actions["consultation"] = forms.ConsultationForm()
-        if consulted or not profile.consultation_required:
-            candidates, titles = attendee_candidates(proposal=proposal, today=today)
-            voters = collective_on(proposal=proposal, on_date=today).voters
-            actions["meeting"] = forms.MeetingOpenForm(
-                candidates=candidates, titles=titles,
-                initial={"held_on": today, "attendees": [p.person_id for p in voters]},
-            )
-        else:
-            notes.append(_("Cần ghi nhận ý kiến cấp ủy trước khi tập thể lãnh đạo họp, biểu quyết (Điều 4 khoản 3)."))
     if open_record is not None:
-        may_vote = (
-            user.pk != proposal.proposer_id
-            and any(p.pk == user.pk for p in open_record.present)
-            and all(p.pk != user.pk for p in open_record.voted)
-        )
-        if may_vote:
-            actions["vote"] = forms.VoteForm()
-        open_record.user_voted = any(p.pk == user.pk for p in open_record.voted)
-        if is_head or is_secretariat:
-            if can(status, Action.CLOSE_PASSED) or can(status, Action.CLOSE_FAILED):
-                actions["close"] = forms.MeetingCloseForm()
-            if can(status, Action.ADJOURN):
-                actions["adjourn"] = forms.MeetingAdjournForm()
-    if is_head:
-        if can(status, Action.APPROVE):
-            actions["approve"] = forms.ApproveForm(initial={"text": forms.approval_text_initial(
-                # Administrative documents name a cadre "đồng chí" (Vietnamese whatever the interface language).
-                proposer_name=f"đồng chí {proposal.proposer.get_full_name()}",
-                report_deadline_wd=profile.completion_report_deadline_wd,
-            )})
-        if can(status, Action.OVERRIDE):
-            if profile.override_allowed:
-                actions["override"] = forms.OverrideForm()
-            else:
-                notes.append(_("Bộ quy định áp dụng không cho phép người đứng đầu quyết định khi tập thể không thông qua."))
-        if can(status, Action.REJECT):
-            actions["reject"] = forms.RejectForm()
-        if can(status, Action.RETURN):
-            actions["return"] = forms.ReturnForm()
-
+        open_record.user_voted = any(p.pk == situation.user.pk for p in open_record.voted)
+    situation.facts["consulted"] = any(c.version == proposal.current_version for c in consultations)
+    situation.facts["open_meeting"] = open_record.meeting if open_record else None
     return {
         "consultations": consultations,
-        "meetings": meetings,
         "meeting_records": records,
-        "open_meeting": open_record.meeting if open_record else None,
         "decisions": decisions,
-        "is_head": is_head,
-        "is_secretariat": is_secretariat,
-        "approval_actions": actions,
-        "approval_notes": notes,
-        "approval_confirm": CONFIRMATIONS,
     }

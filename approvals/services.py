@@ -6,11 +6,9 @@ return); §4.2 decision contents, §4.3 minutes contents; documents.md numbering
 """
 
 import datetime
-import hashlib
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,22 +17,20 @@ from django.utils.translation import gettext_noop
 
 from accounts import selectors as org
 from accounts.models import Position
+from core.actions import Situation
 from core.audit import audit_record
-from core.documents import next_number
+from core.documents import StoredPdf, download_issued, next_number, store_issued
 from core.notifications import notify
-from core.permissions import acting_position
 from core.uploads import check_upload
 from proposals.models import Proposal
 from proposals.services import ensure_transition, proposal_transition
 from proposals.transitions import Action
 
-from . import documents
+from . import documents, rules
 from .models import Consultation, Decision, Meeting, Vote
 from .selectors import collective_on
 from .voting import Tally, tally
 
-HEAD = (Position.Role.HEAD,)
-HEAD_OR_SECRETARIAT = (Position.Role.HEAD, Position.Role.SECRETARIAT)
 MIN_JUSTIFICATION_CHARS = 20
 
 
@@ -61,48 +57,12 @@ def _proposal_url(proposal: Proposal) -> str:
     return reverse("proposals:detail", args=[proposal.pk])
 
 
-# Who may act. Every service calls one of these before it looks at its input, so that someone without the
-# position learns nothing from the validation messages (a PermissionDenied, never a form error). Views call
-# them too, before validating their form; the service checks again on the locked rows.
+def _situation(proposal: Proposal, by, target=None) -> Situation:
+    """Who acts, judged on the rows just locked (approvals.rules: the predicates the panel offers by too).
 
-
-def require_organiser(*, unit, by) -> Position:
-    """The head or the secretariat of `unit` today: they record the consultation and run the meeting."""
-    return acting_position(user=by, unit=unit, roles=HEAD_OR_SECRETARIAT, on_date=timezone.localdate())
-
-
-def require_head(*, unit, by) -> Position:
-    """The head of `unit` today: only the head signs decisions (decree73.md T4, T5, T7)."""
-    return acting_position(user=by, unit=unit, roles=HEAD, on_date=timezone.localdate())
-
-
-def require_override(*, proposal: Proposal, by) -> Position:
-    """T5: the head, and only when the proposal's legal profile allows deciding against the collective."""
-    position = require_head(unit=proposal.decision_unit, by=by)  # first: a draft has no profile yet
-    if not proposal.profile.override_allowed:
-        raise PermissionDenied(_("Bộ quy định áp dụng không cho phép người đứng đầu quyết định khi tập thể không thông qua."))
-    return position
-
-
-def require_voter(*, meeting: Meeting, by) -> None:
-    """An eligible member recorded as present; the proposer never votes (Art. 8(1))."""
-    if by.pk == meeting.proposal.proposer_id or not meeting.eligible_voters.filter(pk=by.pk).exists():
-        raise PermissionDenied(_("Bạn không thuộc thành phần có quyền biểu quyết đề xuất này."))
-    if not meeting.attendees.filter(pk=by.pk).exists():
-        raise PermissionDenied(_("Bạn không có tên trong danh sách thành viên có mặt tại cuộc họp."))
-
-
-def _store_pdf(instance, *, field: str, digest_field: str, content: bytes) -> str:
-    """Keep a rendered document as evidence (spec README §6): the file, and its SHA-256 on the row.
-
-    Called once, after every check of the service passed and its rows were saved, so a refused action
-    writes no file. Returns the digest, which the service also puts in the audit event (hash-chained).
-    """
-    digest = hashlib.sha256(content).hexdigest()
-    getattr(instance, field).save("document.pdf", ContentFile(content), save=False)
-    setattr(instance, digest_field, digest)
-    instance.save(update_fields=[field, digest_field])
-    return digest
+    Every service asks before it looks at its input, so that someone without the position learns nothing
+    from the validation messages (a PermissionDenied, never a form error)."""
+    return Situation(proposal=proposal, user=by, target=target)
 
 
 @transaction.atomic
@@ -111,7 +71,7 @@ def consultation_record(
 ) -> Consultation:
     """T2: the head or the secretariat records the party committee's opinion before the vote."""
     proposal = _lock(proposal)
-    position = require_organiser(unit=proposal.decision_unit, by=by)
+    position = rules.organiser(_situation(proposal, by))
     if proposal.status != Proposal.Status.SUBMITTED:
         raise ValidationError(_("Chỉ ghi nhận ý kiến cấp ủy khi đề xuất đang chờ xem xét, trước cuộc họp."), code="bad_state")
     if opinion_date > timezone.localdate():
@@ -157,7 +117,7 @@ def meeting_open(
     """
     proposal = _lock(proposal)
     today = timezone.localdate()
-    position = require_organiser(unit=proposal.decision_unit, by=by)
+    position = rules.organiser(_situation(proposal, by))
     if proposal.status != Proposal.Status.SUBMITTED:
         raise ValidationError(_("Chỉ tổ chức họp khi đề xuất đang chờ xem xét."), code="bad_state")
     errors = {}
@@ -221,8 +181,8 @@ def meeting_open(
 @transaction.atomic
 def vote_cast(*, meeting: Meeting, by, choice: str, reason: str = "") -> Vote:
     """One vote per eligible member present; the proposer never votes."""
-    _proposal, meeting = _lock_meeting(meeting)
-    require_voter(meeting=meeting, by=by)
+    proposal, meeting = _lock_meeting(meeting)
+    rules.voter(_situation(proposal, by, meeting))
     if meeting.state != Meeting.State.OPEN:
         raise ValidationError(_("Cuộc họp đã kết thúc biểu quyết."), code="closed")
     if choice not in Vote.Choice.values:
@@ -258,7 +218,7 @@ def meeting_close(*, meeting: Meeting, by) -> Meeting:
     that file, so the record stays what it was on the day even if templates or the profile change later.
     """
     proposal, meeting = _lock_meeting(meeting)
-    position = require_organiser(unit=meeting.unit, by=by)
+    position = rules.organiser(_situation(proposal, by, meeting))
     if meeting.state != Meeting.State.OPEN:
         raise ValidationError(_("Cuộc họp đã kết thúc biểu quyết."), code="closed")
     profile = proposal.profile
@@ -283,7 +243,7 @@ def meeting_close(*, meeting: Meeting, by) -> Meeting:
     meeting.passed = result.passed
     meeting.minutes_number = minutes.text
     meeting.save()
-    digest = _store_pdf(meeting, field="minutes_pdf", digest_field="minutes_sha256", content=documents.minutes_pdf(meeting))
+    digest = store_issued(documents.MINUTES, meeting)  # after every check and save: a refused close writes no file
     proposal_transition(
         proposal=proposal, action=action, by=by, role=position.role, unit=position.unit,
         payload={"meeting": meeting.pk, "minutes": minutes.text, "for": result.votes_for, "against": result.votes_against,
@@ -306,7 +266,7 @@ def meeting_close(*, meeting: Meeting, by) -> Meeting:
 @transaction.atomic
 def meeting_adjourn(*, meeting: Meeting, by, reason: str) -> Meeting:
     proposal, meeting = _lock_meeting(meeting)
-    position = require_organiser(unit=meeting.unit, by=by)
+    position = rules.organiser(_situation(proposal, by, meeting))
     if meeting.state != Meeting.State.OPEN:
         raise ValidationError(_("Cuộc họp đã kết thúc biểu quyết."), code="closed")
     reason = reason.strip()
@@ -323,7 +283,7 @@ def meeting_adjourn(*, meeting: Meeting, by, reason: str) -> Meeting:
 
 def _lock_for_head(proposal: Proposal, by) -> tuple[Proposal, Position]:
     proposal = _lock(proposal)
-    return proposal, require_head(unit=proposal.decision_unit, by=by)
+    return proposal, rules.head(_situation(proposal, by))
 
 
 def _last_meeting(proposal: Proposal) -> Meeting | None:
@@ -356,7 +316,7 @@ def _issue(*, proposal: Proposal, kind: str, by, position: Position, text: str, 
             decision.save()
     except IntegrityError:
         raise ValidationError(_("Văn bản quyết định cho phiên bản này đã được ban hành."), code="duplicate") from None
-    _store_pdf(decision, field="pdf", digest_field="pdf_sha256", content=documents.decision_pdf(decision))
+    store_issued(documents.DECISION, decision)  # after every check and save: a refused decision writes no file
     return decision
 
 
@@ -390,7 +350,7 @@ def decision_approve(*, proposal: Proposal, by, text: str) -> Decision:
 def decision_override(*, proposal: Proposal, by, justification: str) -> Decision:
     """T5: the collective did not pass it; the head decides to implement, in writing, with reasons."""
     proposal = _lock(proposal)
-    position = require_override(proposal=proposal, by=by)
+    position = rules.overrider(_situation(proposal, by))
     ensure_transition(proposal, Action.OVERRIDE)
     _require_text(
         justification, field="justification", min_chars=MIN_JUSTIFICATION_CHARS,
@@ -432,27 +392,13 @@ def proposal_return(*, proposal: Proposal, by, reasons: str) -> Decision:
 # --- Downloads of issued documents -----------------------------------------------------------------------------
 
 
-def _download(
-    document: Decision | Meeting, stored: documents.StoredPdf, *, by, number: str, recorded: str
-) -> documents.StoredPdf:
-    """Record a regenerated copy in the audit log (spec README §6): who received a copy that is not the stored
-    original, of which document, and the hash of what they received next to the one recorded at issue."""
-    if stored.regenerated:
-        audit_record(
-            action="pdf_regenerated", obj=document, actor=by, unit=document.unit,
-            payload={"proposal": document.proposal_id, "number": number, "recorded_sha256": recorded,
-                     "served_sha256": hashlib.sha256(stored.content).hexdigest()},
-        )
-    return stored
+def minutes_download(*, meeting: Meeting, by) -> StoredPdf:
+    """The minutes of a closed meeting as stored (a regenerated copy is recorded in the audit log); the caller
+    has checked that `by` may read the proposal."""
+    return download_issued(documents.MINUTES, meeting, by=by)
 
 
-def minutes_download(*, meeting: Meeting, by) -> documents.StoredPdf:
-    """The minutes of a closed meeting as stored; the caller has checked that `by` may read the proposal."""
-    return _download(meeting, documents.stored_minutes_pdf(meeting), by=by, number=meeting.minutes_number,
-                     recorded=meeting.minutes_sha256)
-
-
-def decision_download(*, decision: Decision, by) -> documents.StoredPdf:
-    """An issued decision or letter as stored; the caller has checked that `by` may read the proposal."""
-    return _download(decision, documents.stored_decision_pdf(decision), by=by, number=decision.number,
-                     recorded=decision.pdf_sha256)
+def decision_download(*, decision: Decision, by) -> StoredPdf:
+    """An issued decision or letter as stored (a regenerated copy is recorded in the audit log); the caller has
+    checked that `by` may read the proposal."""
+    return download_issued(documents.DECISION, decision, by=by)

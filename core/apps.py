@@ -19,4 +19,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Hệ thống")
 
     def ready(self):
+        from .stages import NavItem, stages
+
         post_migrate.connect(_seed_calendar, sender=self, dispatch_uid="core.seed_calendar")
+        stages.add_nav(NavItem(_("Quản trị"), "admin:index", order=80, visible=lambda request: request.user.is_staff))

@@ -1,8 +1,9 @@
-"""Puts the number of unread notifications into every page, for the badge in the navigation bar."""
+"""What every page's navigation bar shows: the entries the apps added and the unread notifications badge."""
 
 from django.utils.functional import SimpleLazyObject
 
 from .models import Notification
+from .stages import stages
 
 
 def unread_notifications(request):
@@ -15,3 +16,11 @@ def unread_notifications(request):
             lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count()
         )
     }
+
+
+def navigation(request):
+    """The navigation bar's entries that the apps added (core.stages) and that this person may use."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"nav_items": SimpleLazyObject(lambda: stages.nav(request))}

@@ -9,16 +9,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .models import Notification
+from .notifications import notifications_mark_read as mark_read
+from .stages import stages
 
 
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The landing page: who you are today, in which units, in which roles.
-
-    The positions are the ones the `acting` context processor loads for the navigation bar: one query.
-    """
-    return render(request, "core/home.html")
+    """The landing page: what awaits you (every stage's inbox sections, core.stages), who you are today, in
+    which units, in which roles. The positions are the ones the `acting` context processor loads for the
+    navigation bar: one query."""
+    sections = stages.inbox(user=request.user, today=timezone.localdate())
+    return render(request, "core/home.html", {"task_sections": [section for section in sections if section.items]})
 
 
 def error_403(request, exception=None):
@@ -62,16 +64,16 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notifications_mark_read(request: HttpRequest) -> HttpResponse:
-    """Mark one notification (`id`) or all of them as read; only the recipient's own, only the unread ones."""
-    unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
-    notification_id = request.POST.get("id", "")
-    if notification_id:
-        if not notification_id.isdigit():
+    """Mark one notification (`id`) or all of them as read, through the audited service."""
+    raw_id = request.POST.get("id", "")
+    notification_id = None
+    if raw_id:
+        # A malformed id or another person's notification is not found; one already read is found, and unchanged.
+        if not raw_id.isdecimal():
             raise Http404
+        notification_id = int(raw_id)
         get_object_or_404(Notification.objects.filter(recipient=request.user), pk=notification_id)
-        unread = unread.filter(pk=notification_id)
-    # Conditional UPDATE: a second click or a second tab changes nothing.
-    count = unread.update(read_at=timezone.now())
-    if not notification_id:
+    count = mark_read(by=request.user, notification_id=notification_id)
+    if notification_id is None:
         messages.success(request, _("Đã đánh dấu %(count)s thông báo là đã đọc.") % {"count": count})
     return redirect("core:notifications")

@@ -8,7 +8,7 @@ views attach to the fields named in them.
 import datetime
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,11 +34,28 @@ PLAN_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("dieu-kien", _("Điều kiện theo Điều 5 khoản 1 Nghị định 73/2023/NĐ-CP (tự cam kết)"), PlanContent.ART5_FIELDS),
 )
 
+DATE_PLACEHOLDER = "dd/mm/yyyy"
+
+
+class DateInput(forms.DateInput):
+    """A text input in dd/mm/yyyy: 05/04/2026 is 5 April (config.formats.vi reads it that way only)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric", **(attrs or {})}, format="%d/%m/%Y")
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: keyed messages next to their field, the rest on top."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields and field != NON_FIELD_ERRORS else None, messages)
+    else:
+        form.add_error(None, error)
+
+
 def _plan_fields(required_on_submit) -> dict[str, forms.Field]:
     text_widget = {"rows": 3}
-    date_widget = forms.DateInput(
-        format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
-    )
+    date_widget = DateInput(attrs={"autocomplete": "off"})
     fields = forms.fields_for_model(
         Proposal,
         fields=PlanContent.CONTENT_FIELDS,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, Position
 
+from .scope import proposal_scope_q
 from .transitions import DB_TRANSITIONS, Status
 
 END_BEFORE_START = _("Thời gian kết thúc phải sau thời gian bắt đầu.")
@@ -182,8 +183,6 @@ class PlanContent(models.Model):
 
 class ProposalQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from .selectors import proposal_scope_q
-
         if not user.is_authenticated:
             return self.none()
         return self.filter(proposal_scope_q(user)).distinct()

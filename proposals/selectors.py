@@ -1,59 +1,31 @@
 """Reads about proposals. Every user-dependent read goes through `proposal_scope_q` (style.md §3).
 
-The lists (inbox, proposal list) are a fixed number of queries whatever the number of rows.
+The list is a fixed number of queries whatever the number of rows.
 """
 
-import dataclasses
 import datetime
 
 from django.db import connection
-from django.db.models import Exists, F, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, JSONField, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Collate
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrgUnit, Position, User, in_subtrees
+from accounts.models import Position, User, in_subtrees
 from accounts.selectors import positions_of
-from approvals.models import Consultation, Meeting
 from core import workdays
 from core.models import AuditEvent
+from core.stages import stages
 from core.text import fold
 
 from .models import Attachment, LegalProfile, PlanContent, PlanVersion, Proposal
 from .transitions import (
-    AWAITING_DECISION,
-    AWAITING_PROPOSER,
     EDITABLE_STATUSES,
     REVIEW_DEADLINE_RUNNING,
     Action,
     Status,
-    allowed_actions,
 )
-
-DECIDING_ROLES = (Position.Role.HEAD, Position.Role.DEPUTY, Position.Role.SECRETARIAT)
-
-
-def proposal_scope_q(user) -> Q:
-    """Who sees what (spec README §6; issue "Scope").
-
-    - authors (proposer, co-authors) see their own proposals, drafts included;
-    - head, deputies and secretariat of the employing unit, or of the deciding unit (route B), see its
-      proposals once submitted;
-    - inspectors read everything submitted in their unit's subtree.
-    """
-    today = timezone.localdate()
-    held = Position.objects.held_on(today).filter(person=user)
-    deciding_units = held.filter(role__in=DECIDING_ROLES).values("unit_id")
-    scope = Q(proposer=user) | Q(co_authors=user)
-    submitted = ~Q(status=Status.DRAFT) | Q(current_version__gt=0)
-    scope |= submitted & (Q(unit_id__in=deciding_units) | Q(decision_unit_id__in=deciding_units))
-    inspector_paths = list(
-        OrgUnit.objects.filter(pk__in=held.filter(role=Position.Role.INSPECTOR).values("unit_id")).values_list("path", flat=True)
-    )
-    if inspector_paths:
-        scope |= submitted & in_subtrees(inspector_paths, field="unit__path")
-    return scope
 
 
 def proposal_for_user(*, user, pk: int, prefetch=()) -> Proposal:
@@ -188,21 +160,19 @@ def attachments_visible_to(*, proposal: Proposal, user) -> QuerySet[Attachment]:
     return attachments
 
 
-# The audit actions that are not status transitions (core.audit callers in proposals and approvals).
+# The proposer's audit actions that are not status transitions; the stages add theirs (core.stages).
 EVENT_LABELS = {
     "create": _("Tạo dự thảo kế hoạch"),
     "edit": _("Chỉnh sửa dự thảo kế hoạch"),
     "attach": _("Đính kèm tệp"),
     "detach": _("Gỡ bỏ tệp đính kèm"),
-    "consultation": _("Ghi nhận ý kiến cấp ủy"),
-    "vote": _("Biểu quyết"),
 }
 ROLE_LABELS = {"proposer": _("Cán bộ đề xuất")}
 
 
 def proposal_timeline(proposal: Proposal) -> list[dict]:
     """The "Diễn biến" of a proposal from the audit log, with Vietnamese labels for actions, roles and states."""
-    actions = {**dict(Action.choices), **EVENT_LABELS}
+    actions = {**dict(Action.choices), **EVENT_LABELS, **stages.event_labels()}
     roles = {**dict(Position.Role.choices), **ROLE_LABELS}
     statuses = dict(Status.choices)
     rows = []
@@ -218,106 +188,6 @@ def proposal_timeline(proposal: Proposal) -> list[dict]:
             "version": payload.get("version") if event.action == Action.SUBMIT else None,
         })
     return rows
-
-
-# --- Work inbox --------------------------------------------------------------------------------------------
-
-CONSULT_FIRST = _("Ghi nhận ý kiến cấp ủy")
-# The step that moves a proposal forward, by the action that takes it (decree73.md §3.2 T2, T4, T5, T7), in
-# order of preference: the inbox names the first one the transition table allows from the proposal's status.
-# Returning the plan or adjourning a meeting is always possible too and is not what the inbox asks for.
-NEXT_STEP_OF_DECIDER = {
-    Action.OPEN_MEETING: _("Tổ chức họp tập thể lãnh đạo"),
-    Action.CLOSE_PASSED: _("Kết thúc biểu quyết tại cuộc họp"),
-    Action.APPROVE: _("Ban hành quyết định cho triển khai thực hiện"),
-    Action.OVERRIDE: _("Người đứng đầu quyết định cho triển khai hoặc không chấp thuận (nêu rõ lý do)"),
-    Action.REJECT: _("Không chấp thuận (nêu rõ lý do) hoặc trả lại để bổ sung, làm rõ"),
-}
-# The proposer's turn (`AWAITING_PROPOSER`) in words: the same action, revising, reads differently after a
-# return and after a rejection.
-EXPECTED_OF_PROPOSER = {
-    Status.DRAFT: _("Hoàn thiện và nộp kế hoạch"),
-    Status.RETURNED: _("Bổ sung, làm rõ theo yêu cầu rồi nộp lại"),
-    Status.REJECTED: _("Xem lý do không chấp thuận; có thể chỉnh sửa để nộp lại"),
-}
-
-
-@dataclasses.dataclass
-class InboxItem:
-    proposal: Proposal
-    expected: str
-    due: datetime.date | None = None
-    due_state: str | None = None
-    meeting: Meeting | None = None
-
-
-@dataclasses.dataclass
-class Inbox:
-    to_decide: list[InboxItem]
-    to_vote: list[InboxItem]
-    mine: list[InboxItem]
-
-    def __len__(self):
-        return len(self.to_decide) + len(self.to_vote) + len(self.mine)
-
-
-def meetings_awaiting_vote_of(user) -> QuerySet[Meeting]:
-    """Open meetings where `user` is an eligible voter marked present and has not voted yet."""
-    return (
-        Meeting.objects.filter(state=Meeting.State.OPEN, eligible_voters=user, attendees=user)
-        .exclude(votes__voter=user)
-        .select_related("proposal__unit", "proposal__profile")
-        .order_by("held_on", "pk")
-    )
-
-
-def expected_of_decider(proposal: Proposal) -> str:
-    """What the deciding unit has to do next (`proposal` annotated with `consulted`, profile joined)."""
-    steps = allowed_actions(proposal.status)
-    if not proposal.profile.override_allowed:
-        steps.discard(Action.OVERRIDE)
-    # Art. 4(3): the party committee is consulted before the collective meets.
-    if Action.OPEN_MEETING in steps and proposal.profile.consultation_required and not proposal.consulted:
-        return CONSULT_FIRST
-    return next(label for action, label in NEXT_STEP_OF_DECIDER.items() if action in steps)
-
-
-def inbox_for(*, user, today: datetime.date) -> Inbox:
-    """Everything waiting for `user` today: 3 queries, plus at most one calendar read per due-soon threshold.
-
-    1. proposals awaiting a decision in a unit where the user is head or secretariat today;
-    2. open meetings where the user is an eligible voter marked present and has not voted;
-    3. the user's own drafts and returned or rejected proposals.
-    """
-    badges = DueBadges(today)
-    deciding_units = Position.objects.held_on(today).filter(
-        person=user, role__in=(Position.Role.HEAD, Position.Role.SECRETARIAT)
-    ).values("unit_id")
-    consulted = Consultation.objects.filter(proposal=OuterRef("pk"), version=OuterRef("current_version"))
-    to_decide = []
-    for proposal in (
-        Proposal.objects.filter(status__in=AWAITING_DECISION, decision_unit_id__in=deciding_units)
-        .select_related("unit", "decision_unit", "profile", "proposer")
-        .annotate(consulted=Exists(consulted))
-        .order_by(F("review_due").asc(nulls_last=True), "created_at")
-    ):
-        to_decide.append(InboxItem(proposal, expected_of_decider(proposal), proposal.review_due, due_state(badges, proposal)))
-
-    to_vote = []
-    for meeting in meetings_awaiting_vote_of(user):
-        proposal = meeting.proposal
-        to_vote.append(
-            InboxItem(proposal, _("Biểu quyết tại cuộc họp tập thể lãnh đạo"), proposal.review_due,
-                      due_state(badges, proposal), meeting)
-        )
-
-    mine = [
-        InboxItem(proposal, EXPECTED_OF_PROPOSER[proposal.status])
-        for proposal in Proposal.objects.filter(proposer=user, status__in=AWAITING_PROPOSER)
-        .select_related("unit")
-        .order_by("-updated_at")
-    ]
-    return Inbox(to_decide=to_decide, to_vote=to_vote, mine=mine)
 
 
 # --- Proposal list -----------------------------------------------------------------------------------------

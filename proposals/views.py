@@ -9,7 +9,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,11 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Position
 from accounts.selectors import positions_of, units_in_scope_of
-from approvals.selectors import proposal_panel
+from core.actions import Situation
 
 from . import selectors, services
+from .actions import stage_sections
 from .diff import compare_plans, plan_sections
-from .forms import AttachmentForm, ProposalFilterForm, ProposalPlanForm, VersionCompareForm
+from .forms import AttachmentForm, ProposalFilterForm, ProposalPlanForm, VersionCompareForm, add_service_errors
+from .inbox import inbox_for
 from .models import PlanContent, Proposal
 from .transitions import EDITABLE_STATUSES, Action, can
 
@@ -37,15 +39,6 @@ def _own_proposal(request: HttpRequest, pk: int) -> Proposal:
     if proposal.proposer_id != request.user.pk:
         raise PermissionDenied(_("Chỉ cán bộ đề xuất được thực hiện thao tác này."))
     return proposal
-
-
-def _attach_errors(form, exc: ValidationError) -> None:
-    """Put a service's errors next to the fields they name; the rest above the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields and name != NON_FIELD_ERRORS else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _plan_form(proposal: Proposal, data=None) -> ProposalPlanForm:
@@ -117,7 +110,7 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
                 co_authors=form.cleaned_data["co_authors"],
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu dự thảo. Bạn có thể đính kèm tệp và nộp kế hoạch khi đã đủ nội dung."))
             return redirect("proposals:edit", pk=proposal.pk)
@@ -143,7 +136,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     proposal=proposal, by=request.user, data=form.plan_data(), co_authors=form.cleaned_data["co_authors"]
                 )
             except ValidationError as exc:
-                _attach_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Đã lưu dự thảo."))
                 return redirect("proposals:edit", pk=proposal.pk)
@@ -170,7 +163,7 @@ def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             services.proposal_submit(proposal=proposal, by=request.user)
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã nộp kế hoạch. Cơ quan có thẩm quyền đã được thông báo."))
             return redirect("proposals:detail", pk=proposal.pk)
@@ -266,6 +259,8 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     is_proposer = proposal.proposer_id == user.pk
     plan = selectors.plan_shown_to(proposal=proposal, user=user)
+    # The stages' sections (the deciding unit's today) with what the user may do in each (core.stages).
+    sections = stage_sections(Situation(proposal=proposal, user=user))
     page = {
         "proposal": proposal,
         "plan": plan,
@@ -280,10 +275,10 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": selectors.proposal_timeline(proposal),
         "can_edit": is_proposer and proposal.status in EDITABLE_STATUSES,
         "can_revise": is_proposer and can(proposal.status, Action.REVISE),
+        "stage_sections": sections,
+        "tasks": [offer for section in sections for offer in section.offers if offer.action.task],
     }
-    # The deciding unit's panel is owned by approvals; its keys never replace the page's own.
-    context = {**proposal_panel(proposal=proposal, user=user), **page}
-    return render(request, "proposals/detail.html", context)
+    return render(request, "proposals/detail.html", page)
 
 
 @login_required
@@ -312,7 +307,7 @@ def version_compare(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    return render(request, "proposals/inbox.html", {"inbox": selectors.inbox_for(user=request.user, today=timezone.localdate())})
+    return render(request, "proposals/inbox.html", {"inbox": inbox_for(user=request.user, today=timezone.localdate())})
 
 
 @login_required

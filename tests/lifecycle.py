@@ -21,7 +21,9 @@ from approvals.services import (
     proposal_return,
     vote_cast,
 )
+from core.actions import Situation
 from core.workdays import seed_year
+from proposals.actions import stage_sections
 from proposals.models import FieldOfWork, LegalProfile, Proposal
 from proposals.services import proposal_create_draft, proposal_revise, proposal_submit
 from proposals.transitions import Status
@@ -169,3 +171,11 @@ def pdf_lines(content: bytes) -> list[str]:
 def pdf_text(content: bytes) -> str:
     """All the PDF's text on one line, for `in` checks that must not depend on where lines break."""
     return " ".join(pdf_lines(content))
+
+
+def deciding_panel(*, proposal: Proposal, user) -> dict:
+    """The deciding unit's section of the proposal page as `user` sees it (proposals.actions.stage_sections):
+    the panel's context, plus `actions` (the offered forms by action name) and `notes`."""
+    [section] = [s for s in stage_sections(Situation(proposal=proposal, user=user)) if s.stage.label == "approvals"]
+    return {**section.context, "section": section, "actions": {o.action.name: o.form for o in section.offers},
+            "notes": section.notes}

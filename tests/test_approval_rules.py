@@ -13,7 +13,7 @@ from django.utils import translation
 from accounts.models import Position
 from approvals import documents
 from approvals.models import Consultation, Decision, Meeting, Vote
-from approvals.selectors import attendee_candidates, collective_on, proposal_panel
+from approvals.selectors import attendee_candidates, collective_on
 from approvals.services import (
     consultation_record,
     decision_approve,
@@ -39,6 +39,7 @@ from .lifecycle import (
     SECRETARY,
     STARTS_AT,
     at_friday_before_tet,
+    deciding_panel,
     draft_proposal,
     drive_to,
     meeting_with_votes,
@@ -578,7 +579,7 @@ def test_the_prefilled_approval_text_gives_the_completion_report_deadline_of_the
     proposal = submitted_proposal(proposer=proposer)
     meeting_with_votes(proposal=proposal, by=head, votes={head: FOR, deputy: FOR}, close=True)
 
-    text = proposal_panel(proposal=_reload(proposal), user=head)["approval_actions"]["approve"].initial["text"]
+    text = deciding_panel(proposal=_reload(proposal), user=head)["actions"]["decision_approve"].initial["text"]
 
     assert "trong thời hạn 10 ngày làm việc kể từ ngày hoàn thành" in text
 

@@ -33,18 +33,19 @@ from pypdf import PdfReader
 
 from accounts.models import Position
 from approvals import documents, services
-from approvals.documents import DocumentRenderError, _fonts_only_fetcher_class, ascii_name, font_dir, long_date
 from approvals.forms import RejectForm, ReturnForm
 from approvals.models import Consultation, Decision, Meeting, Vote
-from approvals.selectors import attendee_candidates, proposal_panel
+from approvals.selectors import attendee_candidates
 from core.context_processors import unread_notifications
+from core.documents import DocumentRenderError, ascii_name, long_date, render_pdf
+from core.documents.render import _fonts_only_fetcher_class, font_dir
 from core.models import AuditEvent, Notification
 from core.uploads import check_upload
 from proposals.models import LegalProfile, Proposal
 from proposals.services import proposal_create_draft, proposal_submit
 
 from .factories import PositionFactory, UserFactory
-from .lifecycle import new_profile_version, pdf_text
+from .lifecycle import deciding_panel, new_profile_version, pdf_text
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime.datetime(2026, 2, 5, 9, 0, tzinfo=TZ)
@@ -148,21 +149,22 @@ def detail(proposal) -> str:
 
 def panel_html(proposal, user) -> str:
     proposal = Proposal.objects.get(pk=proposal.pk)
-    return render_to_string("approvals/partials/panel.html", {"proposal": proposal, **proposal_panel(proposal=proposal, user=user)})
+    section = deciding_panel(proposal=proposal, user=user)["section"]
+    return render_to_string("proposals/partials/stage_section.html", {"proposal": proposal, "section": section})
 
 
 # --- The panel on the proposal page ------------------------------------------------------------------
 
 
 def test_panel_asks_for_the_party_opinion_before_offering_the_meeting(submitted, head):
-    panel = proposal_panel(proposal=submitted, user=head)
-    assert set(panel["approval_actions"]) == {"consultation", "return"}
-    assert "ý kiến cấp ủy" in panel["approval_notes"][0]
+    panel = deciding_panel(proposal=submitted, user=head)
+    assert set(panel["actions"]) == {"consultation_record", "proposal_return"}
+    assert "ý kiến cấp ủy" in panel["notes"][0]
 
 
 def test_panel_offers_the_meeting_with_the_computed_voters_ticked_and_never_the_proposer(submitted, secretariat, proposer, head, deputy, deputy2):
     consult(submitted, secretariat)
-    form = proposal_panel(proposal=submitted, user=secretariat)["approval_actions"]["meeting"]
+    form = deciding_panel(proposal=submitted, user=secretariat)["actions"]["meeting_open"]
     assert set(form.initial["attendees"]) == {head.pk, deputy.pk, deputy2.pk}
     assert form.initial["held_on"] == NOW.date()
     assert set(form.fields["attendees"].queryset) == {head, deputy, deputy2}
@@ -177,17 +179,17 @@ def test_panel_while_open_shows_who_voted_but_not_the_choices(submitted, head, d
     assert deputy.get_full_name() in voted_line and "(1/3)" in voted_line
     assert "Lý do còn giữ kín" not in html
     assert "Ý kiến của từng thành viên chỉ được công bố khi kết thúc biểu quyết." in html
-    assert proposal_panel(proposal=submitted, user=deputy2)["meeting_records"][0].ballots == []
+    assert deciding_panel(proposal=submitted, user=deputy2)["meeting_records"][0].ballots == []
 
 
 def test_panel_offers_the_vote_only_to_a_present_eligible_member_who_has_not_voted(submitted, head, deputy, deputy2, proposer, secretariat):
     meeting(submitted, head, [head, deputy], [(deputy, "for", "")])
     submitted.refresh_from_db()  # in review: the offered actions follow the status (transitions.can)
-    assert "vote" in proposal_panel(proposal=submitted, user=head)["approval_actions"]
+    assert "vote_cast" in deciding_panel(proposal=submitted, user=head)["actions"]
     for person in (deputy, deputy2, proposer, secretariat):  # voted, absent, proposer, not a voter
-        assert "vote" not in proposal_panel(proposal=submitted, user=person)["approval_actions"]
-    assert set(proposal_panel(proposal=submitted, user=secretariat)["approval_actions"]) == {"close", "adjourn"}
-    assert "close" not in proposal_panel(proposal=submitted, user=deputy)["approval_actions"]
+        assert "vote_cast" not in deciding_panel(proposal=submitted, user=person)["actions"]
+    assert set(deciding_panel(proposal=submitted, user=secretariat)["actions"]) == {"meeting_close", "meeting_adjourn"}
+    assert "meeting_close" not in deciding_panel(proposal=submitted, user=deputy)["actions"]
 
 
 def test_panel_after_closing_shows_votes_reasons_rule_and_minutes(submitted, head, deputy, deputy2):
@@ -206,17 +208,17 @@ def test_panel_after_closing_shows_votes_reasons_rule_and_minutes(submitted, hea
 def test_panel_prefills_the_approval_text_for_the_head_only(submitted, head, deputy, deputy2, proposer):
     passed(submitted, head, deputy, deputy2)
     submitted.refresh_from_db()
-    actions = proposal_panel(proposal=submitted, user=head)["approval_actions"]
-    assert set(actions) == {"approve"}
-    assert proposer.get_full_name() in actions["approve"].initial["text"]
-    assert "05 ngày làm việc" in actions["approve"].initial["text"]
-    assert proposal_panel(proposal=submitted, user=deputy)["approval_actions"] == {}
+    actions = deciding_panel(proposal=submitted, user=head)["actions"]
+    assert set(actions) == {"decision_approve"}
+    assert proposer.get_full_name() in actions["decision_approve"].initial["text"]
+    assert "05 ngày làm việc" in actions["decision_approve"].initial["text"]
+    assert deciding_panel(proposal=submitted, user=deputy)["actions"] == {}
 
 
 def test_panel_after_a_failed_vote_offers_override_reject_and_return_to_the_head(submitted, head, deputy, deputy2):
     failed(submitted, head, deputy, deputy2)
     submitted.refresh_from_db()
-    assert set(proposal_panel(proposal=submitted, user=head)["approval_actions"]) == {"override", "reject", "return"}
+    assert set(deciding_panel(proposal=submitted, user=head)["actions"]) == {"decision_override", "decision_reject", "proposal_return"}
 
 
 def test_panel_without_override_allowed_explains_why(proposer, leaders):
@@ -225,9 +227,9 @@ def test_panel_without_override_allowed_explains_why(proposer, leaders):
     proposal = submit(proposer)
     failed(proposal, head, deputy, deputy2)
     proposal.refresh_from_db()
-    panel = proposal_panel(proposal=proposal, user=head)
-    assert "override" not in panel["approval_actions"]
-    assert any("không cho phép" in note for note in panel["approval_notes"])
+    panel = deciding_panel(proposal=proposal, user=head)
+    assert "decision_override" not in panel["actions"]
+    assert any("không cho phép" in note for note in panel["notes"])
 
 
 def test_panel_marks_an_override_decision_clearly(submitted, head, deputy, deputy2):
@@ -250,10 +252,11 @@ def test_panel_reads_a_fixed_number_of_queries_however_many_votes(submitted, hea
     passed(submitted, head, deputy, deputy2)
     services.decision_approve(proposal=submitted, by=head, text="Giao phòng Tổ chức cán bộ chủ trì.")
     proposal = Proposal.objects.get(pk=submitted.pk)
-    # 1 the user's roles in the deciding unit, 2 consultations (+ recorder), 3 meetings (+ chair),
-    # 4 their votes (+ voters), 5 eligible voters, 6 attendees, 7 decisions (+ signer), 8 the legal profile.
-    with django_assert_num_queries(8):
-        proposal_panel(proposal=proposal, user=deputy)
+    # 1 consultations (+ recorder), 2 meetings (+ chair), 3 their votes (+ voters), 4 eligible voters,
+    # 5 attendees, 6 decisions (+ signer), 7 the legal profile. The user's positions in the deciding unit are
+    # read only when an action's state offers it: none is offered on an approved proposal.
+    with django_assert_num_queries(7):
+        deciding_panel(proposal=proposal, user=deputy)
 
 
 def test_proposal_page_includes_the_panel(submitted, head):
@@ -577,7 +580,7 @@ def test_full_flow_consultation_meeting_three_votes_close_approve_and_documents(
     assert "tập thể lãnh đạo thông qua đề xuất (Biên bản số 1/BB-SNV)" in response.content.decode()
     assert Proposal.objects.get(pk=submitted.pk).status == Proposal.Status.COLLECTIVE_PASSED
 
-    text = proposal_panel(proposal=Proposal.objects.get(pk=submitted.pk), user=head)["approval_actions"]["approve"].initial["text"]
+    text = deciding_panel(proposal=Proposal.objects.get(pk=submitted.pk), user=head)["actions"]["decision_approve"].initial["text"]
     response = chief.post(url("decision_approve", submitted.pk), {"approve-text": text}, follow=True)
     assert "Đã ban hành quyết định cho triển khai thực hiện số 1/QĐ-SNV." in response.content.decode()
     proposal = Proposal.objects.get(pk=submitted.pk)
@@ -732,8 +735,8 @@ def test_a_proposing_deputy_is_excluded_and_the_minutes_say_why(head, deputy, de
 def test_a_heads_own_proposal_is_decided_by_the_superior_unit(head, deputy, superior_head):
     proposal = submit(head)
     assert proposal.route == Proposal.Route.B
-    assert set(proposal_panel(proposal=proposal, user=superior_head)["approval_actions"]) == {"consultation", "return"}
-    assert proposal_panel(proposal=proposal, user=head)["approval_actions"] == {}
+    assert set(deciding_panel(proposal=proposal, user=superior_head)["actions"]) == {"consultation_record", "proposal_return"}
+    assert deciding_panel(proposal=proposal, user=head)["actions"] == {}
     response = as_(head).post(url("proposal_return", proposal.pk), {"return-reasons": REASONS})
     assert response.status_code == 403
     response = as_(superior_head).post(url("proposal_return", proposal.pk), {"return-reasons": REASONS})
@@ -817,7 +820,7 @@ def test_a_missing_stored_file_is_served_as_a_marked_copy_and_the_audit_says_who
     recorded = decision.pdf_sha256
     decision.pdf.storage.delete(decision.pdf.name)
 
-    with caplog.at_level(logging.WARNING, logger="approvals.documents"):
+    with caplog.at_level(logging.WARNING, logger="core.documents"):
         response = as_(head).get(url("decision_pdf", world["proposal"].pk, decision.pk))
 
     assert response.status_code == 200
@@ -841,7 +844,7 @@ def test_minutes_closed_before_documents_were_kept_are_served_as_a_marked_copy(w
     closed = world["meeting"]
     Meeting.objects.filter(pk=closed.pk).update(minutes_pdf="", minutes_sha256="")  # as the migration leaves them
 
-    with caplog.at_level(logging.WARNING, logger="approvals.documents"):
+    with caplog.at_level(logging.WARNING, logger="core.documents"):
         response = as_(head).get(url("minutes_pdf", world["proposal"].pk, closed.pk))
 
     assert response.status_code == 200
@@ -866,7 +869,7 @@ def test_a_stored_file_that_no_longer_matches_its_hash_is_not_served(world, head
     with file.storage.open(file.name, "wb") as handle:
         handle.write(b"%PDF-1.4 altered")
 
-    with caplog.at_level(logging.ERROR, logger="approvals.documents"):
+    with caplog.at_level(logging.ERROR, logger="core.documents"):
         response = as_(head).get(url(f"{kind}_pdf", world["proposal"].pk, record.pk))
 
     assert response.status_code == 409
@@ -935,7 +938,7 @@ def test_the_minutes_state_the_rule_the_meeting_recorded_not_the_profile_of_toda
 def test_weasyprint_missing_is_a_clear_render_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # what `import weasyprint` meets without Pango
     with pytest.raises(DocumentRenderError, match="Pango"):
-        documents.render_pdf("documents/minutes.html", {})
+        render_pdf("documents/minutes.html", {})
 
 
 def test_the_app_loads_without_weasyprint():
@@ -949,7 +952,7 @@ def test_the_app_loads_without_weasyprint():
         "call_command('check')\n"
         "from django.urls import get_resolver\n"
         "get_resolver().url_patterns\n"
-        "from approvals import documents\n"
+        "from core import documents\n"
         "try:\n"
         "    documents.render_pdf('documents/minutes.html', {})\n"
         "except documents.DocumentRenderError as error:\n"

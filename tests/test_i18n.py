@@ -22,6 +22,7 @@ from django.utils import translation
 from approvals import documents
 from approvals.models import Vote
 from approvals.services import decision_approve
+from core.documents import read_issued
 
 from .lifecycle import APPROVAL_TEXT, meeting_with_votes, pdf_text, submitted_proposal
 
@@ -217,7 +218,7 @@ def test_the_home_page_of_a_head_is_vietnamese_by_default_and_english_once_chose
     english.force_login(head)
     page = english.get(HOME_PATH).content.decode()
     assert '<html lang="en">' in page
-    for text in ("Work inbox", "Proposal list", "New proposal", "Positions held", "Unit head", "Sign out"):
+    for text in ("Work inbox", "Proposals", "New proposal", "Positions held", "Unit head", "Sign out"):
         assert text in page, text
     for text in ("Việc cần xử lý", "Lập đề xuất mới", "Chức vụ đang giữ", "Đăng xuất"):
         assert text not in page, text
@@ -280,7 +281,7 @@ def test_minutes_and_decision_stay_vietnamese_when_the_user_reads_english(head, 
         decision = decision_approve(proposal=proposal, by=head, text=APPROVAL_TEXT)
         minutes = pdf_text(documents.minutes_pdf(meeting))
         decided = pdf_text(documents.decision_pdf(decision))
-        stored = pdf_text(documents.stored_decision_pdf(decision).content)
+        stored = pdf_text(read_issued(documents.DECISION, decision).content)
 
     assert "BIÊN BẢN" in minutes.upper() and "Thông qua khi số phiếu tán thành vượt quá" in minutes
     assert "Cán bộ, công chức, viên chức" in minutes

@@ -25,13 +25,13 @@ from core.audit import verify_chain
 from core.models import AuditEvent, Notification
 from core.uploads import check_upload
 from proposals.admin import LegalProfileForm
+from proposals.inbox import inbox_for
 from proposals.models import NO_ELIGIBLE_CATEGORY, Attachment, LegalProfile, PlanContent, PlanVersion, Proposal
 from proposals.selectors import (
     DueBadges,
     DueState,
     current_profile,
     due_state,
-    inbox_for,
     positions_eligible_to_propose,
     proposal_for_user,
 )
@@ -825,6 +825,6 @@ def test_the_inbox_names_the_next_step_the_table_allows(friday, proposer, head, 
         new_profile_version(override_allowed=False)
     drive_to(status, proposer=proposer, head=head, deputy=deputy)
 
-    [item] = inbox_for(user=head, today=friday).to_decide
+    [item] = inbox_for(user=head, today=friday)["to_decide"]
 
     assert str(item.expected) == expected

@@ -485,7 +485,8 @@ def test_detail_shows_status_routing_due_date_and_timeline(as_user, head, submit
     assert [row["action"] for row in timeline] == ["Tạo dự thảo kế hoạch", "Nộp kế hoạch"]
     assert timeline[1]["role"] == "Cán bộ đề xuất"
     assert "10/03/2026 09:00" in body
-    assert "consultations" in response.context  # the deciding unit's panel is on the page
+    # The deciding unit's section is on the page, composed from the stage registry.
+    assert [section.stage.label for section in response.context["stage_sections"]] == ["approvals"]
     assert not response.context["can_edit"]
 
 
@@ -558,7 +559,7 @@ def test_compare_with_a_single_version_says_so(as_user, proposer, submitted):
 def test_inbox_shows_the_heads_pending_proposal_with_what_is_expected(as_user, head, submitted):
     response = as_user(head).get(url("inbox"))
     assert response.status_code == 200
-    [item] = response.context["inbox"].to_decide
+    [item] = response.context["inbox"]["to_decide"]
     assert item.proposal == submitted and item.due == REVIEW_DUE and item.due_state == "on_time"
     assert str(item.expected) == "Ghi nhận ý kiến cấp ủy"
     body = response.content.decode()
@@ -570,19 +571,19 @@ def test_inbox_shows_a_deputys_pending_vote_until_the_vote_is_cast(as_user, head
                                   opinion_date=NOW.date(), opinion="Đồng ý chủ trương.")
     meeting = open_meeting(proposal=submitted, by=head, held_on=NOW.date(), attendees=[head, deputy])
     client = as_user(deputy)
-    [item] = client.get(url("inbox")).context["inbox"].to_vote
-    assert item.meeting == meeting and item.proposal == submitted
+    [item] = client.get(url("inbox")).context["inbox"]["to_vote"]
+    assert item.target == meeting and item.proposal == submitted
     assert "Biểu quyết tại cuộc họp tập thể lãnh đạo" in client.get(url("inbox")).content.decode()
 
     approvals.vote_cast(meeting=meeting, by=deputy, choice="for")
-    assert client.get(url("inbox")).context["inbox"].to_vote == []
+    assert client.get(url("inbox")).context["inbox"]["to_vote"] == []
     assert Meeting.objects.get().state == Meeting.State.OPEN
 
 
 def test_inbox_tells_the_secretariat_to_hold_the_meeting_after_consultation(as_user, head, secretariat, submitted):
     approvals.consultation_record(proposal=submitted, by=secretariat, committee="Đảng ủy Sở Nội vụ",
                                   opinion_date=NOW.date(), opinion="Đồng ý chủ trương.")
-    [item] = as_user(secretariat).get(url("inbox")).context["inbox"].to_decide
+    [item] = as_user(secretariat).get(url("inbox")).context["inbox"]["to_decide"]
     assert str(item.expected) == "Tổ chức họp tập thể lãnh đạo"
 
 
@@ -590,8 +591,8 @@ def test_inbox_shows_the_proposers_drafts_and_returned_plans(as_user, proposer, 
     draft = make_draft(proposer, title="Dự thảo mới")
     approvals.proposal_return(proposal=submitted, by=head, reasons="Cần làm rõ phạm vi thực hiện và nguồn lực.")
     inbox = as_user(proposer).get(url("inbox")).context["inbox"]
-    assert {item.proposal for item in inbox.mine} == {draft, submitted}
-    assert inbox.to_decide == [] and inbox.to_vote == []
+    assert {item.proposal for item in inbox["mine"]} == {draft, submitted}
+    assert inbox["to_decide"] == [] and inbox["to_vote"] == []
 
 
 def test_inbox_sections_share_one_partial_with_their_own_columns(as_user, head, deputy, proposer, submitted):
@@ -652,7 +653,7 @@ def test_a_proposal_voted_on_time_is_not_overdue_while_the_decision_is_prepared(
     # The day after the review due date (Thu 19/03/2026): only the plan never put to the collective is late.
     with time_machine.travel(datetime.datetime(2026, 3, 20, 9, tzinfo=HANOI), tick=False):
         overdue = {p.title for p in client.get(url("list"), {"overdue": "on"}).context["page"]}
-        inbox = {item.proposal.title: item.due_state for item in client.get(url("inbox")).context["inbox"].to_decide}
+        inbox = {item.proposal.title: item.due_state for item in client.get(url("inbox")).context["inbox"]["to_decide"]}
         waiting_page = client.get(url("detail", waiting.pk)).content.decode()
         voted_page = client.get(url("detail", voted.pk)).content.decode()
 
@@ -682,8 +683,8 @@ def test_inbox_query_count_does_not_grow_with_rows(as_user, django_assert_num_qu
     # subquery (navbar "Lập đề xuất mới"), 8 unread notifications (navbar).
     with django_assert_num_queries(8):
         response = client.get(url("inbox"))
-    assert len(response.context["inbox"].to_decide) == count
-    assert len(response.context["inbox"].to_vote) == 1
+    assert len(response.context["inbox"]["to_decide"]) == count
+    assert len(response.context["inbox"]["to_vote"]) == 1
 
 
 # --- Proposal list -----------------------------------------------------------------------------------------

@@ -238,8 +238,9 @@ def test_the_home_page_loads_the_positions_once(client, head, deputy, department
     client.force_login(head)
 
     # The session, the user, today's positions with their units (shared by the navigation bar and the
-    # page through the `acting` context processor), the unread-notification count.
-    with django_assert_num_queries(4):
+    # page through the `acting` context processor), the unread-notification count; the task box: one query
+    # per inbox section (the proposer's own, to decide, to vote), whatever the number of rows.
+    with django_assert_num_queries(7):
         html = client.get("/").content.decode()
 
     assert html.count(department.name) == 2
@@ -289,3 +290,15 @@ def test_signing_out_by_get_is_refused(client, head):
 
     assert response.status_code == 405
     assert client.get("/").status_code == 200
+
+
+def test_the_home_page_counts_what_awaits_the_user_in_each_stage(client, head, proposer, department):
+    from .lifecycle import submitted_proposal
+
+    submitted_proposal(proposer=proposer)
+    client.force_login(head)
+    box = client.get("/").content.decode().split('id="viec-cho-ban-heading"')[1].split("</section>")[0]
+    assert "Đề xuất chờ cơ quan xem xét, quyết định" in box and 'href="/de-xuat/viec-can-xu-ly/#cho-xu-ly"' in box
+    client.force_login(proposer)
+    box = client.get("/").content.decode().split('id="viec-cho-ban-heading"')[1].split("</section>")[0]
+    assert "Hiện không có việc nào cần bạn xử lý." in box

@@ -1,0 +1,87 @@
+"""The deciding unit's sections of the work inbox: proposals to decide on, meetings to vote at."""
+
+import datetime
+
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Position
+from proposals.inbox import InboxItem, InboxSection
+from proposals.models import Proposal
+from proposals.selectors import DueBadges, due_state
+from proposals.transitions import AWAITING_DECISION, Action, allowed_actions
+
+from .actions import PANEL
+from .models import Consultation, Meeting
+
+CONSULT_FIRST = _("Ghi nhận ý kiến cấp ủy")
+# The step that moves a proposal forward, by the action that takes it (decree73.md §3.2 T2, T4, T5, T7), in
+# order of preference: the inbox names the first one the transition table allows from the proposal's status.
+# Returning the plan or adjourning a meeting is always possible too and is not what the inbox asks for.
+NEXT_STEP_OF_DECIDER = {
+    Action.OPEN_MEETING: _("Tổ chức họp tập thể lãnh đạo"),
+    Action.CLOSE_PASSED: _("Kết thúc biểu quyết tại cuộc họp"),
+    Action.APPROVE: _("Ban hành quyết định cho triển khai thực hiện"),
+    Action.OVERRIDE: _("Người đứng đầu quyết định cho triển khai hoặc không chấp thuận (nêu rõ lý do)"),
+    Action.REJECT: _("Không chấp thuận (nêu rõ lý do) hoặc trả lại để bổ sung, làm rõ"),
+}
+
+
+def meetings_awaiting_vote_of(user) -> QuerySet[Meeting]:
+    """Open meetings where `user` is an eligible voter marked present and has not voted yet."""
+    return (
+        Meeting.objects.filter(state=Meeting.State.OPEN, eligible_voters=user, attendees=user)
+        .exclude(votes__voter=user)
+        .select_related("proposal__unit", "proposal__profile")
+        .order_by("held_on", "pk")
+    )
+
+
+def expected_of_decider(proposal: Proposal) -> str:
+    """What the deciding unit has to do next (`proposal` annotated with `consulted`, profile joined)."""
+    steps = allowed_actions(proposal.status)
+    if not proposal.profile.override_allowed:
+        steps.discard(Action.OVERRIDE)
+    # Art. 4(3): the party committee is consulted before the collective meets.
+    if Action.OPEN_MEETING in steps and proposal.profile.consultation_required and not proposal.consulted:
+        return CONSULT_FIRST
+    return next(label for action, label in NEXT_STEP_OF_DECIDER.items() if action in steps)
+
+
+def inbox_sections(*, user, today: datetime.date) -> list[InboxSection]:
+    """Two queries, plus at most one calendar read per due-soon threshold.
+
+    1. proposals awaiting a decision in a unit where the user is head or secretariat today;
+    2. open meetings where the user is an eligible voter marked present and has not voted.
+    """
+    badges = DueBadges(today)
+    deciding_units = Position.objects.held_on(today).filter(
+        person=user, role__in=(Position.Role.HEAD, Position.Role.SECRETARIAT)
+    ).values("unit_id")
+    consulted = Consultation.objects.filter(proposal=OuterRef("pk"), version=OuterRef("current_version"))
+    to_decide = [
+        InboxItem(
+            proposal, expected_of_decider(proposal), anchor=PANEL,
+            subtitle=f"{proposal.code} — {proposal.proposer.get_full_name()}", context=proposal.unit.name,
+            due=proposal.review_due, due_state=due_state(badges, proposal),
+        )
+        for proposal in Proposal.objects.filter(status__in=AWAITING_DECISION, decision_unit_id__in=deciding_units)
+        .select_related("unit", "decision_unit", "profile", "proposer")
+        .annotate(consulted=Exists(consulted))
+        .order_by(F("review_due").asc(nulls_last=True), "created_at")
+    ]
+    to_vote = [
+        InboxItem(
+            meeting.proposal, _("Biểu quyết tại cuộc họp tập thể lãnh đạo"), anchor=f"cuoc-hop-{meeting.pk}",
+            subtitle=f"{meeting.proposal.code} — {meeting.proposal.unit.name}",
+            context=meeting.held_on, due=meeting.proposal.review_due,
+            due_state=due_state(badges, meeting.proposal), target=meeting,
+        )
+        for meeting in meetings_awaiting_vote_of(user)
+    ]
+    return [
+        InboxSection(key="to_decide", heading=_("Đề xuất chờ cơ quan xem xét, quyết định"), anchor="cho-xu-ly",
+                     order=10, items=to_decide, context_label=_("Cơ quan, đơn vị")),
+        InboxSection(key="to_vote", heading=_("Cuộc họp chờ bạn biểu quyết"), anchor="bieu-quyet", order=20,
+                     items=to_vote, context_label=_("Ngày họp"), show_status=False),
+    ]

@@ -1,0 +1,97 @@
+"""How stage apps plug into the pages of a proposal without the lower layers importing them.
+
+The layers point one way: core ← accounts ← proposals ← stage apps (approvals today; implementation,
+evaluation, reports and the API later). The proposal page, the work inbox, the home page's task box, the
+timeline and the navigation still show what every stage contributes: each stage registers a `Stage` here in
+its `AppConfig.ready()`, as apps register models with Django's admin or hooks with Wagtail, and those pages
+ask the registry. A stage's `order` places its panel among the others; inbox sections and navigation entries
+carry their own.
+"""
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .actions import ActionSpec
+
+
+@dataclasses.dataclass(frozen=True)
+class Panel:
+    """A stage's section of the proposal page.
+
+    `context(situation)` returns what `template` reads, under the name `panel`, and may leave in
+    `situation.facts` what the stage's predicates read. The stage's actions are offered above its template by
+    the page (`proposals.actions.stage_sections`), not by the stage: a stage with no template still gets them.
+    """
+
+    anchor: str
+    heading: Any
+    context: Callable[..., dict] = lambda situation: {}
+    template: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class NavItem:
+    """An entry of the navigation bar: shown when `visible(request)` is true."""
+
+    label: Any
+    url_name: str
+    order: int
+    visible: Callable[[Any], bool] = lambda request: True
+
+
+@dataclasses.dataclass(frozen=True)
+class Stage:
+    label: str  # the app label, also the namespace of its URLs
+    order: int
+    actions: tuple[ActionSpec, ...] = ()
+    panel: Panel | None = None
+    # `inbox(user, today)`: the stage's sections of the work inbox (core.inbox.InboxSection).
+    inbox: Callable[..., list] | None = None
+    # Labels of the audit actions the stage records that are not status transitions, for the timeline.
+    event_labels: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+class Registry:
+    def __init__(self):
+        self._stages: dict[str, Stage] = {}
+        self._nav: list[NavItem] = []
+
+    def register(self, stage: Stage) -> None:
+        if stage.label in self._stages:
+            raise ValueError(f"Stage {stage.label!r} is registered already.")
+        if stage.actions and stage.panel is None:
+            raise ValueError(f"Stage {stage.label!r} has actions but no panel to offer them in.")
+        names = [action.name for action in stage.actions]
+        if len(names) != len(set(names)):
+            raise ValueError(f"Stage {stage.label!r} declares an action name twice.")
+        for action in stage.actions:
+            action.bind(stage.label)
+        self._stages[stage.label] = stage
+
+    def unregister(self, label: str) -> None:
+        del self._stages[label]
+
+    def __iter__(self) -> Iterator[Stage]:
+        return iter(sorted(self._stages.values(), key=lambda stage: (stage.order, stage.label)))
+
+    def get(self, label: str) -> Stage:
+        return self._stages[label]
+
+    def event_labels(self) -> dict[str, Any]:
+        return {key: label for stage in self for key, label in stage.event_labels.items()}
+
+    def add_nav(self, *items: NavItem) -> None:
+        """Entries of the navigation bar; any app may add them (accounts does: the organisation import)."""
+        self._nav.extend(items)
+
+    def nav(self, request) -> list[NavItem]:
+        return sorted((item for item in self._nav if item.visible(request)), key=lambda item: item.order)
+
+    def inbox(self, *, user, today) -> list:
+        """Every stage's sections of the work inbox, in their order: the inbox page and the home page's task box."""
+        sections = [section for stage in self if stage.inbox for section in stage.inbox(user=user, today=today)]
+        return sorted(sections, key=lambda section: section.order)
+
+
+stages = Registry()

@@ -1,0 +1,28 @@
+"""Puts the positions the signed-in person holds today into every page (navigation by role)."""
+
+from django.utils.functional import SimpleLazyObject
+
+from accounts.selectors import today
+
+from .selectors import positions_held_with_eligibility
+
+
+def acting_for(request) -> dict:
+    """The person's positions today and whether one of them may propose: one query, once per request."""
+    if not hasattr(request, "_acting"):
+        positions = positions_held_with_eligibility(user=request.user, on_date=today())
+        request._acting = {
+            "positions": positions,
+            "roles": {p.role for p in positions},
+            # "Lập đề xuất mới" (navbar, proposal list) only for a position whose Art. 2 category may propose.
+            "can_propose": any(p.may_propose for p in positions),
+        }
+    return request._acting
+
+
+def acting_positions(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    # Lazy: pages that never show navigation (file downloads, redirects) pay no query.
+    return {"acting": SimpleLazyObject(lambda: acting_for(request))}
