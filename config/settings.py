@@ -48,7 +48,14 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "proposals",
+    # Stage apps, in the order of the lifecycle (core.stages): each plugs into the proposal's pages.
     "approvals",
+    "implementation",
+    "directions",
+    "evaluation",
+    "incidents",
+    "dossier",
+    "publication",
 ]
 
 MIDDLEWARE = [

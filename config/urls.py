@@ -6,6 +6,12 @@ urlpatterns = [
     path("tai-khoan/", include("accounts.urls")),
     path("de-xuat/", include("proposals.urls")),
     path("xet-duyet/", include("approvals.urls")),
+    path("trien-khai/", include("implementation.urls")),
+    path("chi-dao/", include("directions.urls")),
+    path("danh-gia/", include("evaluation.urls")),
+    path("phan-anh/", include("incidents.urls")),
+    path("ho-so/", include("dossier.urls")),
+    path("cong-khai/", include("publication.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
 ]

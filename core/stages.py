@@ -9,6 +9,7 @@ carry their own.
 """
 
 import dataclasses
+import datetime
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -31,6 +32,22 @@ class Panel:
 
 
 @dataclasses.dataclass(frozen=True)
+class DossierEntry:
+    """One record of a proposal's evidence dossier (spec README §5): a stored document or a short record.
+
+    `pdf()` returns the stored document's bytes as issued (None for a record without a document); `sha256` is
+    the digest recorded when it was issued. Entries of every stage are put in order of `at`.
+    """
+
+    at: datetime.datetime
+    title: Any
+    number: str = ""
+    sha256: str = ""
+    lines: tuple[str, ...] = ()
+    pdf: Callable[[], bytes] | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class NavItem:
     """An entry of the navigation bar: shown when `visible(request)` is true."""
 
@@ -50,6 +67,8 @@ class Stage:
     inbox: Callable[..., list] | None = None
     # Labels of the audit actions the stage records that are not status transitions, for the timeline.
     event_labels: dict[str, Any] = dataclasses.field(default_factory=dict)
+    # `dossier(proposal)`: the stage's records and documents for the proposal's evidence dossier (DossierEntry).
+    dossier: Callable[..., list] | None = None
 
 
 class Registry:
@@ -87,6 +106,11 @@ class Registry:
 
     def nav(self, request) -> list[NavItem]:
         return sorted((item for item in self._nav if item.visible(request)), key=lambda item: item.order)
+
+    def dossier(self, proposal) -> list[DossierEntry]:
+        """Every stage's entries of the proposal's evidence dossier, in the order they happened."""
+        entries = [entry for stage in self if stage.dossier for entry in stage.dossier(proposal)]
+        return sorted(entries, key=lambda entry: entry.at)
 
     def inbox(self, *, user, today) -> list:
         """Every stage's sections of the work inbox, in their order: the inbox page and the home page's task box."""

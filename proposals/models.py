@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, Position
@@ -30,6 +31,10 @@ def default_eligible_categories() -> list[str]:
     ]
 
 
+# Shown on every setting that the sources leave open (after-approval.md [U]/[I]): a deployment checks it.
+UNCONFIRMED = _("Chưa xác nhận trong văn bản pháp luật: giá trị mặc định, cơ quan kiểm tra và điều chỉnh.")
+
+
 class LegalProfile(models.Model):
     """One version of the rules a proposal is decided under (decree73.md §8).
 
@@ -46,6 +51,14 @@ class LegalProfile(models.Model):
     class TieRule(models.TextChoices):
         HEAD_SIDE = "head_side", _("Theo bên có ý kiến của người đứng đầu")
         FAIL = "fail", _("Không thông qua")
+
+    class DecisionPath(models.TextChoices):
+        COLLECTIVE = "collective", _("Tập thể lãnh đạo biểu quyết theo quy tắc Điều 8 khoản 1")
+        HEAD = "head", _("Người đứng đầu quyết định")
+
+    class EvaluationPath(models.TextChoices):
+        MEETING = "meeting", _("Họp tập thể lãnh đạo của cơ quan đã cho triển khai")
+        CONCLUSION = "conclusion", _("Người đứng đầu cơ quan đã cho triển khai kết luận, không họp")
 
     code = models.CharField(_("mã bộ quy định"), max_length=30, default="ND73_2023")
     version = models.PositiveIntegerField(_("phiên bản"))
@@ -75,6 +88,50 @@ class LegalProfile(models.Model):
     # Art. 18 [C] (decree73.md T10): the completion report is due 5 working days after finishing.
     completion_report_deadline_wd = models.PositiveSmallIntegerField(
         _("hạn báo cáo kết quả sau khi hoàn thành (ngày làm việc)"), default=5
+    )
+    # --- After the decision (after-approval.md). Rules the sources leave open are labelled unconfirmed. ---
+    # IMP-4 [U]: no decree article sets a progress-report interval: off (0) unless the unit's own rules say.
+    progress_report_interval_days = models.PositiveSmallIntegerField(
+        _("định kỳ báo cáo tiến độ (ngày; 0 = không yêu cầu)"), default=0,
+        help_text=format_lazy("{} {}", UNCONFIRMED, _("Theo quy định của cơ quan, địa phương; Nghị định không quy định kỳ báo cáo.")),
+    )
+    # IMP-5 [U]: how an adjustment is decided; default the path of the original approval (collective, Art. 8(1)).
+    adjustment_path = models.CharField(
+        _("quy trình quyết định điều chỉnh"), max_length=10, choices=DecisionPath.choices,
+        default=DecisionPath.COLLECTIVE, help_text=UNCONFIRMED,
+    )
+    # IMP-7 [I]: the head answers upward for an override (Art. 8(1)): the superior hears of each direction.
+    notify_superior_of_override = models.BooleanField(
+        _("báo cáo cấp trên các chỉ đạo và kết quả của đề xuất do người đứng đầu quyết định"), default=True,
+        help_text=UNCONFIRMED,
+    )
+    # CMP-4 [I]: a stopped proposal reports its results so far within the same period as a completed one.
+    stopped_report_deadline_wd = models.PositiveSmallIntegerField(
+        _("hạn báo cáo kết quả sau khi dừng thực hiện (ngày làm việc)"), default=5, help_text=UNCONFIRMED,
+    )
+    # EVL-1, Art. 4(3) [C]: the party committee's opinion comes before the evaluation.
+    evaluation_consultation_required = models.BooleanField(_("xin ý kiến cấp ủy trước khi đánh giá"), default=True)
+    # EVL-2, Art. 18 [C]: the evaluation meeting within 7 working days of receiving the report.
+    evaluation_meeting_deadline_wd = models.PositiveSmallIntegerField(
+        _("hạn họp đánh giá kể từ khi nhận báo cáo (ngày làm việc)"), default=7,
+    )
+    # EVL-2 [U]: how the evaluation meeting decides; default the Art. 8(1) rule of the approval vote.
+    evaluation_rule = models.CharField(
+        _("cách quyết định tại cuộc họp đánh giá"), max_length=10, choices=DecisionPath.choices,
+        default=DecisionPath.COLLECTIVE, help_text=UNCONFIRMED,
+    )
+    # EVL-3, Art. 18 [P]: "trong thời hạn 03 ngày làm việc" — read as the written conclusion after the meeting.
+    evaluation_conclusion_deadline_wd = models.PositiveSmallIntegerField(
+        _("hạn ban hành kết luận đánh giá sau cuộc họp (ngày làm việc)"), default=3, help_text=UNCONFIRMED,
+    )
+    # EVL-6 [U]: route B and stopped proposals; default the route A path at the unit that approved.
+    route_b_evaluation = models.CharField(
+        _("đánh giá đề xuất của người đứng đầu (trình cấp trên)"), max_length=12, choices=EvaluationPath.choices,
+        default=EvaluationPath.MEETING, help_text=UNCONFIRMED,
+    )
+    stopped_evaluation = models.CharField(
+        _("đánh giá đề xuất bị dừng thực hiện"), max_length=12, choices=EvaluationPath.choices,
+        default=EvaluationPath.MEETING, help_text=UNCONFIRMED,
     )
     # Art. 2 [C]: the three categories of "cán bộ" who may propose.
     eligible_categories = models.JSONField(
@@ -337,3 +394,52 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class StepQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed_at__isnull=True)
+
+
+class Step(models.Model):
+    """An open step of a proposal after its decision and the day it is due (spec README §4): the report due
+    after completion, the evaluation meeting, the written conclusion, a periodic progress report.
+
+    Stage apps open and close steps through `proposals.steps`; the due date is stored and indexed so that
+    the lists' badges and the reminders read only the rows that are due, never every proposal. `kind` is the
+    stage's own name of the step; `unit` and `person` say who must act (a person: an implementer).
+    """
+
+    proposal = models.ForeignKey(Proposal, verbose_name=_("đề xuất"), on_delete=models.PROTECT, related_name="steps")
+    kind = models.CharField(_("loại việc"), max_length=40)
+    label = models.CharField(_("việc cần làm"), max_length=200)
+    due_on = models.DateField(_("hạn"))
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("cơ quan thực hiện"), on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    opened_at = models.DateTimeField(_("mở lúc"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
+
+    objects = StepQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("việc theo hạn")
+        verbose_name_plural = _("việc theo hạn")
+        constraints = [
+            # One open step of a kind per proposal: a double click or two workers never open two.
+            models.UniqueConstraint(
+                fields=["proposal", "kind"], condition=Q(closed_at__isnull=True), name="step_one_open_per_kind",
+            ),
+        ]
+        indexes = [
+            # The daily deadline scan and the inbox: open steps by due date.
+            models.Index(fields=["due_on"], condition=Q(closed_at__isnull=True), name="step_open_due_idx"),
+            # A person's or a unit's open steps (inbox sections).
+            models.Index(fields=["person", "due_on"], condition=Q(closed_at__isnull=True), name="step_open_person_idx"),
+            models.Index(fields=["unit", "due_on"], condition=Q(closed_at__isnull=True), name="step_open_unit_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.due_on:%d/%m/%Y})"
