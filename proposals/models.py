@@ -22,6 +22,11 @@ END_BEFORE_START = _("Thời gian kết thúc phải sau thời gian bắt đầ
 NO_ELIGIBLE_CATEGORY = _("Phải chọn ít nhất một đối tượng được đề xuất (Điều 2).")
 
 
+def default_reminder_offsets() -> list[int]:
+    """Two working days before the due date, and on the day (spec README §5)."""
+    return [2, 0]
+
+
 def default_eligible_categories() -> list[str]:
     """Art. 2 (decree73.md §1.3): the three categories of "cán bộ" who may propose."""
     return [
@@ -55,6 +60,10 @@ class LegalProfile(models.Model):
     class DecisionPath(models.TextChoices):
         COLLECTIVE = "collective", _("Tập thể lãnh đạo biểu quyết theo quy tắc Điều 8 khoản 1")
         HEAD = "head", _("Người đứng đầu quyết định")
+
+    class ReportPeriod(models.TextChoices):
+        CALENDAR = "calendar", _("Năm dương lịch (01/01 – 31/12)")
+        DECREE_09 = "decree09", _("Theo Nghị định 09/2019/NĐ-CP (15/12 năm trước – 14/12)")
 
     class EvaluationPath(models.TextChoices):
         MEETING = "meeting", _("Họp tập thể lãnh đạo của cơ quan đã cho triển khai")
@@ -133,6 +142,25 @@ class LegalProfile(models.Model):
         _("đánh giá đề xuất bị dừng thực hiện"), max_length=12, choices=EvaluationPath.choices,
         default=EvaluationPath.MEETING, help_text=UNCONFIRMED,
     )
+    # --- Reminders and reports (spec README §5, decree73.md §8) ---
+    # [U] reminders to whoever must act, this many working days before the due date (0 = on the day).
+    reminder_offsets_wd = models.JSONField(
+        _("nhắc việc trước hạn (ngày làm việc)"), default=default_reminder_offsets,
+        help_text=format_lazy("{} {}", UNCONFIRMED, _("Danh sách số ngày làm việc trước hạn, ví dụ [2, 0] (0 = đúng ngày).")),
+    )
+    # [U] escalation of an overdue step to the superior head and the secretariat: the unit's choice, not the decree's.
+    escalate_overdue = models.BooleanField(
+        _("báo người đứng đầu cấp trên và cơ quan tham mưu khi quá hạn"), default=True,
+        help_text=format_lazy("{} {}", UNCONFIRMED, _("Quy định của cơ quan, không phải của Nghị định.")),
+    )
+    # D-14 [I]: no article sets the time between the collective's vote and the head's written decision.
+    decision_deadline_wd = models.PositiveSmallIntegerField(
+        _("hạn ban hành văn bản sau khi tập thể biểu quyết (ngày làm việc)"), default=5, help_text=UNCONFIRMED,
+    )
+    # reports.md: Decree 09/2019 cut-off (15/12 → 14/12) for reports sent upward; calendar year otherwise.
+    annual_report_period = models.CharField(
+        _("kỳ báo cáo năm"), max_length=10, choices=ReportPeriod.choices, default=ReportPeriod.CALENDAR,
+    )
     # Art. 2 [C]: the three categories of "cán bộ" who may propose.
     eligible_categories = models.JSONField(
         _("đối tượng được đề xuất (Điều 2)"),
@@ -170,6 +198,11 @@ class LegalProfile(models.Model):
         super().clean()
         if not isinstance(self.eligible_categories, list) or not self.eligible_categories:
             raise ValidationError({"eligible_categories": NO_ELIGIBLE_CATEGORY}, code="required")
+        offsets = self.reminder_offsets_wd
+        if not isinstance(offsets, list) or not all(isinstance(n, int) and 0 <= n <= 30 for n in offsets):
+            raise ValidationError(
+                {"reminder_offsets_wd": _("Nhập danh sách số ngày làm việc từ 0 đến 30, ví dụ [2, 0].")}, code="invalid",
+            )
 
 
 class FieldOfWork(models.TextChoices):
