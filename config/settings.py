@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "incidents",
     "dossier",
     "publication",
+    "reminders",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("phan-anh/", include("incidents.urls")),
     path("ho-so/", include("dossier.urls")),
     path("cong-khai/", include("publication.urls")),
+    path("nhac-viec/", include("reminders.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
 ]
