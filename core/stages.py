@@ -67,6 +67,8 @@ class Stage:
     inbox: Callable[..., list] | None = None
     # Labels of the audit actions the stage records that are not status transitions, for the timeline.
     event_labels: dict[str, Any] = dataclasses.field(default_factory=dict)
+    # `scope(user)`: a Q on Proposal admitting more readers of submitted proposals (the implementers assigned).
+    scope: Callable[..., Any] | None = None
     # `dossier(proposal)`: the stage's records and documents for the proposal's evidence dossier (DossierEntry).
     dossier: Callable[..., list] | None = None
 
