@@ -21,6 +21,7 @@ def unread_notifications(request):
 def navigation(request):
     """The navigation bar's entries that the apps added (core.stages) and that this person may use."""
     user = getattr(request, "user", None)
+    footer = {"footer_items": SimpleLazyObject(lambda: stages.nav(request, place="footer"))}
     if user is None or not user.is_authenticated:
-        return {}
-    return {"nav_items": SimpleLazyObject(lambda: stages.nav(request))}
+        return footer
+    return {"nav_items": SimpleLazyObject(lambda: stages.nav(request)), **footer}

@@ -49,12 +49,14 @@ class DossierEntry:
 
 @dataclasses.dataclass(frozen=True)
 class NavItem:
-    """An entry of the navigation bar: shown when `visible(request)` is true."""
+    """An entry of the navigation bar (`place` "navbar", signed-in people) or of every page's footer ("footer",
+    visitors too): shown when `visible(request)` is true."""
 
     label: Any
     url_name: str
     order: int
     visible: Callable[[Any], bool] = lambda request: True
+    place: str = "navbar"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,6 +69,8 @@ class Stage:
     inbox: Callable[..., list] | None = None
     # Labels of the audit actions the stage records that are not status transitions, for the timeline.
     event_labels: dict[str, Any] = dataclasses.field(default_factory=dict)
+    # Labels of the roles the stage records in its audit events ("implementer"), for the timeline.
+    role_labels: dict[str, Any] = dataclasses.field(default_factory=dict)
     # `scope(user)`: a Q on Proposal admitting more readers of submitted proposals (the implementers assigned).
     scope: Callable[..., Any] | None = None
     # `dossier(proposal)`: the stage's records and documents for the proposal's evidence dossier (DossierEntry).
@@ -102,12 +106,16 @@ class Registry:
     def event_labels(self) -> dict[str, Any]:
         return {key: label for stage in self for key, label in stage.event_labels.items()}
 
+    def role_labels(self) -> dict[str, Any]:
+        return {key: label for stage in self for key, label in stage.role_labels.items()}
+
     def add_nav(self, *items: NavItem) -> None:
         """Entries of the navigation bar; any app may add them (accounts does: the organisation import)."""
         self._nav.extend(items)
 
-    def nav(self, request) -> list[NavItem]:
-        return sorted((item for item in self._nav if item.visible(request)), key=lambda item: item.order)
+    def nav(self, request, place: str = "navbar") -> list[NavItem]:
+        items = (item for item in self._nav if item.place == place and item.visible(request))
+        return sorted(items, key=lambda item: item.order)
 
     def dossier(self, proposal) -> list[DossierEntry]:
         """Every stage's entries of the proposal's evidence dossier, in the order they happened."""

@@ -89,13 +89,13 @@ class StageSection:
         return placed
 
 
-def stage_sections(situation: Situation) -> list[StageSection]:
-    """Every stage's section of the proposal page for the situation's person, in the stages' order.
+def stage_sections(situation: Situation, only=None) -> list[StageSection]:
+    """Every stage's section (or those of `only`) of the proposal page for the situation's person, in order.
 
     A stage's panel context is built first: it loads the records its predicates read (`situation.facts`).
     """
     sections = []
-    for stage in stages:
+    for stage in stages if only is None else only:
         if stage.panel is None:
             continue
         context = stage.panel.context(situation)

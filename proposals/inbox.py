@@ -19,7 +19,7 @@ from .transitions import AWAITING_PROPOSER, Status
 
 @dataclasses.dataclass
 class InboxItem:
-    proposal: Proposal
+    proposal: Proposal | None
     expected: Any  # what the user has to do, in words
     anchor: str  # where on the proposal page it is done
     subtitle: str = ""  # under the title: code, proposer or unit
@@ -27,6 +27,9 @@ class InboxItem:
     due: datetime.date | None = None
     due_state: str | None = None
     target: Any = None  # the record acted on (a meeting), when not the proposal itself
+    # A row about something else than a proposal (an incident about a unit): its own link and title.
+    url: str = ""
+    title: str = ""
 
 
 @dataclasses.dataclass

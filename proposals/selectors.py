@@ -173,7 +173,7 @@ ROLE_LABELS = {"proposer": _("Cán bộ đề xuất")}
 def proposal_timeline(proposal: Proposal) -> list[dict]:
     """The "Diễn biến" of a proposal from the audit log, with Vietnamese labels for actions, roles and states."""
     actions = {**dict(Action.choices), **EVENT_LABELS, **stages.event_labels()}
-    roles = {**dict(Position.Role.choices), **ROLE_LABELS}
+    roles = {**dict(Position.Role.choices), **ROLE_LABELS, **stages.role_labels()}
     statuses = dict(Status.choices)
     rows = []
     for event in AuditEvent.objects.for_object(proposal).select_related("unit").order_by("seq"):

@@ -16,7 +16,8 @@ LAYERS = {
     "accounts": {"core"},
     "proposals": {"core", "accounts"},
 }
-PROJECT_APPS = {"core", "accounts", "proposals", "approvals"}
+STAGE_APPS = {"approvals", "implementation", "directions", "evaluation", "incidents", "dossier", "publication", "reminders"}
+PROJECT_APPS = {"core", "accounts", "proposals"} | STAGE_APPS
 
 
 def imported_apps(path: Path) -> set[str]:
