@@ -1,0 +1,328 @@
+"""Reads of the evaluation stage: the evaluation path, the completion report, the parties, the panel.
+
+The completion report and the implementers belong to the `implementation` app, an earlier stage: they are read
+only through `completion_report` and `implementers`, which look the models up by name and answer None / []
+while that app has no such model (it is being built alongside; the stage works from the status alone).
+"""
+
+import dataclasses
+import datetime
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from approvals.models import Decision
+from approvals.selectors import MeetingRecord, meeting_record
+from core.models import AuditEvent
+from proposals.models import LegalProfile, PlanVersion, Proposal, Step
+from proposals.transitions import Action, Status
+
+from . import rules
+from .models import (
+    Conclusion,
+    EncouragementRecord,
+    EvaluationConsultation,
+    EvaluationMeeting,
+    EvaluationVote,
+    Outcome,
+    PartyKind,
+    PartyType,
+    ProtectionBasis,
+    ProtectionRecord,
+)
+
+# Step kinds shared with the implementation app (a contract: after-approval "Deadlines").
+EVALUATION_STEP = "evaluation"
+CONCLUSION_STEP = "conclusion"
+
+# The statuses of this stage: from the report received to the case closed.
+EVALUATION_STATUSES = frozenset({
+    Status.REPORTED, Status.EVALUATION_MEETING, Status.EVALUATION_HELD, Status.EVALUATED, Status.CLOSED,
+})
+
+
+# --- The completion report and the implementers (implementation app, when present) -------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportSummary:
+    """What the evaluation reads of the completion report (CMP-1/2): its number and date, the implementer's own
+    assessment and the damage declared. `outcome` is in this app's vocabulary (Outcome)."""
+
+    number: str
+    reported_on: datetime.date | None
+    outcome: str
+    outcome_label: str
+    damage: bool
+    damage_vnd: int | None
+    damage_description: str
+    results: str
+    causes: str
+    pdf_sha256: str
+
+
+# The report's self-assessment in this app's words (the implementation app says "partly").
+_REPORT_OUTCOME = {"completed": Outcome.COMPLETED, "partly": Outcome.PARTIAL, "partial": Outcome.PARTIAL,
+                   "not_completed": Outcome.NOT_COMPLETED}
+
+
+def _implementation_model(name: str):
+    try:
+        return apps.get_model("implementation", name)
+    except LookupError:
+        return None
+
+
+def completion_report(proposal: Proposal) -> ReportSummary | None:
+    """The proposal's completion report, or None (none filed, or no implementation app yet). One query."""
+    model = _implementation_model("CompletionReport")
+    if model is None:
+        return None
+    report = model.objects.filter(proposal=proposal).order_by("-pk").first()
+    if report is None:
+        return None
+    outcome = _REPORT_OUTCOME.get(getattr(report, "overall", ""), "")
+    return ReportSummary(
+        number=getattr(report, "number", ""),
+        reported_on=getattr(report, "reported_on", None),
+        outcome=outcome,
+        outcome_label=str(Outcome(outcome).label) if outcome else "",
+        damage=bool(getattr(report, "damage", False)),
+        damage_vnd=getattr(report, "damage_amount", None),
+        damage_description=getattr(report, "damage_description", ""),
+        results=getattr(report, "results_summary", ""),
+        causes=getattr(report, "causes", ""),
+        pdf_sha256=getattr(report, "pdf_sha256", ""),
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Party:
+    """Someone a protection or encouragement record is for (PRO-3, ENC-1)."""
+
+    key: str
+    kind: str
+    type: str
+    name: str
+    title: str = ""
+    person: Any = None
+
+    @property
+    def kind_label(self) -> str:
+        return str(PartyKind(self.kind).label)
+
+    @property
+    def label(self) -> str:
+        suffix = f", {self.title}" if self.title else ""
+        return f"{self.name}{suffix} ({self.kind_label})"
+
+
+def implementers(proposal: Proposal) -> list[Party]:
+    """The implementers who did not refuse their task (implementation app's assignments), or []. One query."""
+    model = _implementation_model("Assignment")
+    if model is None:
+        return []
+    rows = model.objects.filter(proposal=proposal).exclude(answer="refused").select_related("person").order_by("pk")
+    parties = []
+    for row in rows:
+        person = getattr(row, "person", None)
+        if person is not None:
+            parties.append(Party(key=f"user:{person.pk}", kind=PartyKind.IMPLEMENTER, type=PartyType.INDIVIDUAL,
+                                 name=person.get_full_name(), person=person))
+        else:
+            kind = PartyType.ORGANISATION if getattr(row, "kind", "") == "organisation" else PartyType.INDIVIDUAL
+            parties.append(Party(key=f"implementer:{row.pk}", kind=PartyKind.IMPLEMENTER, type=kind,
+                                 name=getattr(row, "name", "") or str(row)))
+    return parties
+
+
+def approval_decision(proposal: Proposal) -> Decision | None:
+    """The approval or override decision of the version in force (the latest one otherwise). One query."""
+    decisions = (
+        Decision.objects.filter(proposal=proposal, kind__in=(Decision.Kind.APPROVAL, Decision.Kind.OVERRIDE))
+        .select_related("signer")
+        .order_by("-created_at", "-pk")
+    )
+    return next((d for d in decisions if d.version == proposal.approved_version), None) or decisions.first()
+
+
+def parties(proposal: Proposal) -> list[Party]:
+    """Every party a protection or encouragement record may be for, each once, in this order: the proposer, the
+    co-authors, the implementers, the approving unit and the head who approved (PRO-3, ENC-1). Three queries."""
+    found: dict[str, Party] = {}
+
+    def add(party: Party) -> None:
+        found.setdefault(party.key, party)
+
+    proposer = proposal.proposer
+    add(Party(key=f"user:{proposer.pk}", kind=PartyKind.PROPOSER, type=PartyType.INDIVIDUAL,
+              name=proposer.get_full_name(), title=proposal.proposer_position.title, person=proposer))
+    for person in proposal.co_authors.order_by("full_name", "pk"):
+        add(Party(key=f"user:{person.pk}", kind=PartyKind.CO_AUTHOR, type=PartyType.INDIVIDUAL,
+                  name=person.get_full_name(), person=person))
+    for party in implementers(proposal):
+        add(party)
+    unit = proposal.decision_unit
+    add(Party(key=f"unit:{unit.pk}", kind=PartyKind.APPROVING_UNIT, type=PartyType.ORGANISATION, name=unit.name))
+    decision = approval_decision(proposal)
+    if decision is not None:
+        add(Party(key=f"user:{decision.signer_id}", kind=PartyKind.APPROVING_HEAD, type=PartyType.INDIVIDUAL,
+                  name=decision.signer.get_full_name(), title=decision.signer_title, person=decision.signer))
+    return list(found.values())
+
+
+# --- Where the proposal stands ---------------------------------------------------------------------------------
+
+
+def was_stopped(proposal: Proposal) -> bool:
+    """Whether implementation was stopped (a STOP direction in the proposal's history, the audit log). One query."""
+    return AuditEvent.objects.for_object(proposal).filter(action=Action.STOP).exists()
+
+
+def evaluation_path(proposal: Proposal, *, stopped: bool) -> str:
+    """EVL-6 [U]: "meeting" (Art. 18) or "conclusion" (the head concludes without a meeting), by the proposal's
+    profile. A stopped proposal follows `stopped_evaluation`; a route B proposal `route_b_evaluation`; any other
+    the meeting of Art. 18. The same reading as the implementation app, which labels the "evaluation" step."""
+    profile = proposal.profile
+    if stopped:
+        return profile.stopped_evaluation
+    if proposal.route == Proposal.Route.B:
+        return profile.route_b_evaluation
+    return LegalProfile.EvaluationPath.MEETING
+
+
+def report_received_on(proposal: Proposal, report: ReportSummary | None = None) -> datetime.date | None:
+    """The day the unit received the completion report: the report's date, else the day of the REPORT transition."""
+    if report is not None and report.reported_on:
+        return report.reported_on
+    event = AuditEvent.objects.for_object(proposal).filter(action=Action.REPORT).order_by("-seq").first()
+    return timezone.localdate(event.occurred_at) if event else None
+
+
+def plan_in_force(proposal: Proposal) -> PlanVersion | None:
+    number = proposal.approved_version or proposal.current_version
+    return PlanVersion.objects.filter(proposal=proposal, number=number).first()
+
+
+def meetings_with_votes():
+    """Evaluation meetings with what a `MeetingRecord` reads: 4 queries for any number of meetings."""
+    return EvaluationMeeting.objects.select_related("chair").prefetch_related(
+        Prefetch("votes", queryset=EvaluationVote.objects.select_related("voter").order_by("cast_at")),
+        "eligible_voters",
+        "attendees",
+    )
+
+
+def last_closed_meeting(proposal: Proposal) -> EvaluationMeeting | None:
+    return proposal.evaluation_meetings.filter(state=EvaluationMeeting.State.CLOSED).order_by("-closed_at").first()
+
+
+def conclusion_with_records(proposal: Proposal) -> Conclusion | None:
+    """The conclusion with its signer and meeting. One query."""
+    return Conclusion.objects.select_related("signer", "meeting").filter(proposal=proposal).first()
+
+
+@dataclasses.dataclass
+class EvaluationFile:
+    """What the panel shows and the actions' predicates read (`situation.facts["evaluation"]`)."""
+
+    active: bool
+    path: str = ""
+    report: ReportSummary | None = None
+    received_on: datetime.date | None = None
+    consultation: EvaluationConsultation | None = None
+    meeting_records: list[MeetingRecord] = dataclasses.field(default_factory=list)
+    open_meeting: EvaluationMeeting | None = None
+    steps: list[Step] = dataclasses.field(default_factory=list)
+    conclusion: Conclusion | None = None
+    protections: list[ProtectionRecord] = dataclasses.field(default_factory=list)
+    encouragements: list[EncouragementRecord] = dataclasses.field(default_factory=list)
+
+    @property
+    def basis(self) -> str:
+        return self.conclusion.protection_basis if self.conclusion else ""
+
+    @property
+    def basis_text(self) -> str:
+        return str(rules.BASIS_TEXT[self.basis]) if self.conclusion else ""
+
+    @property
+    def allowed_measures(self) -> tuple[str, ...]:
+        return rules.allowed_measures(self.basis) if self.conclusion else ()
+
+    @property
+    def protection_eligible(self) -> bool:
+        return bool(self.allowed_measures)
+
+    @property
+    def encouragement_eligible(self) -> bool:
+        return bool(self.conclusion) and rules.encouragement_eligible(self.conclusion.findings.values())
+
+    @property
+    def protection_settled(self) -> bool:
+        """Recorded, declined ("không đề nghị"), or nothing the table allows."""
+        c = self.conclusion
+        return c is not None and (not self.protection_eligible or bool(self.protections) or c.protection_declined_at is not None)
+
+    @property
+    def encouragement_settled(self) -> bool:
+        c = self.conclusion
+        return c is not None and (
+            not self.encouragement_eligible or bool(self.encouragements) or c.encouragement_declined_at is not None
+        )
+
+
+def evaluation_file(proposal: Proposal, *, user=None) -> EvaluationFile:
+    """Everything the evaluation stage recorded on `proposal`; nothing (and no query) before the report.
+
+    Queries, by status: the completion report (1, when the implementation app has it); consultation (1);
+    meetings with votes, voters and attendees (1, +3 when there is one); until concluded, open steps (1) and the
+    REPORT event (1, only without a dated report); stopped? (1, while REPORTED); once evaluated, the conclusion
+    (1) and the protection and encouragement records (2).
+    """
+    if proposal.status not in EVALUATION_STATUSES:
+        return EvaluationFile(active=False)
+    status = proposal.status
+    report = completion_report(proposal)
+    file = EvaluationFile(active=True, report=report)
+    file.consultation = EvaluationConsultation.objects.select_related("recorded_by").filter(proposal=proposal).first()
+    meetings = list(meetings_with_votes().filter(proposal=proposal))
+    file.meeting_records = [meeting_record(m, profile=proposal.profile) for m in meetings]
+    file.open_meeting = next((m for m in meetings if m.state == EvaluationMeeting.State.OPEN), None)
+    if status in (Status.REPORTED, Status.EVALUATION_MEETING, Status.EVALUATION_HELD):
+        file.received_on = report_received_on(proposal, report)
+        file.steps = list(
+            Step.objects.open().filter(proposal=proposal, kind__in=(EVALUATION_STEP, CONCLUSION_STEP)).order_by("due_on")
+        )
+    if status == Status.REPORTED:
+        file.path = evaluation_path(proposal, stopped=was_stopped(proposal))
+    if status in (Status.EVALUATED, Status.CLOSED):
+        file.conclusion = conclusion_with_records(proposal)
+        if file.conclusion is not None:
+            file.path = file.conclusion.path
+            file.protections = list(ProtectionRecord.objects.filter(proposal=proposal).select_related("signer"))
+            file.encouragements = list(EncouragementRecord.objects.filter(proposal=proposal).select_related("signer"))
+    elif meetings:
+        file.path = file.path or LegalProfile.EvaluationPath.MEETING
+    return file
+
+
+def situation_file(situation) -> EvaluationFile:
+    """The evaluation file of the situation's proposal, loaded once per page (the panel loads it first)."""
+    return situation.memo("evaluation", lambda: evaluation_file(situation.proposal))
+
+
+def proposal_panel(situation) -> dict:
+    """What `evaluation/partials/panel.html` shows; also leaves the file in `situation.facts` for the predicates."""
+    file = situation_file(situation)
+    open_record = next((r for r in file.meeting_records if r.is_open), None)
+    if open_record is not None:
+        open_record.user_voted = any(p.pk == situation.user.pk for p in open_record.voted)
+    return {
+        "file": file,
+        "head_rule": LegalProfile.DecisionPath.HEAD,
+        "not_eligible": rules.NOT_ELIGIBLE,
+        "basis_none": ProtectionBasis.NONE,
+    }
