@@ -16,6 +16,7 @@ from django.utils import timezone
 from approvals.models import Decision
 from approvals.selectors import MeetingRecord, meeting_record
 from core.models import AuditEvent
+from implementation.selectors import evaluation_path  # EVL-6: one reading, shared with the step label
 from proposals.models import LegalProfile, PlanVersion, Proposal, Step
 from proposals.transitions import Action, Status
 
@@ -179,18 +180,6 @@ def parties(proposal: Proposal) -> list[Party]:
 def was_stopped(proposal: Proposal) -> bool:
     """Whether implementation was stopped (a STOP direction in the proposal's history, the audit log). One query."""
     return AuditEvent.objects.for_object(proposal).filter(action=Action.STOP).exists()
-
-
-def evaluation_path(proposal: Proposal, *, stopped: bool) -> str:
-    """EVL-6 [U]: "meeting" (Art. 18) or "conclusion" (the head concludes without a meeting), by the proposal's
-    profile. A stopped proposal follows `stopped_evaluation`; a route B proposal `route_b_evaluation`; any other
-    the meeting of Art. 18. The same reading as the implementation app, which labels the "evaluation" step."""
-    profile = proposal.profile
-    if stopped:
-        return profile.stopped_evaluation
-    if proposal.route == Proposal.Route.B:
-        return profile.route_b_evaluation
-    return LegalProfile.EvaluationPath.MEETING
 
 
 def report_received_on(proposal: Proposal, report: ReportSummary | None = None) -> datetime.date | None:
