@@ -1,16 +1,28 @@
-"""Personas shared by every test: a province with a department, its leaders, staff and an outsider."""
+"""Fixtures shared by every test: personas, a submitted proposal, the clock and the media folder.
+
+Where things live:
+- here, tests/conftest.py: the fixtures more than one app's tests use: the personas (a province with a
+  department, its leaders, staff and an outsider), `leaders`, `submitted`, `friday`, `private_media`, and the
+  `frozen_at` marker that stops the clock for a module or a test;
+- tests/lifecycle.py: plain helpers: a complete plan, proposals and meetings driven through the services,
+  clients logged in as a persona (`as_`), PDF text, `fresh`;
+- tests/factories.py: factory_boy factories and `staff_with` (a staff member holding some permissions);
+- tests/<app>/conftest.py and tests/<app>/helpers.py: what only that app's tests share (its URLs, its clock,
+  its fixtures); tests/e2e/conftest.py: the browser.
+"""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
 from accounts.models import OrgUnit, Position
-from proposals.models import LegalProfile
+from proposals.models import LegalProfile, Proposal
 from proposals.selectors import DEFAULT_PROFILE_CODE
-
-from .factories import OrgUnitFactory, PositionFactory, UserFactory
+from tests.factories import OrgUnitFactory, PositionFactory, UserFactory
+from tests.lifecycle import at_friday_before_tet, submitted_proposal
 
 
 def pytest_collection_modifyitems(config, items):
@@ -25,9 +37,18 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def _private_media_in_tmp(settings, tmp_path):
-    """Uploaded files and issued PDFs go to a per-test folder, never into the developer's var/."""
+def private_media(settings, tmp_path) -> Path:
+    """Uploaded files and issued PDFs go to a per-test folder (the value), never into the developer's var/."""
     settings.MEDIA_ROOT = tmp_path / "private"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(request):
+    """`@pytest.mark.frozen_at(moment)` on a test, or `pytestmark` on a module: the clock stands at `moment`."""
+    marker = request.node.get_closest_marker("frozen_at")
+    if marker is not None:
+        request.getfixturevalue("time_machine").move_to(marker.args[0], tick=False)
 
 
 @pytest.fixture(autouse=True)
@@ -90,6 +111,11 @@ def deputy2(department):
 
 
 @pytest.fixture
+def deputy3(department):
+    return _person_in(department, Position.Role.DEPUTY, "phogiamdoc3", "Phó Giám đốc")
+
+
+@pytest.fixture
 def proposer(department):
     return _person_in(department, Position.Role.STAFF, "truongphong", "Trưởng phòng")
 
@@ -134,3 +160,23 @@ def admin_user(db):
 @pytest.fixture
 def units(province, department, other_unit) -> dict[str, OrgUnit]:
     return {"province": province, "department": department, "other": other_unit}
+
+
+@pytest.fixture
+def leaders(head, deputy, deputy2, secretariat):
+    """The department's head and two deputies (who vote), with its secretariat in place too."""
+    return head, deputy, deputy2
+
+
+@pytest.fixture
+def submitted(proposer, leaders) -> Proposal:
+    """The proposer's complete plan (tests.lifecycle.complete_plan), submitted to the department: route A.
+
+    Submitted at whatever time the test stopped the clock at (`frozen_at`, `friday`), or today."""
+    return submitted_proposal(proposer=proposer)
+
+
+@pytest.fixture
+def friday(db, time_machine) -> datetime.date:
+    """Fri 13 Feb 2026 09:00 in Hà Nội, the last working day before Tết, with the 2026 holidays seeded."""
+    return at_friday_before_tet(time_machine)

@@ -1,8 +1,9 @@
-"""factory_boy factories for the organisation (Faker in Vietnamese)."""
+"""factory_boy factories for the organisation (Faker in Vietnamese), and staff members with given permissions."""
 
 import datetime
 
 import factory
+from django.contrib.auth.models import Permission
 from factory.django import DjangoModelFactory
 
 from accounts.models import OrgUnit, Position, User
@@ -45,3 +46,13 @@ class PositionFactory(DjangoModelFactory):
     title = ""
     category = Position.Category.STATE_LEADER
     start_date = datetime.date(2024, 1, 1)
+
+
+def staff_with(username: str, *permissions: str) -> User:
+    """A staff member (not a superuser) holding `permissions` ("app_label.codename"), read back without any
+    permission cache."""
+    user = UserFactory(username=username, is_staff=True)
+    for name in permissions:
+        app_label, codename = name.split(".", 1)
+        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return User.objects.get(pk=user.pk)

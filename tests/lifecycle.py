@@ -1,13 +1,17 @@
-"""Building blocks for the lifecycle rule tests: a complete plan, a submitted proposal, a meeting with votes.
+"""Plain helpers shared by the tests: a complete plan, a submitted proposal, a meeting with votes, a client
+logged in as a persona, the text of a PDF (the fixtures are in tests/conftest.py).
 
 Everything goes through the services, never through the ORM, so that a proposal in a given status got
 there the way a real one would (on PostgreSQL the FSM trigger would refuse any shortcut anyway).
 """
 
 import datetime
+import hashlib
 import io
 from zoneinfo import ZoneInfo
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from pypdf import PdfReader
 
 from accounts.models import Position
@@ -22,6 +26,8 @@ from approvals.services import (
     vote_cast,
 )
 from core.actions import Situation
+from core.models import AuditEvent
+from core.stages import stages
 from core.workdays import seed_year
 from proposals.actions import stage_sections
 from proposals.models import FieldOfWork, LegalProfile, Proposal
@@ -37,6 +43,9 @@ JUSTIFICATION = "Đề xuất cần thiết để tháo gỡ ách tắc thủ t�
 # The minutes need a start time and a secretary (decree73.md §4.3; documents.md): meeting_open requires them.
 STARTS_AT = datetime.time(8, 30)
 SECRETARY = "Trần Thị Thư"
+# Uploads: a small PDF, and an executable renamed to .pdf (the content decides, never the name).
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
 
 
 def at_friday_before_tet(time_machine) -> datetime.date:
@@ -136,15 +145,15 @@ def drive_to(status: str, *, proposer, head, deputy) -> Proposal:
     """
     proposal = submitted_proposal(proposer=proposer)
     if status == Status.SUBMITTED:
-        return _fresh(proposal)
+        return fresh(proposal)
     if status in (Status.RETURNED, Status.DRAFT):
         proposal_return(proposal=proposal, by=head, reasons=REASONS)
         if status == Status.DRAFT:
             proposal_revise(proposal=proposal, by=proposer)
-        return _fresh(proposal)
+        return fresh(proposal)
     if status == Status.IN_REVIEW:
         meeting_with_votes(proposal=proposal, by=head, votes={head: Vote.Choice.FOR, deputy: Vote.Choice.FOR})
-        return _fresh(proposal)
+        return fresh(proposal)
     passed = status in (Status.COLLECTIVE_PASSED, Status.APPROVED)
     choice = Vote.Choice.FOR if passed else Vote.Choice.AGAINST
     meeting_with_votes(proposal=proposal, by=head, votes={head: choice, deputy: choice}, close=True)
@@ -152,13 +161,36 @@ def drive_to(status: str, *, proposer, head, deputy) -> Proposal:
         decision_approve(proposal=proposal, by=head, text=APPROVAL_TEXT)
     elif status == Status.REJECTED:
         decision_reject(proposal=proposal, by=head, reasons=REASONS)
-    proposal = _fresh(proposal)
+    proposal = fresh(proposal)
     assert proposal.status == status
     return proposal
 
 
-def _fresh(proposal: Proposal) -> Proposal:
-    return Proposal.objects.get(pk=proposal.pk)
+def fresh(obj):
+    """`obj` read again from the database (a new instance: nothing cached on the old one)."""
+    return type(obj).objects.get(pk=obj.pk)
+
+
+def as_(person) -> Client:
+    """A new client (its own cookies) logged in as `person`."""
+    client = Client()
+    client.force_login(person)
+    return client
+
+
+def uploaded_file(name: str, content: bytes) -> SimpleUploadedFile:
+    """An upload as the browser sends it, of a type it does not know: the content decides, never the name."""
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def audit_events(action: str | None = None) -> list[AuditEvent]:
+    """The audit log in order, or only its events of `action`."""
+    events = AuditEvent.objects.order_by("seq")
+    return list(events.filter(action=action) if action else events)
 
 
 def pdf_lines(content: bytes) -> list[str]:
@@ -176,6 +208,6 @@ def pdf_text(content: bytes) -> str:
 def deciding_panel(*, proposal: Proposal, user) -> dict:
     """The deciding unit's section of the proposal page as `user` sees it (proposals.actions.stage_sections):
     the panel's context, plus `actions` (the offered forms by action name) and `notes`."""
-    [section] = [s for s in stage_sections(Situation(proposal=proposal, user=user)) if s.stage.label == "approvals"]
+    [section] = stage_sections(Situation(proposal=proposal, user=user), only=[stages.get("approvals")])
     return {**section.context, "section": section, "actions": {o.action.name: o.form for o in section.offers},
             "notes": section.notes}

@@ -1,14 +1,12 @@
 """A stage plugs into the proposal's pages through the registry alone (core.stages, core.actions)."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from core.models import AuditEvent
 from core.stages import stages
-
-from .lifecycle import submitted_proposal
-from .stage_app.actions import CONFIRM, LABEL, NOTE, STAGE
+from tests.lifecycle import as_
+from tests.stage_app.actions import CONFIRM, LABEL, NOTE, STAGE
 
 pytestmark = pytest.mark.urls("tests.stage_app.urls")
 
@@ -18,17 +16,6 @@ def throwaway_stage():
     stages.register(STAGE)
     yield STAGE
     stages.unregister(LABEL)
-
-
-@pytest.fixture
-def submitted(proposer, head):
-    return submitted_proposal(proposer=proposer)
-
-
-def as_(person) -> Client:
-    client = Client()
-    client.force_login(person)
-    return client
 
 
 def note_url(proposal) -> str:

@@ -167,12 +167,6 @@ def result_count(page: Page, row: str) -> Locator:
 # --- Fixtures ----------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    """Uploads and generated files go to the test's directory, never into var/."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def browser_context_args(browser_context_args):
     """Bootstrap scrolls smoothly unless the user prefers reduced motion: each jump to "#xet-duyet" after an
@@ -217,11 +211,6 @@ def browser_as(browser: Browser, browser_context_args, site_url):
 @pytest.fixture
 def today() -> datetime.date:
     return timezone.localdate()
-
-
-@pytest.fixture
-def leaders(head, deputy, deputy2, secretariat):
-    return head, deputy, deputy2
 
 
 # --- Walk 1: proposal, opinion, meeting, 2–1 vote, approval decision ------------------------------------------

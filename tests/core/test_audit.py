@@ -22,8 +22,7 @@ from django.urls import reverse
 
 from core.audit import GENESIS_HASH, BrokenLink, audit_record, compute_hash, verify_chain
 from core.models import AuditChainHead, AuditEvent
-
-from .factories import OrgUnitFactory, UserFactory
+from tests.factories import OrgUnitFactory, UserFactory
 
 TRIGGER = "core.AuditEvent:audit_append_only"
 

@@ -16,8 +16,7 @@ from accounts.selectors import (
     units_in_scope_of,
     units_person_may_act_for,
 )
-
-from .factories import OrgUnitFactory, PositionFactory, UserFactory
+from tests.factories import OrgUnitFactory, PositionFactory, UserFactory
 
 D = datetime.date
 

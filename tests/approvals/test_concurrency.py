@@ -21,23 +21,9 @@ from core.audit import verify_chain
 from core.models import AuditEvent, DocumentCounter
 from proposals.models import PlanVersion, Proposal
 from proposals.services import proposal_submit
-
-from .lifecycle import (
-    APPROVAL_TEXT,
-    REASONS,
-    draft_proposal,
-    meeting_with_votes,
-    open_meeting,
-    submitted_proposal,
-)
+from tests.lifecycle import APPROVAL_TEXT, REASONS, draft_proposal, meeting_with_votes, open_meeting, submitted_proposal
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    """Issued decisions and minutes are stored as files: keep them out of the real MEDIA_ROOT."""
-    settings.MEDIA_ROOT = tmp_path / "private"
 
 
 def together(*calls):

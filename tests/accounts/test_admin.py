@@ -4,7 +4,6 @@ every change that grants authority or moves deadlines goes through a service tha
 import datetime
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +13,8 @@ from accounts.services import position_delete, position_save, unit_save
 from core.audit import audit_record, verify_chain
 from core.models import AuditEvent, CalendarDay
 from core.services import calendar_day_save
-
-from .factories import OrgUnitFactory, PositionFactory, UserFactory
+from tests.factories import OrgUnitFactory, PositionFactory, staff_with
+from tests.lifecycle import audit_events
 
 ONE_MONTH = datetime.timedelta(days=30)
 
@@ -79,20 +78,7 @@ def test_a_make_up_saturday_added_in_the_admin_is_marked_as_entered_by_hand(clie
     assert day.source == CalendarDay.Source.MANUAL
 
 
-
 # --- Changes that grant authority are audited (spec README §6) -------------------------------------------
-
-
-def _events(action: str) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(action=action).order_by("seq"))
-
-
-def _staff_with(username: str, *permissions: str):
-    user = UserFactory(username=username, is_staff=True)
-    for name in permissions:
-        app_label, codename = name.split(".")
-        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    return user
 
 
 def test_an_admin_edit_of_a_position_is_audited_with_the_actor_and_the_change(client, admin_user, head, department):
@@ -105,7 +91,7 @@ def test_an_admin_edit_of_a_position_is_audited_with_the_actor_and_the_change(cl
     )
 
     assert response.status_code == 302
-    [event] = _events("position_update")
+    [event] = audit_events("position_update")
     assert (event.actor, event.actor_name, event.role) == (admin_user, admin_user.get_full_name(), "admin")
     assert (event.object_type, event.object_id, event.unit) == ("accounts.position", str(position.pk), department)
     assert event.payload == {"person": head.pk, "changes": {"end_date": [None, "2026-06-30"]}}
@@ -135,7 +121,7 @@ def test_an_appointment_made_in_the_admin_is_audited(client, admin_user, propose
 
     assert response.status_code == 302
     position = Position.objects.get(person=proposer, role=Position.Role.DEPUTY)
-    [event] = _events("position_create")
+    [event] = audit_events("position_create")
     assert (event.actor, event.object_id, event.unit) == (admin_user, str(position.pk), department)
     assert event.payload["changes"] == {
         "person": [None, proposer.pk], "unit": [None, department.pk], "role": [None, "deputy"],
@@ -179,8 +165,8 @@ def test_positions_edited_on_the_persons_page_are_audited(client, admin_user, he
     )
 
     assert response.status_code == 302, response.context["errors"] if response.context else response
-    [ended] = _events("position_update")
-    [appointed] = _events("position_create")
+    [ended] = audit_events("position_update")
+    [appointed] = audit_events("position_create")
     assert (ended.actor, ended.object_id) == (admin_user, str(position.pk))
     assert ended.payload["changes"] == {"end_date": [None, "2026-06-30"]}
     assert (appointed.actor, appointed.unit, appointed.payload["person"]) == (admin_user, other_unit, head.pk)
@@ -217,13 +203,13 @@ def test_withdrawing_an_appointment_that_has_not_started_is_audited(client, admi
 
     assert response.status_code == 302
     assert not Position.objects.filter(pk=future.pk).exists()
-    [event] = _events("position_delete")
+    [event] = audit_events("position_delete")
     assert (event.actor, event.object_id, event.unit) == (admin_user, str(future.pk), department)
     assert event.payload["values"]["person"] == proposer.pk and event.payload["values"]["role"] == "deputy"
 
 
 def test_the_position_services_check_the_model_permissions(head, proposer, department):
-    clerk = _staff_with("lich", "core.change_calendarday")
+    clerk = staff_with("lich", "core.change_calendarday")
     position = Position.objects.get(person=head)
     position.end_date = datetime.date(2026, 6, 30)
 
@@ -253,7 +239,7 @@ def test_moving_a_unit_in_the_admin_is_audited(client, admin_user, province, dep
     response = client.post(reverse("admin:accounts_orgunit_change", args=[department.pk]), data)
 
     assert response.status_code == 302
-    [event] = _events("unit_update")
+    [event] = audit_events("unit_update")
     assert (event.actor, event.unit, event.object_id) == (admin_user, department, str(department.pk))
     assert event.payload == {"changes": {"parent": [province.pk, other_unit.pk]}}
     team.refresh_from_db()
@@ -273,7 +259,7 @@ def test_a_unit_added_in_the_admin_is_audited(client, admin_user, province):
     assert response.status_code == 302
     unit = OrgUnit.objects.get(code="SYT-QN")
     assert unit.path == f"{province.path}{unit.pk}/"
-    [event] = _events("unit_create")
+    [event] = audit_events("unit_create")
     assert event.payload["changes"]["parent"] == [None, province.pk]
     assert event.payload["changes"]["code"] == [None, "SYT-QN"]
 
@@ -294,7 +280,7 @@ def test_deleting_units_in_the_admin_is_audited_and_a_protected_unit_stays(clien
     assert (bulk.status_code, single.status_code) == (302, 302)
     assert OrgUnit.objects.filter(pk=department.pk).exists()
     assert not OrgUnit.objects.filter(pk__in=[parent.pk, child.pk]).exists()
-    assert [(event.object_id, event.actor) for event in _events("unit_delete")] == [
+    assert [(event.object_id, event.actor) for event in audit_events("unit_delete")] == [
         (str(child.pk), admin_user), (str(parent.pk), admin_user),
     ]
     assert verify_chain() == (2, None)
@@ -353,11 +339,11 @@ def test_deleting_calendar_days_in_bulk_records_each_one(client, admin_user):
 
     assert response.status_code == 302
     assert not CalendarDay.objects.filter(pk__in=[day.pk for day in days]).exists()
-    assert sorted(event.payload["date"] for event in _events("calendar_day_delete")) == ["2027-01-04", "2027-01-05"]
+    assert sorted(event.payload["date"] for event in audit_events("calendar_day_delete")) == ["2027-01-04", "2027-01-05"]
 
 
 def test_the_calendar_services_check_the_model_permissions(db):
-    importer = _staff_with("nhapdulieu", "accounts.change_position")
+    importer = staff_with("nhapdulieu", "accounts.change_position")
     day = CalendarDay(date=datetime.date(2027, 1, 9), kind=CalendarDay.Kind.MAKEUP_WORKDAY, name="Làm bù")
 
     with pytest.raises(PermissionDenied):
@@ -380,7 +366,7 @@ def test_the_audit_log_is_for_superusers_only_even_with_the_view_permission(clie
     # The log keeps each ballot's choice and reason once the vote is closed: a staff account given the model's view
     # permission (by mistake or for another job) must neither list it nor open an event, nor see it on the index.
     event = audit_record(action="vote_cast", obj=department, payload={"choice": "against", "reason": "Chưa khả thi."})
-    clerk = _staff_with("vanthu", "core.view_auditevent", "core.view_calendarday")
+    clerk = staff_with("vanthu", "core.view_auditevent", "core.view_calendarday")
     client.force_login(clerk)
 
     assert client.get(reverse("admin:core_auditevent_changelist")).status_code == 403

@@ -13,23 +13,10 @@ from accounts.models import User
 from accounts.services import USER_FIELDS, user_delete, user_save
 from core.audit import verify_chain
 from core.models import AuditEvent
-
-from .factories import UserFactory
+from tests.factories import UserFactory, staff_with
+from tests.lifecycle import audit_events
 
 NEW_PASSWORD = "Mat-khau-moi@2026"
-
-
-def _events(action: str | None = None) -> list[AuditEvent]:
-    events = AuditEvent.objects.order_by("seq")
-    return list(events.filter(action=action) if action else events)
-
-
-def _staff_with(username: str, *permissions: str) -> User:
-    user = UserFactory(username=username, is_staff=True)
-    for name in permissions:
-        app_label, codename = name.split(".")
-        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    return User.objects.get(pk=user.pk)  # without the cached permissions
 
 
 def _change_form(user: User, **overrides) -> dict:
@@ -50,12 +37,6 @@ def clerks(db) -> Group:
     return Group.objects.create(name="Văn thư")
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def test_granting_staff_superuser_and_a_group_is_one_event_with_old_and_new(admin_client, admin_user, head, clerks):
     response = admin_client.post(
         reverse("admin:accounts_user_change", args=[head.pk]),
@@ -65,7 +46,7 @@ def test_granting_staff_superuser_and_a_group_is_one_event_with_old_and_new(admi
     assert response.status_code == 302, response.context["errors"] if response.context else response
     head.refresh_from_db()
     assert head.is_staff and head.is_superuser and list(head.groups.all()) == [clerks]
-    [event] = _events()
+    [event] = audit_events()
     assert (event.action, event.actor, event.role) == ("user_update", admin_user, "admin")
     assert (event.object_type, event.object_id) == ("accounts.user", str(head.pk))
     assert event.payload == {
@@ -84,7 +65,7 @@ def test_locking_an_account_and_leaving_its_group_is_recorded(admin_client, head
     assert response.status_code == 302
     head.refresh_from_db()
     assert not head.is_active and not head.groups.exists()
-    [event] = _events("user_update")
+    [event] = audit_events("user_update")
     assert event.payload == {"changes": {"is_active": [True, False], "groups": [["Văn thư"], []]}}
 
 
@@ -115,7 +96,7 @@ def test_a_person_added_in_the_admin_is_recorded_without_the_password(admin_clie
     assert response.status_code == 302, response.context["errors"] if response.context else response
     user = User.objects.get(username="vanthu2")
     assert user.check_password(NEW_PASSWORD)
-    [event] = _events()
+    [event] = audit_events()
     assert (event.action, event.actor, event.object_id) == ("user_create", admin_user, str(user.pk))
     assert event.payload["password"] == "set"
     assert event.payload["changes"]["username"] == [None, "vanthu2"]
@@ -135,7 +116,7 @@ def test_a_password_set_in_the_admin_is_recorded_as_a_fact_only(admin_client, ad
     assert response.status_code == 302
     head.refresh_from_db()
     assert head.check_password(NEW_PASSWORD)
-    [event] = _events()
+    [event] = audit_events()
     assert (event.action, event.actor, event.object_id) == ("user_update", admin_user, str(head.pk))
     assert event.payload == {"changes": {}, "password": "set"}
     assert not any(secret in str(event.payload) for secret in (NEW_PASSWORD, head.password, old_hash))
@@ -150,7 +131,7 @@ def test_disabling_password_sign_in_is_recorded(admin_client, head):
     assert response.status_code == 302
     head.refresh_from_db()
     assert not head.has_usable_password()
-    [event] = _events("user_update")
+    [event] = audit_events("user_update")
     assert event.payload == {"changes": {}, "password": "unusable"}
 
 
@@ -182,7 +163,7 @@ def test_deleting_people_in_the_admin_is_recorded_and_a_person_with_positions_st
     assert (single.status_code, bulk.status_code) == (302, 302)
     assert User.objects.filter(pk=head.pk).exists()
     assert not User.objects.filter(pk__in=[mistaken.pk, another.pk]).exists()
-    deleted, bulk_deleted = _events("user_delete")
+    deleted, bulk_deleted = audit_events("user_delete")
     assert (deleted.actor, deleted.object_id, bulk_deleted.object_id) == (admin_user, str(mistaken.pk), str(another.pk))
     assert deleted.payload["values"]["username"] == "nhamlan1" and deleted.payload["values"]["is_staff"] is True
     assert deleted.payload["values"]["groups"] == ["Văn thư"]
@@ -191,7 +172,7 @@ def test_deleting_people_in_the_admin_is_recorded_and_a_person_with_positions_st
 
 
 def test_staff_without_the_change_permission_cannot_change_a_person_in_the_admin(client, head):
-    viewer = _staff_with("xemthoi", "accounts.view_user")
+    viewer = staff_with("xemthoi", "accounts.view_user")
     client.force_login(viewer)
 
     change = client.post(reverse("admin:accounts_user_change", args=[head.pk]), _change_form(head, is_superuser="on"))
@@ -207,7 +188,7 @@ def test_staff_without_the_change_permission_cannot_change_a_person_in_the_admin
 
 
 def test_the_user_services_check_the_model_permissions(head, clerks):
-    clerk = _staff_with("lich", "core.change_calendarday", "accounts.view_user")
+    clerk = staff_with("lich", "core.change_calendarday", "accounts.view_user")
     head.is_superuser = True
 
     with pytest.raises(PermissionDenied):
@@ -232,7 +213,7 @@ def test_permissions_given_through_the_service_are_recorded_by_name(admin_user, 
     user_save(user=head, by=admin_user, user_permissions=[change_position])  # again: nothing to record
 
     assert list(head.user_permissions.all()) == [change_position]
-    [event] = _events()
+    [event] = audit_events()
     assert event.payload == {"changes": {"user_permissions": [[], ["accounts.change_position"]]}}
     assert verify_chain() == (1, None)
 

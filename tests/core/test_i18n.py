@@ -23,8 +23,7 @@ from approvals import documents
 from approvals.models import Vote
 from approvals.services import decision_approve
 from core.documents import read_issued
-
-from .lifecycle import APPROVAL_TEXT, meeting_with_votes, pdf_text, submitted_proposal
+from tests.lifecycle import APPROVAL_TEXT, meeting_with_votes, pdf_text, submitted_proposal
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 PO_FILE = LOCALE_DIR / "en" / "LC_MESSAGES" / "django.po"
@@ -263,13 +262,12 @@ def test_dates_and_times_are_formatted_day_first_in_both_languages(language):
 # --- (e) The official documents stay Vietnamese -------------------------------------------------------------
 
 
-def test_minutes_and_decision_stay_vietnamese_when_the_user_reads_english(head, deputy, proposer, settings, tmp_path):
+def test_minutes_and_decision_stay_vietnamese_when_the_user_reads_english(head, deputy, proposer):
     """Issued while English is active (a head who chose English): the PDFs are still wholly Vietnamese.
 
     The proposer's position has no title, so the document prints the role's name: that name, the voting rule
     and the tie rule come from gettext and must be rendered in Vietnamese too.
     """
-    settings.MEDIA_ROOT = tmp_path
     proposal = submitted_proposal(proposer=proposer)
     proposal.proposer_position.title = ""
     proposal.proposer_position.save(update_fields=["title"])

@@ -21,10 +21,9 @@ from config.celery import app
 from core.audit import audit_record
 from core.models import CalendarDay
 from core.tasks import extend_calendar, verify_audit_chain
+from tests.factories import OrgUnitFactory
 
-from .factories import OrgUnitFactory
-
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
 

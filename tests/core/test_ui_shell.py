@@ -21,8 +21,8 @@ from accounts.models import Position
 from config import urls as project_urls
 from core.models import Notification
 from core.views import error_500
-
-from .factories import DEMO_PASSWORD
+from tests.factories import DEMO_PASSWORD
+from tests.lifecycle import submitted_proposal
 
 VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 LOGIN_PATH = "/tai-khoan/dang-nhap/"
@@ -238,9 +238,10 @@ def test_the_home_page_loads_the_positions_once(client, head, deputy, department
     client.force_login(head)
 
     # The session, the user, today's positions with their units (shared by the navigation bar and the
-    # page through the `acting` context processor), the unread-notification count; the task box: one query
-    # per inbox section (the proposer's own, to decide, to vote), whatever the number of rows.
-    with django_assert_num_queries(7):
+    # page through the `acting` context processor), the unread-notification count; the task box: the stages'
+    # inbox queries (proposals 1, approvals 2, implementation 2, directions 1, evaluation 1, incidents 2),
+    # whatever the number of rows.
+    with django_assert_num_queries(12):
         html = client.get("/").content.decode()
 
     assert html.count(department.name) == 2
@@ -293,8 +294,6 @@ def test_signing_out_by_get_is_refused(client, head):
 
 
 def test_the_home_page_counts_what_awaits_the_user_in_each_stage(client, head, proposer, department):
-    from .lifecycle import submitted_proposal
-
     submitted_proposal(proposer=proposer)
     client.force_login(head)
     box = client.get("/").content.decode().split('id="viec-cho-ban-heading"')[1].split("</section>")[0]

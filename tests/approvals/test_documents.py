@@ -6,7 +6,6 @@ issuing unit on one line, the authority above the preamble, and the cadre named 
 """
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -15,12 +14,21 @@ from approvals import documents, services
 from approvals.models import Vote
 from core.documents import authority_line, header, issuer_name, parent_body_line, short_unit_name
 from proposals.models import Proposal
+from tests.factories import OrgUnitFactory
+from tests.lifecycle import (
+    HANOI,
+    JUSTIFICATION,
+    REASONS,
+    deciding_panel,
+    meeting_with_votes,
+    pdf_lines,
+    submitted_proposal,
+)
 
-from .factories import OrgUnitFactory
-from .lifecycle import JUSTIFICATION, REASONS, deciding_panel, meeting_with_votes, pdf_lines, submitted_proposal
-
-NOW = datetime.datetime(2026, 4, 6, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+NOW = datetime.datetime(2026, 4, 6, 9, 0, tzinfo=HANOI)
 PROVINCE = "Ủy ban nhân dân tỉnh Quảng Ninh"
+
+pytestmark = pytest.mark.frozen_at(NOW)
 
 
 # --- The helpers ---------------------------------------------------------------------------------------------
@@ -88,17 +96,14 @@ def test_the_three_pairs_of_the_user_check_read_as_on_paper():
 lines = pdf_lines
 
 
-@pytest.fixture(autouse=True)
-def _clock(time_machine):
-    time_machine.move_to(NOW, tick=False)
-
-
 @pytest.fixture
-def leaders(head, deputy, deputy2, secretariat):
-    # The titles as the demo records them: "Giám đốc Sở" is what produced "GIÁM ĐỐC SỞ SỞ NỘI VỤ ...".
+def leaders(leaders):
+    """The leaders of tests/conftest.py, titled as the demo records them: "Giám đốc Sở" is what produced
+    "GIÁM ĐỐC SỞ SỞ NỘI VỤ ..."."""
+    head, deputy, deputy2 = leaders
     Position.objects.filter(person=head).update(title="Giám đốc Sở")
     Position.objects.filter(person__in=[deputy, deputy2]).update(title="Phó Giám đốc Sở")
-    return head, deputy, deputy2
+    return leaders
 
 
 def _closed(proposal, head, deputy, deputy2, choice):

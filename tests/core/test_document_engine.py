@@ -9,7 +9,6 @@ when the file is missing. Last, `core.documents` imports no stage app.
 import ast
 import dataclasses
 import datetime
-import hashlib
 import importlib.util
 import logging
 from pathlib import Path
@@ -41,12 +40,11 @@ from core.documents import (
     store_issued,
 )
 from core.models import AuditEvent
-
-from .factories import UserFactory
-from .lifecycle import pdf_lines, pdf_text
+from tests.factories import UserFactory
+from tests.lifecycle import pdf_lines, pdf_text, sha256
 
 TEMPLATE = "document_engine/note.html"
-TEST_TEMPLATES = Path(__file__).parent / "templates"
+TEST_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 REGENERATED = "BẢN TÁI TẠO — không phải bản gốc đã lưu"
 SUBJECT = "Về việc dự hội nghị sơ kết đổi mới, sáng tạo"
 
@@ -195,10 +193,6 @@ def note(note_model):
 @pytest.fixture
 def reader(transactional_db):
     return UserFactory(username="nguoidoc")
-
-
-def sha256(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
 
 
 def stored_bytes(note) -> bytes:

@@ -8,7 +8,7 @@ from django.db import connection
 from proposals.models import Step
 from proposals.steps import due_after, open_steps, step_close, step_open
 
-from .lifecycle import seed_year, submitted_proposal
+from tests.lifecycle import seed_year, submitted_proposal
 
 
 @pytest.fixture
