@@ -4,7 +4,6 @@ in, "Giám sát" for inspectors and the focal secretariat)."""
 import pytest
 from django.urls import reverse
 
-from incidents import inbox
 from incidents.inbox import inbox_sections
 from tests.lifecycle import as_
 
@@ -25,7 +24,7 @@ def test_the_handler_finds_reports_awaiting_handling_in_the_inbox(incident, insp
     assert (item.proposal, item.anchor, item.target) == (submitted, "phan-anh", incident)
     assert str(item.expected) == "Tiếp nhận, xem xét phản ánh"
     body = as_(inspector).get(reverse("proposals:inbox")).content.decode()
-    assert "Phản ánh chờ xử lý" in body and f"{reverse('proposals:detail', args=[submitted.pk])}#phan-anh" in body
+    assert "Phản ánh chờ xử lý" in body and reverse("incidents:detail", args=[incident.pk]) in body
     # The home page's task box leads to the handlers' full list, reports about no proposal included.
     home = as_(inspector).get(reverse("core:home")).content.decode()
     assert f"{url('list')}?xem=can-xu-ly&amp;status=awaiting" in home
@@ -45,9 +44,11 @@ def test_a_report_about_no_proposal_is_in_the_handlers_list(inspector, outsider,
     theirs = report(by=outsider, unit=other_unit, reported_text="Ông C")
     listed = as_(inspector).get(url("list"), {"xem": "can-xu-ly", "status": "awaiting"}).context["page"].rows
     assert listed == [theirs]
-    items = section(inspector).items
-    # An inbox row links to a proposal's page; without one the row needs InboxItem(url=…) (see incidents.inbox).
-    assert [i.target for i in items] == ([theirs] if inbox.LINKS_ANYWHERE else [])
+    [item] = section(inspector).items
+    # A row about no proposal leads to the incident's own page.
+    assert item.target == theirs and item.url == reverse("incidents:detail", args=[theirs.pk])
+    page = as_(inspector).get(reverse("proposals:inbox")).content.decode()
+    assert item.url in page and theirs.number in page
 
 
 @pytest.mark.parametrize("count", [1, 7])
