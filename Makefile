@@ -4,11 +4,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint clean
+.PHONY: run test lint bench clean
 
 # Settings default to DEBUG off (a production deploy that forgets the variable must not run in debug with
 # the development key); these development targets switch it on unless the caller chose a value.
-run test lint: export DJANGO_DEBUG ?= True
+run test lint bench: export DJANGO_DEBUG ?= True
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
+
+## bench: printed performance figures on PostgreSQL (DATABASE_URL required, SQLite refused), in a throw-away
+## database that is created, migrated and dropped; `make bench SECTIONS=reminders` runs only the sections named.
+bench: $(STAMP)
+	$(PY) scripts/bench.py $(SECTIONS)
 
 clean:
 	rm -rf $(VENV) var

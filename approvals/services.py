@@ -22,8 +22,9 @@ from core.audit import audit_record
 from core.documents import StoredPdf, download_issued, next_number, store_issued
 from core.notifications import notify
 from core.uploads import check_upload
-from proposals.models import Proposal
+from proposals.models import Proposal, Step
 from proposals.services import ensure_transition, proposal_transition
+from proposals.steps import due_after, step_close, step_open
 from proposals.transitions import Action
 
 from . import documents, rules
@@ -170,6 +171,8 @@ def meeting_open(
         payload={"meeting": meeting.pk, "held_on": held_on, "starts_at": starts_at, "secretary": secretary_name,
                  "eligible": sorted(voter_ids), "present": sorted(attendee_ids)},
     )
+    # Art. 8(1): the review deadline is met once the collective meets.
+    step_close(proposal=proposal, kind="review")
     notify(
         recipients=[p.person for p in collective.voters if p.person_id in attendee_ids],
         message=gettext_noop("Mời biểu quyết đề xuất “%(title)s”."), params={"title": proposal.title},
@@ -252,6 +255,11 @@ def meeting_close(*, meeting: Meeting, by) -> Meeting:
                           "tie_rule": meeting.tie_rule},
                  "minutes_sha256": digest},
     )
+    # D-14 [I]: the head's written decision follows the vote within the profile's deadline (a dated step).
+    step_open(
+        proposal=proposal, kind="decision", label=gettext_noop("Ban hành văn bản quyết định sau khi tập thể biểu quyết"),
+        due_on=due_after(timezone.localdate(), profile.decision_deadline_wd), unit=proposal.decision_unit,
+    )
     head = org.unit_head_on(unit=meeting.unit, on_date=timezone.localdate())
     notify(
         recipients=[proposal.proposer, head.person if head else None],
@@ -278,6 +286,12 @@ def meeting_adjourn(*, meeting: Meeting, by, reason: str) -> Meeting:
     meeting.save()
     proposal_transition(proposal=proposal, action=Action.ADJOURN, by=by, role=position.role, unit=position.unit,
                         payload={"meeting": meeting.pk, "reason": reason})
+    # The review deadline runs again, with its original date (REVIEW_DEADLINE_RUNNING): adjourning does not move it.
+    previous = Step.objects.filter(proposal=proposal, kind="review").order_by("-opened_at", "-pk").first()
+    step_open(
+        proposal=proposal, kind="review", due_on=proposal.review_due, unit=proposal.decision_unit,
+        label=previous.label if previous else gettext_noop("Họp tập thể lãnh đạo xem xét đề xuất"),
+    )
     return meeting
 
 
@@ -331,6 +345,7 @@ def _decide(*, proposal: Proposal, position: Position, by, kind: str, action: st
         payload={"decision": decision.pk, "number": decision.number, "kind": kind, "from": from_status,
                  "pdf_sha256": decision.pdf_sha256},
     )
+    step_close(proposal=proposal, kind="decision")
     notify(recipients=[proposal.proposer], message=notice, params={"title": proposal.title, "number": decision.number},
            url=_proposal_url(proposal))
     return decision
@@ -384,6 +399,8 @@ def proposal_return(*, proposal: Proposal, by, reasons: str) -> Decision:
         reasons, field="reasons", min_chars=MIN_JUSTIFICATION_CHARS,
         message=_("Cần nêu rõ nội dung cần bổ sung, làm rõ (ít nhất %(n)s ký tự).") % {"n": MIN_JUSTIFICATION_CHARS},
     )
+    # Returned before the meeting: the review deadline no longer runs (after the vote, `_decide` closes "decision").
+    step_close(proposal=proposal, kind="review")
     return _decide(proposal=proposal, position=position, by=by, kind=Decision.Kind.RETURN, action=Action.RETURN,
                    text=reasons,
                    notice=gettext_noop("Đề xuất “%(title)s” được trả lại để bổ sung, làm rõ (Văn bản số %(number)s)."))

@@ -1,4 +1,12 @@
-"""The Celery app. Tasks live in each app's tasks.py; beat's schedule is kept in the database."""
+"""The Celery app. Tasks live in each app's tasks.py; beat's schedule is kept in the database.
+
+How tasks are written here (style.md §9): thin, taking ids (never model instances), idempotent, and enqueued
+only once the transaction that causes them has committed (`delay_on_commit`, or `.delay()` inside an
+`on_commit` callback): a task enqueued in a transaction that rolls back never runs. Workers acknowledge late
+(`CELERY_TASK_ACKS_LATE`), so a task whose worker dies runs again; the idempotence is what makes that safe.
+Settings: the CELERY_* names of config/settings.py (Redis when REDIS_URL is set, kombu's filesystem broker
+otherwise, so that `make run` needs no service).
+"""
 
 import os
 

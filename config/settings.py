@@ -8,6 +8,7 @@ Production must give DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "dossier",
     "publication",
     "reminders",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -154,15 +156,64 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_SECURE = not DEBUG
 
-EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+
+
+def _env_int_in(name: str, default: int, low: int, high: int) -> int:
+    """An integer setting that must lie in [low, high]: a typo fails at start-up, not at 7 o'clock."""
+    value = env.int(name, default=default)
+    if not low <= value <= high:
+        raise ImproperlyConfigured(f"{name} must be between {low} and {high}, not {value}.")
+    return value
+
+
+# E-mail (spec README §5): SMTP when DJANGO_EMAIL_HOST is set, otherwise the console (development: mails are
+# printed by the worker). core/mail.py is the one place that sends.
+EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="")
+EMAIL_PORT = _env_int_in("DJANGO_EMAIL_PORT", 25, 1, 65535)
+EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("DJANGO_EMAIL_USE_SSL", default=False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set DJANGO_EMAIL_USE_TLS (STARTTLS, usually port 587) or DJANGO_EMAIL_USE_SSL (port 465), not both.")
+# A worker must not hang forever on a mail server that stopped answering.
+EMAIL_TIMEOUT = _env_int_in("DJANGO_EMAIL_TIMEOUT", 30, 1, 600)
+EMAIL_BACKEND = env.str(
+    "DJANGO_EMAIL_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+)
+# Only for the file backend (DJANGO_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend).
+EMAIL_FILE_PATH = env.str("DJANGO_EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="no-reply@localhost")
+# Links in e-mails are absolute: the address users open the application at.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+_site = urlsplit(SITE_URL)
+if _site.scheme not in ("http", "https") or not _site.netloc or _site.query or _site.fragment:
+    raise ImproperlyConfigured(f"SITE_URL must be an http(s) address such as https://decree73.example.gov.vn, not {SITE_URL!r}.")
+# How long a claimed e-mail or reminder stays claimed: after that, a worker that died holding it is presumed dead.
+MAIL_CLAIM_LEASE_SECONDS = _env_int_in("MAIL_CLAIM_LEASE_SECONDS", 600, 1, 86400)
+
+# Reminders and escalation (spec README §5): the daily deadline scan, then the daily digest, local time.
+REMINDER_SCAN_HOUR = _env_int_in("REMINDER_SCAN_HOUR", 7, 0, 23)
+REMINDER_SCAN_MINUTE = _env_int_in("REMINDER_SCAN_MINUTE", 0, 0, 59)
+REMINDER_DIGEST_HOUR = _env_int_in("REMINDER_DIGEST_HOUR", 7, 0, 23)
+REMINDER_DIGEST_MINUTE = _env_int_in("REMINDER_DIGEST_MINUTE", 30, 0, 59)
+# Seconds between two reminder e-mails, for mail servers that limit the rate (0: none).
+REMINDER_SEND_PAUSE_SECONDS = env.float("REMINDER_SEND_PAUSE_SECONDS", default=0.0)
+if not 0 <= REMINDER_SEND_PAUSE_SECONDS <= 60:
+    raise ImproperlyConfigured("REMINDER_SEND_PAUSE_SECONDS must be between 0 and 60.")
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport so that `make run`
 # needs no service at all.
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# With acks_late, a task whose worker was killed is handed out again once the visibility timeout has passed
+# (Redis); it must exceed the longest task. A key prefix lets several deployments share one Redis database.
+CELERY_VISIBILITY_TIMEOUT = _env_int_in("CELERY_VISIBILITY_TIMEOUT", 3600, 1, 7 * 86400)
+CELERY_BROKER_KEY_PREFIX = env.str("CELERY_BROKER_KEY_PREFIX", default="")
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {}
+    {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+    | ({"global_keyprefix": CELERY_BROKER_KEY_PREFIX} if CELERY_BROKER_KEY_PREFIX else {})
     if REDIS_URL
     else {
         "data_folder_in": str(VAR_DIR / "broker"),
@@ -194,9 +245,20 @@ LOGGING = {
     "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }
 
+# Exactly one beat may run (README "Operations"): two would scan twice. The ledgers make that harmless, but
+# every reminder would be claimed twice for nothing.
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain-nightly": {"task": "core.tasks.verify_audit_chain", "schedule": crontab(hour=2, minute=0)},
     "extend-working-day-calendar": {
         "task": "core.tasks.extend_calendar", "schedule": crontab(hour=3, minute=0, day_of_week="mon")
     },
+    "scan-deadlines-daily": {
+        "task": "reminders.tasks.scan_deadlines",
+        "schedule": crontab(hour=REMINDER_SCAN_HOUR, minute=REMINDER_SCAN_MINUTE),
+    },
+    "send-digests-daily": {
+        "task": "core.tasks.send_digests",
+        "schedule": crontab(hour=REMINDER_DIGEST_HOUR, minute=REMINDER_DIGEST_MINUTE),
+    },
+    "email-pending-notifications": {"task": "core.tasks.email_pending_notifications", "schedule": crontab(minute="*/5")},
 }

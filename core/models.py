@@ -1,4 +1,5 @@
-"""Cross-cutting records: the working-day calendar and the append-only audit log."""
+"""Cross-cutting records: the working-day calendar, the append-only audit log, notifications and how each
+person wants them e-mailed."""
 
 import pgtrigger
 from django.conf import settings
@@ -152,7 +153,18 @@ class DocumentCounter(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app message to one person; e-mail delivery arrives with the reminders."""
+    """An in-app message to one person, e-mailed at once or in the daily digest as the person prefers.
+
+    `email_status` is the e-mail's own small life: pending until it is sent (at once or in the digest), or
+    skipped (no address, read before the digest, or older than e-mail itself). Sending claims the row with a
+    conditional UPDATE (`email_claim`, `email_claimed_at`) and marks it sent only once delivery has succeeded,
+    so two workers or a task run twice e-mail it once (core.notifications).
+    """
+
+    class EmailStatus(models.TextChoices):
+        PENDING = "pending", _("Chờ gửi thư")
+        SENT = "sent", _("Đã gửi thư")
+        SKIPPED = "skipped", _("Không gửi thư")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     # The untranslated message and its parameters: each reader sees it in their own language.
@@ -161,14 +173,33 @@ class Notification(models.Model):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    email_status = models.CharField(
+        _("thư điện tử"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    email_claim = models.CharField(max_length=32, blank=True, editable=False)
+    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    emailed_at = models.DateTimeField(_("gửi thư lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("thông báo")
         verbose_name_plural = _("thông báo")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="notification_email_status_valid", condition=Q(email_status__in=["pending", "sent", "skipped"])
+            ),
+            models.CheckConstraint(
+                name="notification_emailed_when_sent",
+                condition=~Q(email_status="sent") | Q(emailed_at__isnull=False),
+            ),
+        ]
         indexes = [
             # The unread badge and the notifications page.
             models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_recipient_idx"),
+            # The daily digest and the sweep of e-mails not yet sent: only pending rows, per person.
+            models.Index(
+                fields=["recipient", "created_at"], condition=Q(email_status="pending"), name="notification_email_due_idx"
+            ),
         ]
 
     def __str__(self):
@@ -176,3 +207,34 @@ class Notification(models.Model):
 
     def text(self) -> str:
         return gettext(self.message) % self.params if self.params else gettext(self.message)
+
+
+class NotificationPreference(models.Model):
+    """How one person wants their notifications e-mailed (spec README §5): each at once, or one daily digest.
+
+    No row means the default, at once. Core keeps it, not accounts, so that `core.notifications` can read it
+    without importing a higher layer.
+    """
+
+    class Delivery(models.TextChoices):
+        IMMEDIATE = "immediate", _("Gửi thư ngay khi có thông báo")
+        DIGEST = "digest", _("Gửi một thư tổng hợp mỗi ngày")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    delivery = models.CharField(
+        _("cách nhận thư thông báo"), max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("cách nhận thông báo")
+        verbose_name_plural = _("cách nhận thông báo")
+        constraints = [
+            models.CheckConstraint(name="notificationpreference_delivery_valid", condition=Q(delivery__in=["immediate", "digest"])),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.delivery}"

@@ -10,4 +10,5 @@ urlpatterns = [
 urlpatterns += [
     path("thong-bao/", views.notifications, name="notifications"),
     path("thong-bao/da-doc/", views.notifications_mark_read, name="notifications_mark_read"),
+    path("thong-bao/cach-nhan-thu/", views.notification_preferences, name="notification_preferences"),
 ]

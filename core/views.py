@@ -1,14 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from .forms import NotificationPreferenceForm
 from .models import Notification
+from .notifications import delivery_of, notification_preference_set
 from .notifications import notifications_mark_read as mark_read
 from .stages import stages
 
@@ -77,3 +80,19 @@ def notifications_mark_read(request: HttpRequest) -> HttpResponse:
     if notification_id is None:
         messages.success(request, _("Đã đánh dấu %(count)s thông báo là đã đọc.") % {"count": count})
     return redirect("core:notifications")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    """The signed-in person chooses e-mails at once or one daily digest; every e-mail links here."""
+    form = NotificationPreferenceForm(request.POST or None, initial={"delivery": delivery_of(request.user)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            notification_preference_set(by=request.user, delivery=form.cleaned_data["delivery"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Đã lưu cách nhận thư thông báo."))
+            return redirect("core:notification_preferences")
+    return render(request, "core/preferences.html", {"form": form})

@@ -22,6 +22,7 @@ from core.uploads import check_upload
 
 from .models import END_BEFORE_START, Attachment, LegalProfile, PlanContent, PlanVersion, Proposal
 from .selectors import attachment_removable, current_profile
+from .steps import step_close, step_open
 from .transitions import EDITABLE_STATUSES, Action, TransitionNotAllowed, can, next_status
 
 
@@ -210,6 +211,14 @@ def proposal_submit(*, proposal: Proposal, by) -> Proposal:
             "received_on": today, "review_due": proposal.review_due, "profile": profile.pk,
         },
     )
+    # The review deadline as a dated step, the one source the reminders read (Art. 8(1): the collective meets
+    # within 7 WD of receipt; route B: the superior's deadline). A step left from an earlier version goes first.
+    step_close(proposal=proposal, kind="review")
+    step_open(
+        proposal=proposal, kind="review", due_on=proposal.review_due, unit=decision_unit,
+        label=gettext_noop("Họp tập thể lãnh đạo xem xét đề xuất") if route == Proposal.Route.A
+        else gettext_noop("Cấp trên xem xét đề xuất của người đứng đầu cơ quan"),
+    )
     secretariat = [p.person for p in decision_unit.positions.held_on(today).filter(role=Position.Role.SECRETARIAT).select_related("person")]
     notify(
         recipients=[decider.person, *secretariat],
@@ -227,6 +236,9 @@ def proposal_revise(*, proposal: Proposal, by) -> Proposal:
     _require_author(proposal, by)
     proposal_transition(proposal=proposal, action=Action.REVISE, by=by, role="proposer", unit=proposal.unit,
                         payload={"next_version": proposal.current_version + 1})
+    # Nothing awaits the deciding unit until the next submission (reminders read open steps only).
+    step_close(proposal=proposal, kind="review")
+    step_close(proposal=proposal, kind="decision")
     return proposal
 
 
@@ -261,3 +273,68 @@ def attachment_remove(*, attachment: Attachment, by) -> None:
     attachment.save(update_fields=["removed_at"])
     audit_record(action="detach", obj=proposal, actor=by, role="proposer", unit=proposal.unit,
                  payload={"attachment": attachment.pk, "name": attachment.original_name})
+
+
+def _normalised(value):
+    """A plan value as compared between versions: a browser sends a textarea's line breaks as CRLF."""
+    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
+
+
+@transaction.atomic
+def plan_version_adjust(*, proposal: Proposal, by, changes: dict, reason: str) -> PlanVersion:
+    """IMP-5 (after-approval.md): an adjustment decided during implementation is the next frozen version,
+    approved at once: the approved version in force with `changes` applied, checked as a submission is (Art.
+    7(2), Art. 5(1)), becomes both the current and the approved version.
+
+    Only the head of the deciding unit decides it, and only while the proposal is implemented (the transition
+    table's ADJUST). The caller issues the written decision ordering it (the directions stage) in the same
+    transaction; the proposal is locked again here, so the caller's instance is stale afterwards: read it again.
+    `changes` holds plan contents only; values equal to the approved ones are no change. Nothing changed: a
+    ValidationError ("unchanged"), so that a repeated request never freezes an identical version.
+    """
+    from accounts.permissions import acting_position
+
+    unknown = set(changes) - set(PlanContent.CONTENT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not plan contents: {sorted(unknown)}")
+    proposal = _lock(proposal)
+    position = acting_position(
+        user=by, unit=proposal.decision_unit, roles=(Position.Role.HEAD,), on_date=timezone.localdate()
+    )
+    if not can(proposal.status, Action.ADJUST) or proposal.approved_version is None:
+        raise ValidationError(_("Chỉ điều chỉnh đề xuất đang được triển khai thực hiện."), code="bad_state")
+    base = PlanVersion.objects.get(proposal=proposal, number=proposal.approved_version)
+    content = base.content_dict()
+    # Texts are kept as typed, without surrounding blanks and with LF line breaks.
+    changed = {
+        name: [content[name], _normalised(value)]
+        for name, value in changes.items() if _normalised(value) != _normalised(content[name])
+    }
+    if not changed:
+        raise ValidationError(
+            _("Nội dung điều chỉnh không khác kế hoạch đang được phê duyệt (phiên bản %(n)s).") % {"n": base.number},
+            code="unchanged",
+        )
+    content.update({name: new for name, (_old, new) in changed.items()})
+    adjusted = PlanVersion(
+        proposal=proposal, number=proposal.current_version + 1, submitted_at=timezone.now(), submitted_by=by, **content
+    )
+    errors = {}
+    try:
+        adjusted.clean_fields(exclude=["proposal", "number", "submitted_at", "submitted_by"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    for name, message in missing_parts(adjusted, proposal.profile).items():
+        errors.setdefault(name, [message])
+    if errors:
+        raise ValidationError(errors)
+    adjusted.save()
+    # The working copy follows the version in force, as after a submission: search and lists read it.
+    _apply_content(proposal, content)
+    proposal.current_version = proposal.approved_version = adjusted.number
+    proposal.save()
+    audit_record(
+        action="plan_adjust", obj=proposal, actor=by, role=position.role, unit=position.unit,
+        payload={"version": adjusted.number, "from_version": base.number, "changes": changed, "reason": reason},
+    )
+    return adjusted
