@@ -1,4 +1,4 @@
-"""The demo province (`accounts.demo`, `manage.py seed_demo`): shape, history, idempotency, scale, logins."""
+"""The demo province (`accounts.demo`, `manage.py seed_demo`, now in the demo app): shape, history, idempotency, scale, logins."""
 
 import datetime
 from io import StringIO
@@ -15,12 +15,6 @@ ON = datetime.date(2026, 1, 15)
 DEPARTMENTS = ["QN-SNV", "QN-STC", "QN-SKHCN", "QN-SXD", "QN-SYT"]
 COMMUNES = ["QN-P-HALONG", "QN-P-CAMPHA", "QN-P-MONGCAI1", "QN-X-TIENYEN", "QN-DK-VANDON"]
 PUBLIC_SERVICE_UNITS = ["QN-BVDK", "QN-CDC"]
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    # Seeding hashes the shared password once and every login checks it: PBKDF2 would dominate the run.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

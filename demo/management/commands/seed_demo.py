@@ -1,4 +1,5 @@
-"""`manage.py seed_demo`: the demo province (accounts.demo) for `make run`, trainings and load tests."""
+"""`manage.py seed_demo`: the demo province (accounts.demo) and its proposals in every status of the lifecycle
+(demo.lifecycle), for `make run`, trainings and load tests."""
 
 import time
 
@@ -10,13 +11,19 @@ from django.utils.translation import gettext_lazy
 
 from accounts.demo import DEMO_PASSWORD, SYNTHETIC_STAFF_PER_UNIT, demo_logins, seed_demo
 from accounts.selectors import today
+from demo.lifecycle import seed_lifecycle
+
+HELP = gettext_lazy(
+    "Nạp dữ liệu mẫu: một tỉnh theo mô hình Quảng Ninh (sau 01/7/2025) với người được hư cấu, dùng chung "
+    "một mật khẩu. Chạy lại nhiều lần không tạo bản trùng. Chỉ chạy khi DEBUG bật, trừ khi có --force."
+)
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Nạp dữ liệu mẫu: một tỉnh theo mô hình Quảng Ninh (sau 01/7/2025) với người được hư cấu, dùng chung "
-        "một mật khẩu. Chạy lại nhiều lần không tạo bản trùng. Chỉ chạy khi DEBUG bật, trừ khi có --force."
-    )
+    @property
+    def help(self) -> str:
+        # argparse wants a str: a lazy translation made `manage.py help seed_demo` fail (TypeError).
+        return str(HELP)
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -49,14 +56,21 @@ class Command(BaseCommand):
 
         started = time.perf_counter()
         result = seed_demo(scale=scale)
+        lifecycle = seed_lifecycle()
         elapsed = time.perf_counter() - started
 
         if options["verbosity"] < 1:
             return
-        if result.named_changed:
+        if result.named_changed or lifecycle.changed:
             self.stdout.write(self.style.SUCCESS(
                 _("Đã tạo %(units)d đơn vị, %(users)d người dùng, %(positions)d chức vụ.")
                 % {"units": result.units, "users": result.users, "positions": result.positions}
+            ))
+            self.stdout.write(self.style.SUCCESS(
+                _("Đã tạo %(proposals)d đề xuất mẫu (mỗi trạng thái một đề xuất), %(incidents)d phản ánh, "
+                  "%(publications)d đề xuất công khai.")
+                % {"proposals": lifecycle.proposals, "incidents": lifecycle.incidents,
+                   "publications": lifecycle.publications}
             ))
         else:
             self.stdout.write(_("Dữ liệu mẫu đã có đủ, không thay đổi gì."))

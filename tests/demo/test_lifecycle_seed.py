@@ -1,0 +1,61 @@
+"""`seed_demo` after the organisation: one demo proposal in every status the lifecycle reaches, an incident and a
+published proposal, all made through the services; a second run changes nothing (the issue's demo-data acceptance)."""
+
+from io import StringIO
+
+from django.core.management import call_command
+
+from accounts.demo import seed_demo
+from core.models import AuditEvent
+from demo.lifecycle import PROPOSALS, PUBLISHED_TITLE, seed_lifecycle
+from incidents.models import Incident
+from proposals.models import Proposal
+from proposals.transitions import TRANSITIONS, Status
+from publication.models import Publication
+
+# Every status the transition table reaches, and DRAFT where every proposal starts.
+REACHABLE = {Status.DRAFT} | {str(target) for target in TRANSITIONS.values()}
+
+
+def _counts():
+    return (Proposal.objects.count(), AuditEvent.objects.count(), Incident.objects.count(), Publication.objects.count())
+
+
+def test_every_reachable_status_has_a_demo_proposal_made_through_the_services(db):
+    seed_demo()
+    seeded = seed_lifecycle()
+
+    assert seeded.proposals == len(PROPOSALS)
+    assert set(Proposal.objects.values_list("status", flat=True)) == REACHABLE == set(Status.values)
+    for spec in PROPOSALS:
+        assert Proposal.objects.get(title=spec.title).status == spec.status, spec.title
+    # The states were reached through the services: the closed one carries the whole audit trail.
+    closed = Proposal.objects.get(status=Status.CLOSED)
+    actions = set(AuditEvent.objects.filter(object_type="proposals.proposal", object_id=str(closed.pk)).values_list("action", flat=True))
+    assert {"submit", "open_meeting", "close_passed", "approve", "start_implementation", "suspend", "continue",
+            "complete", "report", "open_evaluation", "close_evaluation", "conclude", "close_case"} <= actions
+    # One incident, taken up by the province's inspector; the closed proposal is published.
+    incident = Incident.objects.get()
+    assert (incident.status, incident.taken_up_by.username) == (Incident.Status.HANDLING, "thanhtra")
+    assert Publication.objects.get().proposal.title == PUBLISHED_TITLE
+
+
+def test_command_seeds_the_lifecycle_prints_the_time_and_is_idempotent(db, settings):
+    settings.DEBUG = True
+    first, second = StringIO(), StringIO()
+
+    call_command("seed_demo", stdout=first)
+    counts = _counts()
+    call_command("seed_demo", stdout=second)
+
+    assert _counts() == counts
+    assert f"Đã tạo {len(PROPOSALS)} đề xuất mẫu" in first.getvalue()
+    assert "Thời gian" in first.getvalue()
+    assert "không thay đổi" in second.getvalue()
+
+
+def test_command_help_prints_in_vietnamese():
+    """`manage.py help seed_demo` (argparse needs a str, not a lazy translation)."""
+    from demo.management.commands.seed_demo import Command
+
+    assert "Nạp dữ liệu mẫu" in Command().create_parser("manage.py", "seed_demo").format_help()
