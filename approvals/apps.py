@@ -11,6 +11,7 @@ class ApprovalsConfig(AppConfig):
         from core.stages import Panel, Stage, stages
 
         from .actions import ACTIONS, PANEL
+        from .dossier import dossier_entries
         from .inbox import inbox_sections
         from .selectors import proposal_panel
 
@@ -20,4 +21,5 @@ class ApprovalsConfig(AppConfig):
                         template="approvals/partials/panel.html"),
             inbox=inbox_sections,
             event_labels={"consultation": _("Ghi nhận ý kiến cấp ủy"), "vote": _("Biểu quyết")},
+            dossier=dossier_entries,
         ))
