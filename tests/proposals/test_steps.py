@@ -7,7 +7,6 @@ from django.db import connection
 
 from proposals.models import Step
 from proposals.steps import due_after, open_steps, step_close, step_open
-
 from tests.lifecycle import seed_year, submitted_proposal
 
 
