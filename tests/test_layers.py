@@ -16,8 +16,10 @@ LAYERS = {
     "accounts": {"core"},
     "proposals": {"core", "accounts"},
 }
-STAGE_APPS = {"approvals", "implementation", "directions", "evaluation", "incidents", "dossier", "publication", "reminders"}
-PROJECT_APPS = {"core", "accounts", "proposals"} | STAGE_APPS
+# The stage apps in the order of the lifecycle (and demo on top): a stage builds on the ones before it only.
+STAGE_ORDER = ["approvals", "implementation", "directions", "evaluation", "incidents", "dossier", "publication",
+               "reminders", "demo"]
+PROJECT_APPS = {"core", "accounts", "proposals", *STAGE_ORDER}
 
 
 def imported_apps(path: Path) -> set[str]:
@@ -41,6 +43,13 @@ def test_a_layer_imports_only_the_layers_below_it(layer):
         str(path.relative_to(ROOT)): sorted(imported_apps(path) - LAYERS[layer] - {layer})
         for path in sources(layer)
     }
+    assert {path: apps for path, apps in wrong.items() if apps} == {}
+
+
+@pytest.mark.parametrize("stage", STAGE_ORDER)
+def test_a_stage_imports_only_the_stages_before_it(stage):
+    later = set(STAGE_ORDER[STAGE_ORDER.index(stage) + 1:])
+    wrong = {str(path.relative_to(ROOT)): sorted(imported_apps(path) & later) for path in sources(stage)}
     assert {path: apps for path, apps in wrong.items() if apps} == {}
 
 
