@@ -6,6 +6,8 @@ token and time), sends, and only then marks it sent; a claim left behind by a ki
 `MAIL_CLAIM_LEASE_SECONDS`. So a task run twice, or by two workers at once, sends one mail.
 """
 
+import contextlib
+import contextvars
 import datetime
 import logging
 import uuid
@@ -26,6 +28,18 @@ logger = logging.getLogger(__name__)
 
 Delivery = NotificationPreference.Delivery
 EmailStatus = Notification.EmailStatus
+# Set while demo or bulk data is written: the notifications stay in the app and no e-mail is queued for them.
+_IN_APP_ONLY = contextvars.ContextVar("notifications_in_app_only", default=False)
+
+
+@contextlib.contextmanager
+def in_app_only():
+    """Notifications committed inside are not e-mailed (seeding the demo province: its people are invented)."""
+    token = _IN_APP_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _IN_APP_ONLY.reset(token)
 
 
 def notify(*, recipients, message: str, params: dict | None = None, url: str = "") -> None:
@@ -41,7 +55,7 @@ def notify(*, recipients, message: str, params: dict | None = None, url: str = "
         rows = Notification.objects.bulk_create(
             [
                 Notification(recipient=person, message=message, params=params or {}, url=url,
-                             email_status=email_status_for(person))
+                             email_status=EmailStatus.SKIPPED if _IN_APP_ONLY.get() else email_status_for(person))
                 for person in people
             ]
         )

@@ -104,3 +104,14 @@ def test_the_view_marks_through_the_service_with_the_same_answers(client, inbox,
     ]
     assert {event.actor for event in AuditEvent.objects.all()} == {head}
     assert verify_chain() == (2, None)
+
+
+def test_notifications_committed_in_app_only_are_never_e_mailed(django_capture_on_commit_callbacks, proposer):
+    from core.models import Notification
+    from core.notifications import in_app_only, notify
+
+    proposer.email = "truongphong@example.vn"
+    proposer.save()
+    with in_app_only(), django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[proposer], message="Thông báo thử")
+    assert Notification.objects.get(message="Thông báo thử").email_status == Notification.EmailStatus.SKIPPED
