@@ -42,7 +42,8 @@ class PositionInline(admin.TabularInline):
     fk_name = "person"
     extra = 0
     autocomplete_fields = ["unit"]
-    fields = ["unit", "role", "title", "category", "start_date", "end_date"]
+    # Review finding 2: the title printed over a signature ("Giám đốc") sits beside the position's full title.
+    fields = ["unit", "role", "title", "signing_title", "category", "start_date", "end_date"]
 
 
 @admin.register(User)
@@ -103,11 +104,18 @@ class UserAdmin(ServiceModelAdmin, BaseUserAdmin):
 
 @admin.register(OrgUnit)
 class OrgUnitAdmin(ServiceModelAdmin):
-    list_display = ["code", "name", "level", "kind", "parent", "valid_from", "valid_to"]
-    list_filter = ["level", "kind"]
+    list_display = ["code", "name", "level", "kind", "parent", "print_parent_line", "valid_from", "valid_to"]
+    list_filter = ["level", "kind", "print_parent_line"]
     search_fields = ["code", "name", "abbreviation"]
-    autocomplete_fields = ["parent", "successor"]
+    autocomplete_fields = ["parent", "successor", "cadre_authority"]
     list_select_related = ["parent"]
+    fieldsets = (
+        (None, {"fields": ("code", "name", "abbreviation", "parent", "level", "kind", "valid_from", "valid_to",
+                           "successor")}),
+        # Review findings 1, 6, 7 and D-16: how the unit's documents read, and who manages its cadres.
+        (_("Văn bản của đơn vị"), {"fields": ("place_name", "print_parent_line", "competence_basis")}),
+        (_("Quản lý cán bộ"), {"fields": ("cadre_authority",)}),
+    )
 
     def save_service(self, obj, by):
         unit_save(unit=obj, by=by)
@@ -118,7 +126,7 @@ class OrgUnitAdmin(ServiceModelAdmin):
 
 @admin.register(Position)
 class PositionAdmin(ServiceModelAdmin):
-    list_display = ["person", "unit", "role", "title", "category", "start_date", "end_date"]
+    list_display = ["person", "unit", "role", "title", "signing_title", "category", "start_date", "end_date"]
     list_filter = ["role", "category", "unit__level"]
     search_fields = ["person__full_name", "person__username", "unit__name", "title"]
     autocomplete_fields = ["person", "unit"]

@@ -41,6 +41,17 @@ CENTRAL_TERM_FROM = datetime.date(2021, 4, 8)
 SNV_HEAD_CHANGED_ON = datetime.date(2025, 3, 1)
 DISTRICT_LAST_DAY = datetime.date(2025, 6, 30)
 
+# --- How the demo units' documents read (review-register-decide.md §2, findings 1, 2, 6, 7) ------------------------
+# Provincial bodies date their documents from the province, communes from their own name (finding 6).
+PROVINCE_PLACE = "Quảng Ninh"
+# The competence basis each kind of unit cites first in its decisions (finding 7). The laws in force after the
+# 2025 reorganisation; a department's or public service unit's own founding decision is the province's to add.
+LOCAL_GOVERNMENT_LAW = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;"
+DEPARTMENTS_DECREE = (
+    "Căn cứ Nghị định số 45/2025/NĐ-CP ngày 28 tháng 02 năm 2025 của Chính phủ quy định tổ chức các cơ quan chuyên "
+    "môn thuộc Ủy ban nhân dân tỉnh, thành phố trực thuộc trung ương;"
+)
+
 
 # --- Invented names -------------------------------------------------------------------------------------
 # Deterministic (no randomness) so that a re-seed and every test see the same people. The lists avoid
@@ -87,6 +98,9 @@ class Staffing:
     head_prefix: str
     deputy_prefix: str
     category: str = Category.STATE_LEADER
+    # The titles printed over their signatures, without the agency the header names (finding 2).
+    head_signing: str = ""
+    deputy_signing: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,6 +118,9 @@ class UnitSpec:
     valid_to: datetime.date | None = None
     successor: str | None = None
     staff_since: datetime.date = PROVINCE_TERM_FROM
+    # Finding 1: a unit with a managing body names it above its own name; a People's Committee does not.
+    print_parent_line: bool = False
+    competence_basis: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -117,15 +134,17 @@ class PersonSpec:
     category: str
     start_date: datetime.date
     end_date: datetime.date | None = None
+    signing_title: str = ""
 
 
 def _department(code: str, slug: str, name: str, abbreviation: str, leaders: tuple[str, ...]) -> UnitSpec:
     return UnitSpec(
         code=code, name=name, level=Level.PROVINCE, parent="QN-UBND", abbreviation=abbreviation,
-        place_name="Hạ Long", slug=slug,
+        place_name=PROVINCE_PLACE, slug=slug, print_parent_line=True, competence_basis=DEPARTMENTS_DECREE,
         staffing=Staffing(
             head_title="Giám đốc Sở", deputy_title="Phó Giám đốc Sở", leader_titles=leaders,
             secretariat_title="Chuyên viên Văn phòng Sở (tổ chức cán bộ)", head_prefix="gd", deputy_prefix="pgd",
+            head_signing="Giám đốc", deputy_signing="Phó Giám đốc",
         ),
     )
 
@@ -133,11 +152,11 @@ def _department(code: str, slug: str, name: str, abbreviation: str, leaders: tup
 def _public_service(code: str, slug: str, name: str, abbreviation: str, head: str, leaders: tuple[str, ...]) -> UnitSpec:
     return UnitSpec(
         code=code, name=name, level=Level.PROVINCE, parent="QN-SYT", abbreviation=abbreviation,
-        place_name="Hạ Long", slug=slug, kind=Kind.PUBLIC_SERVICE,
+        place_name=PROVINCE_PLACE, slug=slug, kind=Kind.PUBLIC_SERVICE, print_parent_line=True,
         staffing=Staffing(
             head_title=f"Giám đốc {head}", deputy_title=f"Phó Giám đốc {head}", leader_titles=leaders,
             secretariat_title="Viên chức Phòng Tổ chức cán bộ", head_prefix="gd", deputy_prefix="pgd",
-            category=Category.PUBLIC_SERVICE_MANAGER,
+            category=Category.PUBLIC_SERVICE_MANAGER, head_signing="Giám đốc", deputy_signing="Phó Giám đốc",
         ),
     )
 
@@ -148,10 +167,12 @@ def _commune(code: str, slug: str, kind_name: str, place: str) -> UnitSpec:
     return UnitSpec(
         code=code, name=f"Ủy ban nhân dân {kind_name} {place}", level=Level.COMMUNE, parent="QN-UBND",
         abbreviation="UBND", place_name=place, slug=slug, valid_from=COMMUNES_FROM, staff_since=COMMUNES_FROM,
+        competence_basis=LOCAL_GOVERNMENT_LAW,
         staffing=Staffing(
             head_title=f"Chủ tịch Ủy ban nhân dân {kind_name}", deputy_title=f"Phó Chủ tịch Ủy ban nhân dân {kind_name}",
             leader_titles=(economy, "Trưởng phòng Văn hóa - Xã hội"),
             secretariat_title="Công chức Văn phòng HĐND và UBND", head_prefix="ct", deputy_prefix="pct",
+            head_signing="Chủ tịch", deputy_signing="Phó Chủ tịch",
         ),
     )
 
@@ -162,15 +183,17 @@ UNITS: tuple[UnitSpec, ...] = (
     UnitSpec(
         code="TW-CP", name="Chính phủ", level=Level.CENTRAL, parent=None, abbreviation="CP", place_name="Hà Nội",
         slug="cp", staff_since=CENTRAL_TERM_FROM,
+        competence_basis="Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;",
         staffing=Staffing(
             head_title="Thủ tướng Chính phủ", deputy_title="Phó Thủ tướng Chính phủ",
             leader_titles=("Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ", "Vụ trưởng Vụ Tổ chức cán bộ, Văn phòng Chính phủ"),
             secretariat_title="Chuyên viên Vụ Tổ chức cán bộ, Văn phòng Chính phủ", head_prefix="ttg", deputy_prefix="ptt",
+            head_signing="Thủ tướng", deputy_signing="Phó Thủ tướng",
         ),
     ),
     UnitSpec(
         code="QN-UBND", name="Ủy ban nhân dân tỉnh Quảng Ninh", level=Level.PROVINCE, parent="TW-CP",
-        abbreviation="UBND", place_name="Hạ Long", slug="ubnd",
+        abbreviation="UBND", place_name=PROVINCE_PLACE, slug="ubnd", competence_basis=LOCAL_GOVERNMENT_LAW,
         staffing=Staffing(
             head_title="Chủ tịch Ủy ban nhân dân tỉnh", deputy_title="Phó Chủ tịch Ủy ban nhân dân tỉnh",
             leader_titles=(
@@ -179,7 +202,7 @@ UNITS: tuple[UnitSpec, ...] = (
                 "Trưởng phòng Tổng hợp, Văn phòng Ủy ban nhân dân tỉnh",
             ),
             secretariat_title="Chuyên viên Văn phòng Ủy ban nhân dân tỉnh (tổ chức cán bộ)",
-            head_prefix="ct", deputy_prefix="pct",
+            head_prefix="ct", deputy_prefix="pct", head_signing="Chủ tịch", deputy_signing="Phó Chủ tịch",
         ),
     ),
     _department("QN-SNV", "snv", "Sở Nội vụ tỉnh Quảng Ninh", "SNV", (
@@ -224,7 +247,7 @@ UNITS: tuple[UnitSpec, ...] = (
     UnitSpec(
         code=DISTRICT_CODE, name="Ủy ban nhân dân thành phố Hạ Long (cấp huyện)", level=Level.DISTRICT,
         parent="QN-UBND", abbreviation="UBND", place_name="Hạ Long", valid_to=DISTRICT_LAST_DAY,
-        successor="QN-P-HALONG",
+        successor="QN-P-HALONG", competence_basis="Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
     ),
 )
 
@@ -232,11 +255,11 @@ UNITS: tuple[UnitSpec, ...] = (
 # city's leaders, who now lead phường Hạ Long (one person, several positions over time).
 HISTORY: tuple[PersonSpec, ...] = (
     PersonSpec("gdcu.snv", "QN-SNV", Role.HEAD, "Giám đốc Sở", Category.STATE_LEADER,
-               datetime.date(2019, 11, 1), SNV_HEAD_CHANGED_ON - datetime.timedelta(days=1)),
+               datetime.date(2019, 11, 1), SNV_HEAD_CHANGED_ON - datetime.timedelta(days=1), "Giám đốc"),
     PersonSpec("ct.phl", DISTRICT_CODE, Role.HEAD, "Chủ tịch Ủy ban nhân dân thành phố", Category.STATE_LEADER,
-               PROVINCE_TERM_FROM, DISTRICT_LAST_DAY),
+               PROVINCE_TERM_FROM, DISTRICT_LAST_DAY, "Chủ tịch"),
     PersonSpec("pct1.phl", DISTRICT_CODE, Role.DEPUTY, "Phó Chủ tịch Ủy ban nhân dân thành phố", Category.STATE_LEADER,
-               PROVINCE_TERM_FROM, DISTRICT_LAST_DAY),
+               PROVINCE_TERM_FROM, DISTRICT_LAST_DAY, "Phó Chủ tịch"),
 )
 
 
@@ -247,10 +270,10 @@ def _positions_of_unit(unit: UnitSpec) -> list[PersonSpec]:
     since, slug = unit.staff_since, unit.slug
     head_since = SNV_HEAD_CHANGED_ON if unit.code == "QN-SNV" else since
     people = [PersonSpec(f"{staffing.head_prefix}.{slug}", unit.code, Role.HEAD, staffing.head_title,
-                         staffing.category, head_since)]
+                         staffing.category, head_since, signing_title=staffing.head_signing)]
     people += [
         PersonSpec(f"{staffing.deputy_prefix}{n}.{slug}", unit.code, Role.DEPUTY, staffing.deputy_title,
-                   staffing.category, since)
+                   staffing.category, since, signing_title=staffing.deputy_signing)
         for n in (1, 2)
     ]
     people += [
@@ -324,6 +347,7 @@ def _seed_units(result: SeedResult) -> dict[str, OrgUnit]:
         unit = OrgUnit(
             code=spec.code, name=spec.name, level=spec.level, kind=spec.kind, abbreviation=spec.abbreviation,
             place_name=spec.place_name, valid_from=spec.valid_from, valid_to=spec.valid_to,
+            print_parent_line=spec.print_parent_line, competence_basis=spec.competence_basis,
             parent=existing[spec.parent] if spec.parent else None,
             successor=existing[spec.successor] if spec.successor else None,
         )
@@ -363,7 +387,7 @@ def _seed_people(result: SeedResult, units: dict[str, OrgUnit], password_hash: s
             continue
         position = Position(
             person=users[spec.username], unit=units[spec.unit], role=spec.role, title=spec.title,
-            category=spec.category, start_date=spec.start_date, end_date=spec.end_date,
+            signing_title=spec.signing_title, category=spec.category, start_date=spec.start_date, end_date=spec.end_date,
         )
         position.full_clean()
         position.save()
@@ -377,12 +401,14 @@ _SYNTHETIC_COMMUNE = Staffing(
     leader_titles=("Trưởng phòng Kinh tế", "Trưởng phòng Văn hóa - Xã hội", "Chánh Văn phòng HĐND và UBND",
                    "Phó Trưởng phòng Kinh tế"),
     secretariat_title="Công chức Văn phòng HĐND và UBND", head_prefix="ct", deputy_prefix="pct",
+    head_signing="Chủ tịch", deputy_signing="Phó Chủ tịch",
 )
 _SYNTHETIC_DEPARTMENT = Staffing(
     head_title="Giám đốc Sở", deputy_title="Phó Giám đốc Sở",
     leader_titles=("Chánh Văn phòng Sở", "Trưởng phòng Kế hoạch - Tài chính", "Trưởng phòng Quản lý chuyên ngành",
                    "Phó Chánh Văn phòng Sở"),
     secretariat_title="Chuyên viên Văn phòng Sở (tổ chức cán bộ)", head_prefix="gd", deputy_prefix="pgd",
+    head_signing="Giám đốc", deputy_signing="Phó Giám đốc",
 )
 
 
@@ -396,27 +422,30 @@ def _synthetic_unit(n: int, parent: OrgUnit) -> tuple[OrgUnit, Staffing]:
         unit = OrgUnit(
             code=synthetic_code(n), name=f"Ủy ban nhân dân xã Thử nghiệm {n}", abbreviation="UBND",
             place_name=f"Thử nghiệm {n}", level=Level.COMMUNE, valid_from=COMMUNES_FROM, parent=parent,
+            competence_basis=LOCAL_GOVERNMENT_LAW,
         )
         return unit, _SYNTHETIC_COMMUNE
     unit = OrgUnit(
         code=synthetic_code(n), name=f"Sở Thử nghiệm {n} tỉnh Quảng Ninh", abbreviation="STN",
-        place_name="Hạ Long", level=Level.PROVINCE, parent=parent,
+        place_name=PROVINCE_PLACE, level=Level.PROVINCE, parent=parent, print_parent_line=True,
+        competence_basis=DEPARTMENTS_DECREE,
     )
     return unit, _SYNTHETIC_DEPARTMENT
 
 
-def _synthetic_people(n: int, staffing: Staffing, since: datetime.date) -> Iterable[tuple[str, str, str, str]]:
-    """(username, role, title, category) of everybody in synthetic unit n."""
+def _synthetic_people(n: int, staffing: Staffing, since: datetime.date) -> Iterable[tuple[str, str, str, str, str]]:
+    """(username, role, title, signing title, category) of everybody in synthetic unit n."""
     prefix = f"tn{n:04d}"
-    yield f"{prefix}.{staffing.head_prefix}", Role.HEAD, staffing.head_title, staffing.category
+    yield f"{prefix}.{staffing.head_prefix}", Role.HEAD, staffing.head_title, staffing.head_signing, staffing.category
     for d in (1, 2):
-        yield f"{prefix}.{staffing.deputy_prefix}{d}", Role.DEPUTY, staffing.deputy_title, staffing.category
-    yield f"{prefix}.tccb", Role.SECRETARIAT, staffing.secretariat_title, Category.OTHER
+        yield (f"{prefix}.{staffing.deputy_prefix}{d}", Role.DEPUTY, staffing.deputy_title, staffing.deputy_signing,
+               staffing.category)
+    yield f"{prefix}.tccb", Role.SECRETARIAT, staffing.secretariat_title, "", Category.OTHER
     for s in range(1, SYNTHETIC_STAFF_PER_UNIT + 1):
         if s <= len(staffing.leader_titles):
-            yield f"{prefix}.cb{s:02d}", Role.STAFF, staffing.leader_titles[s - 1], staffing.category
+            yield f"{prefix}.cb{s:02d}", Role.STAFF, staffing.leader_titles[s - 1], "", staffing.category
         else:
-            yield f"{prefix}.cb{s:02d}", Role.STAFF, "Chuyên viên", Category.OTHER
+            yield f"{prefix}.cb{s:02d}", Role.STAFF, "Chuyên viên", "", Category.OTHER
 
 
 @transaction.atomic
@@ -434,7 +463,7 @@ def seed_synthetic_units(*, count: int, parent: OrgUnit, password_hash: str, bat
     # bulk_create bypasses OrgUnit.save(), which derives the materialised path from the pk: the same rule, in bulk.
     OrgUnit.update_paths(units.values())
 
-    rows = []  # (unit, username, role, title, category, since)
+    rows = []  # (unit, username, role, title, signing title, category, since)
     for unit, staffing in wanted:
         since = unit.valid_from if unit.level == Level.COMMUNE else PROVINCE_TERM_FROM
         rows += [(units[unit.code], *person, since) for person in _synthetic_people(int(unit.code[-4:]), staffing, since)]
@@ -458,8 +487,9 @@ def seed_synthetic_units(*, count: int, parent: OrgUnit, password_hash: str, bat
 
     Position.objects.bulk_create(
         [
-            Position(person_id=user_ids[username], unit=unit, role=role, title=title, category=category, start_date=since)
-            for unit, username, role, title, category, since in rows
+            Position(person_id=user_ids[username], unit=unit, role=role, title=title, signing_title=signing,
+                     category=category, start_date=since)
+            for unit, username, role, title, signing, category, since in rows
         ],
         batch_size=batch_size,
     )

@@ -197,6 +197,22 @@ class OrgUnit(models.Model):
         on_delete=models.PROTECT, related_name="predecessors",
     )
     path = models.CharField(max_length=255, editable=False, default="", db_index=True)
+    # Decree 30 (review finding 1): the managing body's line above the issuer, only where the unit has one; a
+    # People's Committee or Council has none.
+    print_parent_line = models.BooleanField(
+        _("in tên cơ quan chủ quản trên văn bản"), default=False,
+        help_text=_("Bật cho đơn vị có cơ quan chủ quản trực tiếp (ví dụ sở thuộc UBND tỉnh); tắt cho UBND, HĐND."),
+    )
+    # Review finding 7: the unit's competence basis, the first "Căn cứ" of its decisions.
+    competence_basis = models.TextField(
+        _("căn cứ thẩm quyền"), blank=True,
+        help_text=_("Ví dụ: Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 02 năm 2025;"),
+    )
+    # D-16 [local]: the body that manages this unit's cadres, where it is not the parent (HCMC routing).
+    cadre_authority = models.ForeignKey(
+        "self", verbose_name=_("cơ quan quản lý cán bộ"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text=_("Để trống nếu là đơn vị cấp trên trực tiếp."),
+    )
 
     objects = OrgUnitQuerySet.as_manager()
 
@@ -344,6 +360,10 @@ class Position(models.Model):
     unit = models.ForeignKey(OrgUnit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="positions")
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
     title = models.CharField(_("chức danh"), max_length=150, blank=True, help_text=_("Ví dụ: Giám đốc Sở"))
+    # Review finding 2: the title printed above a signature is the title only ("GIÁM ĐỐC", "CHỦ TỊCH").
+    signing_title = models.CharField(
+        _("chức vụ ký văn bản"), max_length=100, blank=True, help_text=_("Ví dụ: Giám đốc; Phó Chủ tịch."),
+    )
     category = models.CharField(_("đối tượng (Điều 2)"), max_length=30, choices=Category.choices, default=Category.OTHER)
     start_date = models.DateField(_("từ ngày"))
     end_date = models.DateField(_("đến ngày"), null=True, blank=True)

@@ -24,8 +24,9 @@ from .models import OrgUnit, Position, User
 
 UNIT_FIELDS = (
     "code", "name", "abbreviation", "place_name", "parent", "level", "kind", "valid_from", "valid_to", "successor",
+    "print_parent_line", "competence_basis", "cadre_authority",
 )
-POSITION_FIELDS = ("person", "unit", "role", "title", "category", "start_date", "end_date")
+POSITION_FIELDS = ("person", "unit", "role", "title", "signing_title", "category", "start_date", "end_date")
 # What the user admin edits, besides the groups, the permissions and the password (recorded apart: the first two
 # are many-to-many, the last must never reach the log, not even hashed).
 USER_FIELDS = ("username", "full_name", "employee_code", "email", "is_active", "is_staff", "is_superuser")

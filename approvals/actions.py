@@ -1,11 +1,13 @@
 """The deciding unit's actions, one declaration each (core.actions): consultation, meeting, vote, decisions.
 
 Spec: decree73.md §3.2 T2 (party consultation, Art. 4(3)), T4 (collective vote, Art. 8(1)), T5 (head
-override), T7 (rejection, return). Who may act is `rules`, which the services check too; what each action
+override), T7 (rejection, return); Art. 4(2) (competence confirmed by the decision; a proposal beyond it referred
+upward, review D-5). Who may act is `rules`, which the services check too; what each action
 does is its service in `services`.
 """
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,7 +16,7 @@ from proposals.transitions import Action, can
 
 from . import forms, rules, services
 from .models import Consultation, Decision, Meeting
-from .selectors import attendee_candidates, collective_on
+from .selectors import attendee_candidates, collective_on, vote_last_day
 
 PANEL = "xet-duyet"  # the stage's section of the proposal page
 MEETING_ANCHOR = "cuoc-hop-{target.pk}"  # the meeting's card in the panel (approvals/partials/panel.html)
@@ -52,20 +54,43 @@ def _meeting_open_and(*actions: str):
 
 
 def _consultation_due(situation: Situation) -> bool:
-    return can(situation.proposal.status, Action.OPEN_MEETING) and not _consulted(situation)
+    """D-13: until the act the opinion precedes (the meeting or the decision, `rules.consultation_statuses`)."""
+    proposal = situation.proposal
+    return (
+        proposal.profile_id is not None and proposal.status in rules.consultation_statuses(proposal.profile)
+        and not _consulted(situation)
+    )
 
 
 def _meeting_possible(situation: Situation) -> bool | str:
     if not can(situation.proposal.status, Action.OPEN_MEETING):
         return False
-    if situation.proposal.profile.consultation_required and not _consulted(situation):
-        return _("Cần ghi nhận ý kiến cấp ủy trước khi tập thể lãnh đạo họp, biểu quyết (Điều 4 khoản 3).")
+    if rules.consultation_first(situation.proposal.profile, Action.OPEN_MEETING) and not _consulted(situation):
+        return _(rules.CONSULTATION_BEFORE_MEETING)
     return True
 
 
-def _not_voted_yet(situation: Situation) -> bool:
+def _decision_possible(action: str):
+    """`when` of the approval and the override: D-13, Art. 4(3) [C], they wait for the party committee's opinion."""
+
+    def when(situation: Situation) -> bool | str:
+        if not can(situation.proposal.status, action):
+            return False
+        if rules.consultation_first(situation.proposal.profile, action) and not _consulted(situation):
+            return _(rules.CONSULTATION_BEFORE_DECISION)
+        return True
+
+    return when
+
+
+def _not_voted_yet(situation: Situation) -> bool | str:
+    """D-7: the vote is offered until the last day of the meeting's vote window; after it, the reason."""
     meeting = situation.target
-    return meeting.state == Meeting.State.OPEN and all(v.voter_id != situation.user.pk for v in meeting.votes.all())
+    if meeting.state != Meeting.State.OPEN or any(v.voter_id == situation.user.pk for v in meeting.votes.all()):
+        return False
+    if situation.today > vote_last_day(meeting, situation.proposal.profile):
+        return _("Đã hết thời gian biểu quyết của cuộc họp ngày %(date)s.") % {"date": meeting.held_on.strftime("%d/%m/%Y")}
+    return True
 
 
 # --- forms -------------------------------------------------------------------------------------------------------
@@ -89,6 +114,18 @@ def _approve_form(situation: Situation, data=None, files=None) -> forms.ApproveF
         proposer_name=f"đồng chí {proposal.proposer.get_full_name()}",
         report_deadline_wd=proposal.profile.completion_report_deadline_wd,
     )})
+
+
+def _vote_form(situation: Situation, data=None, files=None) -> forms.VoteForm:
+    return forms.VoteForm(data, reason_required=situation.proposal.profile.against_reason_required)
+
+
+def _close_form(situation: Situation, data=None, files=None) -> forms.MeetingCloseForm:
+    """The end time proposed is now, on the meeting day; on a later day the chair types it (D-7)."""
+    initial = None
+    if data is None and situation.today == situation.target.held_on:
+        initial = {"ends_at": timezone.localtime().time().replace(second=0, microsecond=0)}
+    return forms.MeetingCloseForm(data, initial=initial)
 
 
 def _plain(form_class):
@@ -126,7 +163,7 @@ def _vote(s: Situation, data: dict) -> str:
 
 
 def _close(s: Situation, data: dict) -> str:
-    closed = services.meeting_close(meeting=s.target, by=s.user)
+    closed = services.meeting_close(meeting=s.target, by=s.user, ends_at=data["ends_at"])
     if closed.passed:
         message = _("Đã kết thúc biểu quyết: tập thể lãnh đạo thông qua đề xuất (Biên bản số %(number)s).")
     else:
@@ -155,7 +192,7 @@ ACTIONS = (
         name="vote_cast", route="hop/<int:target_id>/bieu-quyet/", label=gettext_lazy("Biểu quyết"),
         submit=gettext_lazy("Gửi biểu quyết"), task=gettext_lazy("Biểu quyết tại cuộc họp tập thể lãnh đạo"),
         confirm=gettext_lazy("Gửi biểu quyết? Sau khi gửi, bạn không thể thay đổi ý kiến."),
-        who=rules.voter, when=_not_voted_yet, form=_plain(forms.VoteForm), perform=_vote,
+        who=rules.voter, when=_not_voted_yet, form=_vote_form, perform=_vote,
         target=_meeting, offered_on=_open_meeting, anchor=MEETING_ANCHOR, place="meeting", display="inline",
     ),
     ActionSpec(
@@ -165,7 +202,7 @@ ACTIONS = (
         confirm=gettext_lazy("Kết thúc biểu quyết? Hệ thống tính kết quả và lập biên bản họp; không thể hoàn tác."),
         help=gettext_lazy("Hệ thống tính kết quả theo bộ quy định áp dụng; phiếu chưa bỏ được tính là không biểu quyết."),
         who=rules.organiser, when=_meeting_open_and(Action.CLOSE_PASSED, Action.CLOSE_FAILED),
-        form=_plain(forms.MeetingCloseForm), perform=_close,
+        form=_close_form, perform=_close,
         target=_meeting, offered_on=_open_meeting, anchor=MEETING_ANCHOR, place="meeting", display="button",
     ),
     ActionSpec(
@@ -181,8 +218,10 @@ ACTIONS = (
         confirm=gettext_lazy(
             "Ban hành quyết định cho triển khai thực hiện? Văn bản được cấp số và lưu trữ, không thể sửa sau khi ban hành."
         ),
-        who=rules.head, when=_allows(Action.APPROVE), form=_approve_form,
-        perform=lambda s, data: _issued(services.decision_approve(proposal=s.proposal, by=s.user, text=data["text"])),
+        who=rules.head, when=_decision_possible(Action.APPROVE), form=_approve_form,
+        perform=lambda s, data: _issued(services.decision_approve(
+            proposal=s.proposal, by=s.user, text=data["text"], competence_confirmed=data["competence_confirmed"],
+        )),
         display="open", style="success",
     ),
     ActionSpec(
@@ -194,9 +233,10 @@ ACTIONS = (
             "Ban hành quyết định của người đứng đầu khi tập thể không thông qua? Văn bản được cấp số và lưu trữ, "
             "không thể sửa sau khi ban hành."
         ),
-        who=rules.overrider, when=_allows(Action.OVERRIDE), form=_plain(forms.OverrideForm),
+        who=rules.overrider, when=_decision_possible(Action.OVERRIDE), form=_plain(forms.OverrideForm),
         perform=lambda s, data: _issued(
-            services.decision_override(proposal=s.proposal, by=s.user, justification=data["justification"])
+            services.decision_override(proposal=s.proposal, by=s.user, justification=data["justification"],
+                                       competence_confirmed=data["competence_confirmed"])
         ),
         style="warning",
     ),
@@ -211,6 +251,22 @@ ACTIONS = (
         style="danger",
     ),
     ActionSpec(
+        # Art. 4(2) [C] (D-5): beyond the unit's authority, the proposal is reported upward instead of decided.
+        name="decision_refer", route="bao-cao-vuot-tham-quyen/",
+        label=gettext_lazy("Báo cáo cấp có thẩm quyền (đề xuất vượt thẩm quyền)"),
+        submit=gettext_lazy("Ban hành văn bản báo cáo"),
+        task=gettext_lazy("Hoặc báo cáo cấp có thẩm quyền nếu đề xuất vượt thẩm quyền của cơ quan"),
+        confirm=gettext_lazy(
+            "Ban hành văn bản báo cáo đề xuất vượt thẩm quyền? Cơ quan không xem xét, quyết định đề xuất này nữa; văn bản "
+            "được cấp số và lưu trữ, không thể sửa sau khi ban hành."
+        ),
+        who=rules.head, when=_allows(Action.REFER), form=_plain(forms.ReferForm),
+        perform=lambda s, data: _issued(services.decision_refer(
+            proposal=s.proposal, by=s.user, addressee=data["addressee"], reasons=data["reasons"],
+        )),
+        style="outline-danger",
+    ),
+    ActionSpec(
         name="proposal_return", route="tra-lai/", label=gettext_lazy("Trả lại để bổ sung, làm rõ"),
         submit=gettext_lazy("Ban hành văn bản trả lại"), task=gettext_lazy("Trả lại đề xuất để bổ sung, làm rõ, nếu cần"),
         confirm=gettext_lazy(
@@ -218,7 +274,9 @@ ACTIONS = (
             "ban hành."
         ),
         who=rules.head, when=_allows(Action.RETURN), form=_plain(forms.ReturnForm),
-        perform=lambda s, data: _issued(services.proposal_return(proposal=s.proposal, by=s.user, reasons=data["reasons"])),
+        perform=lambda s, data: _issued(services.proposal_return(
+            proposal=s.proposal, by=s.user, reasons=data["reasons"], incomplete_items=data["incomplete_items"],
+        )),
         style="outline-secondary",
     ),
 )

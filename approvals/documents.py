@@ -1,7 +1,10 @@
 """The deciding unit's documents: the meeting minutes and each decision or letter.
 
 Contents: decree73.md §4.2 (decision), §4.3 (minutes), T5 (override with its justification), T7 (rejection and
-return with reasons). Only what is the approvals' own lives here: the builders of each template's context (from
+return with reasons), Art. 4(2) (the report of a proposal beyond the unit's authority, review D-5). The review's
+document findings (review-register-decide.md §2): the bases of a decision come from the unit (its competence, 7)
+and the legal profile (D-3), the route's clause is the profile's (D-3, 4), the superior is copied only on an
+override (5) and the archive line names the drafting unit (5). Only what is the approvals' own lives here: the builders of each template's context (from
 the records, never from typed totals), the file names, and the two declarations of the documents kept as issued
 (`DECISION`, `MINUTES`). Rendering, the Decree 30 layout and the evidence (stored once with its SHA-256, served
 only while it matches, a regenerated copy marked and recorded) are the core engine's: `core.documents`.
@@ -16,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Position
 from core.documents import (
+    LETTER_REGISTER,
     Filenames,
     IssuedDocument,
     ascii_name,
@@ -26,7 +30,9 @@ from core.documents import (
     issuer_name,
     render_pdf,
 )
-from proposals.models import PlanVersion
+from core.documents.numbers import DRAFTING_UNIT
+from proposals.diff import field_label
+from proposals.models import PlanVersion, Proposal
 
 from .models import Consultation, Decision, Meeting
 from .selectors import head_first, meeting_record, meetings_with_votes
@@ -53,6 +59,28 @@ class Member:
 
 def _plan(proposal, number: int) -> PlanVersion | None:
     return PlanVersion.objects.filter(proposal=proposal, number=number).first()
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def route_citation(proposal) -> str:
+    """The clauses of Decree 73 the proposal is decided under, as its legal profile words them (D-3): route A
+    "khoản 3 Điều 7 và khoản 1 Điều 8", route B (the head's own proposal) "khoản 4 Điều 7 và Điều 8"."""
+    profile = proposal.profile
+    return profile.route_b_citation if proposal.route == Proposal.Route.B else profile.route_a_citation
+
+
+# A referral letter's text: the competent body it is addressed to ("Kính gửi"), then the reasons (D-5).
+def referral_text(*, addressee: str, reasons: str) -> str:
+    return f"{addressee}\n{reasons.strip()}"
+
+
+def referral_parts(text: str) -> tuple[str, str]:
+    """(addressee, reasons) of a referral's `referral_text`."""
+    addressee, _newline, reasons = text.partition("\n")
+    return addressee, reasons
 
 
 @in_vietnamese
@@ -102,7 +130,8 @@ def minutes_pdf(meeting: Meeting, *, regenerated: bool = False) -> bytes:
 
 @in_vietnamese
 def decision_pdf(decision: Decision, *, regenerated: bool = False) -> bytes:
-    """The approval or override decision (decree73.md §4.2, T5) or the rejection / return letter (T7).
+    """The approval or override decision (decree73.md §4.2, T5), the rejection / return letter (T7) or the letter
+    reporting a proposal beyond the unit's authority to the competent body (Art. 4(2), D-5).
 
     `regenerated`: as for `minutes_pdf`.
     """
@@ -111,12 +140,9 @@ def decision_pdf(decision: Decision, *, regenerated: bool = False) -> bytes:
         "meeting",
     ).get(pk=decision.pk)
     proposal = decision.proposal
-    is_letter = decision.kind in (Decision.Kind.REJECTION, Decision.Kind.RETURN)
-    subject = ""
-    if decision.kind == Decision.Kind.REJECTION:
-        subject = _("V/v trả lời đề xuất đổi mới, sáng tạo")
-    elif decision.kind == Decision.Kind.RETURN:
-        subject = _("V/v trả lại đề xuất để bổ sung, làm rõ")
+    is_letter = decision.register == LETTER_REGISTER
+    subject = LETTER_SUBJECTS.get(decision.kind, "")
+    addressee, reasons = referral_parts(decision.text) if decision.kind == Decision.Kind.REFERRAL else ("", decision.text)
     context = {
         "header": header(decision.unit, number=decision.number, day=decision.issued_on, letter_subject=subject),
         "decision": decision,
@@ -128,23 +154,49 @@ def decision_pdf(decision: Decision, *, regenerated: bool = False) -> bytes:
         "consultation": Consultation.objects.filter(proposal=proposal, version=decision.version).first(),
         "proposer_title": proposal.proposer_position.title or proposal.proposer_position.get_role_display(),
         "superior": decision.unit.parent,
+        # Finding 7, D-3: the unit's competence first, then the profile's bases; then the clauses of the route.
+        "competence_basis": _lines(decision.unit.competence_basis),
+        "document_basis": _lines(proposal.profile.document_basis),
+        "route_citation": route_citation(proposal),
+        "addressee": addressee,
+        "reasons": reasons,
         "recipients": _recipients(decision),
+        # D-8: a return letter lists the plan's contents found incomplete, in the plan's order.
+        "incomplete_items": [field_label(name) for name in decision.incomplete_items],
         "regenerated": regenerated,
     }
     template = "documents/letter.html" if is_letter else "documents/decision.html"
     return render_pdf(template, context)
 
 
+LETTER_SUBJECTS = {
+    Decision.Kind.REJECTION: _("V/v trả lời đề xuất đổi mới, sáng tạo"),
+    Decision.Kind.RETURN: _("V/v trả lại đề xuất để bổ sung, làm rõ"),
+    Decision.Kind.REFERRAL: _("V/v báo cáo đề xuất vượt thẩm quyền"),
+}
+# Decree 30/2020, Appendix I ("Lưu: VT, <đơn vị soạn thảo> (<số bản lưu>)"; review finding 5): one copy with the
+# clerical office (VT), one with the drafting unit.
+ARCHIVE_COPIES = 2
+
+
 def _recipients(decision: Decision) -> list:
-    """"Nơi nhận:" lines; the template adds "- " and the closing ";" or "."."""
+    """"Nơi nhận:" lines; the template adds "- " and the closing ";" or ".".
+
+    Review finding 5: the superior is copied only on an override, for which the head answers upward (Art. 8(1)
+    [C]); an approval goes to those who carry it out (Điều 3). The archive line names the drafting unit and the
+    copies kept, not the file's code (which the subject and the body give).
+    """
     proposal = decision.proposal
-    superior = decision.unit.parent
-    archive = format_lazy(_("Lưu: VT, hồ sơ {code}"), code=proposal.code)
+    archive = format_lazy(_("Lưu: VT, {drafting} ({copies}b)"), drafting=DRAFTING_UNIT, copies=f"{ARCHIVE_COPIES:02d}")
+    if decision.kind == Decision.Kind.REFERRAL:
+        # The proposer learns that their proposal went upward (the competent body is "Như trên").
+        proposer = format_lazy(_("Đồng chí {name} (để biết)"), name=proposal.proposer.get_full_name())
+        return [_("Như trên"), proposer, archive]
     if decision.kind in (Decision.Kind.REJECTION, Decision.Kind.RETURN):
         return [_("Như trên"), archive]
     lines = [_("Như Điều 3")]
-    if superior is not None:
-        # The head answers upward for an override (Art. 8(1)); the superior is informed of every approval.
+    superior = decision.unit.parent
+    if decision.kind == Decision.Kind.OVERRIDE and superior is not None:
         lines.append(format_lazy(_("{unit} (để báo cáo)"), unit=superior.name))
     return [*lines, archive]
 
@@ -160,6 +212,7 @@ DISPLAY_PREFIX = {
     Decision.Kind.OVERRIDE: _("Quyết định"),
     Decision.Kind.REJECTION: _("Văn bản trả lời"),
     Decision.Kind.RETURN: _("Văn bản trả lại"),
+    Decision.Kind.REFERRAL: _("Văn bản báo cáo"),
 }
 
 

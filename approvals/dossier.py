@@ -76,7 +76,7 @@ def _meeting_entry(meeting: Meeting, profile) -> DossierEntry:
         vote = f"{ballot.person.get_full_name()}: {ballot.choice_display}"
         lines.append(f"{vote} — {ballot.reason}" if ballot.reason else vote)
     return DossierEntry(
-        at=meeting.closed_at, title=_("Biên bản họp tập thể lãnh đạo xem xét đề xuất (Điều 8 khoản 1)"),
+        at=meeting.closed_at, title=_("Biên bản họp tập thể lãnh đạo xem xét đề xuất"),  # route A or B: the minutes cite the clause (D-3)
         number=meeting.minutes_number, sha256=meeting.minutes_sha256, lines=tuple(lines),
         pdf=_stored(documents.MINUTES, meeting),
     )

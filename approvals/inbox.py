@@ -11,6 +11,7 @@ from proposals.models import Proposal
 from proposals.selectors import DueBadges, due_state
 from proposals.transitions import AWAITING_DECISION, Action, allowed_actions
 
+from . import rules
 from .actions import PANEL
 from .models import Consultation, Meeting
 
@@ -42,10 +43,12 @@ def expected_of_decider(proposal: Proposal) -> str:
     steps = allowed_actions(proposal.status)
     if not proposal.profile.override_allowed:
         steps.discard(Action.OVERRIDE)
-    # Art. 4(3): the party committee is consulted before the collective meets.
-    if Action.OPEN_MEETING in steps and proposal.profile.consultation_required and not proposal.consulted:
+    action = next(action for action in NEXT_STEP_OF_DECIDER if action in steps)
+    # D-13, Art. 4(3): the party committee's opinion comes before approving (by default; before the meeting where the
+    # unit asks it then). After a failing vote the head may as well reject: the override's line says both.
+    if action != Action.OVERRIDE and rules.consultation_first(proposal.profile, action) and not proposal.consulted:
         return CONSULT_FIRST
-    return next(label for action, label in NEXT_STEP_OF_DECIDER.items() if action in steps)
+    return NEXT_STEP_OF_DECIDER[action]
 
 
 def inbox_sections(*, user, today: datetime.date) -> list[InboxSection]:

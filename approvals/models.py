@@ -71,6 +71,8 @@ class Meeting(models.Model):
     # Required by meeting_open (decree73.md §4.3: time and place of the minutes); empty only on meetings
     # recorded before the field existed.
     starts_at = models.TimeField(_("giờ bắt đầu"), null=True, blank=True)
+    # D-7, review finding 8: when the meeting ended, as the chair states it ("kết thúc vào hồi … giờ … cùng ngày").
+    ends_at = models.TimeField(_("giờ kết thúc"), null=True, blank=True)
     location = models.CharField(_("địa điểm"), max_length=255, blank=True)
     chair = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("chủ trì"), on_delete=models.PROTECT, related_name="+")
     secretary_name = models.CharField(_("thư ký cuộc họp"), max_length=150, blank=True)
@@ -92,9 +94,9 @@ class Meeting(models.Model):
     votes_abstain = models.PositiveSmallIntegerField(default=0)
     # The rule that produced it, copied from the legal profile at close: the minutes state the rule applied
     # (decree73.md §4.3), whatever later happens to the profile.
-    threshold_percent = models.PositiveSmallIntegerField(_("tỷ lệ tán thành phải vượt quá (%)"), null=True, blank=True)
+    threshold_percent = models.PositiveSmallIntegerField(_("tỷ lệ tán thành phải trên (%)"), null=True, blank=True)
     denominator_rule = models.CharField(max_length=10, blank=True)
-    tie_rule = models.CharField(_("khi tỷ lệ ngang nhau"), max_length=10, choices=LegalProfile.TieRule.choices, blank=True)
+    tie_rule = models.CharField(_("khi số phiếu tán thành và không tán thành ngang nhau"), max_length=10, choices=LegalProfile.TieRule.choices, blank=True)
     denominator = models.PositiveSmallIntegerField(default=0)
     tie_break_applied = models.BooleanField(default=False)
     passed = models.BooleanField(null=True)
@@ -158,10 +160,11 @@ class Decision(models.Model):
         OVERRIDE = "override", _("Quyết định cho triển khai thực hiện (người đứng đầu quyết định)")
         REJECTION = "rejection", _("Văn bản trả lời không chấp thuận")
         RETURN = "return", _("Văn bản trả lại để bổ sung, làm rõ")
+        REFERRAL = "referral", _("Văn bản báo cáo cấp có thẩm quyền (vượt thẩm quyền)")
 
     # The register each kind is numbered in (documents.md "Numbering"): decisions in the QĐ register,
     # letters (công văn, no type abbreviation in the number) in the CV register.
-    REGISTER = {"approval": "QĐ", "override": "QĐ", "rejection": "CV", "return": "CV"}
+    REGISTER = {"approval": "QĐ", "override": "QĐ", "rejection": "CV", "return": "CV", "referral": "CV"}
 
     proposal = models.ForeignKey(Proposal, verbose_name=_("đề xuất"), on_delete=models.PROTECT, related_name="decisions")
     kind = models.CharField(_("loại văn bản"), max_length=10, choices=Kind.choices)
@@ -176,6 +179,10 @@ class Decision(models.Model):
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người ký"), on_delete=models.PROTECT, related_name="+")
     signer_title = models.CharField(_("chức vụ người ký"), max_length=150)
     text = models.TextField(_("nội dung, lý do, căn cứ"))
+    # Art. 4(2) [C] (D-5): the approval or override confirms the proposal is within the unit's authority and lawful.
+    competence_confirmed = models.BooleanField(_("xác nhận thuộc thẩm quyền, không trái quy định"), default=False)
+    # D-8: a return before any meeting names the Art. 7(2) contents found incomplete (PlanContent field names).
+    incomplete_items = models.JSONField(_("nội dung chưa đầy đủ"), default=list, blank=True)
     pdf = models.FileField(_("văn bản (PDF)"), upload_to=decision_pdf_path, max_length=255, blank=True, editable=False)
     pdf_sha256 = models.CharField(_("mã SHA-256 của văn bản"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -190,10 +197,10 @@ class Decision(models.Model):
             ),
             # One approving decision per proposal version: two heads clicking at once never issue two.
             models.UniqueConstraint(
-                fields=["proposal", "version"], condition=Q(kind__in=["approval", "override", "rejection"]),
+                fields=["proposal", "version"], condition=Q(kind__in=["approval", "override", "rejection", "referral"]),
                 name="decision_one_final_per_version",
             ),
-            models.CheckConstraint(name="decision_kind_valid", condition=Q(kind__in=["approval", "override", "rejection", "return"])),
+            models.CheckConstraint(name="decision_kind_valid", condition=Q(kind__in=["approval", "override", "rejection", "return", "referral"])),
             models.CheckConstraint(name="decision_text_required", condition=~Q(text="")),
         ]
 

@@ -7,15 +7,48 @@ README §1: the position held on the day of the action decides).
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Position
 from accounts.permissions import position_in
 from core.actions import RuleRefusal, Situation
+from proposals.models import LegalProfile
+from proposals.transitions import Action, statuses_allowing
 
 from .models import Meeting
 
 HEAD = (Position.Role.HEAD,)
 HEAD_OR_SECRETARIAT = (Position.Role.HEAD, Position.Role.SECRETARIAT)
+
+# --- The party committee's opinion (Art. 4(3) [C], review D-13) -------------------------------------------------
+# The decree asks the opinion before *approving*: under the profile's default ("decision") the collective may meet
+# and vote first, and the approval or override decision waits for the opinion. A unit may ask it before the
+# meeting ("meeting", its own rule). The services refuse with these messages; the panel shows them as reasons.
+CONSULTATION_BEFORE_MEETING = gettext_noop(
+    "Theo quy định của cơ quan, cần ghi nhận ý kiến cấp ủy trước khi tập thể lãnh đạo họp, biểu quyết."
+)
+CONSULTATION_BEFORE_DECISION = gettext_noop(
+    "Cần ghi nhận ý kiến cấp ủy trước khi ban hành quyết định cho triển khai thực hiện (khoản 3 Điều 4 Nghị định "
+    "số 73/2023/NĐ-CP)."
+)
+_CONSULTED_BEFORE = {
+    LegalProfile.ConsultationTiming.MEETING: frozenset({Action.OPEN_MEETING}),
+    LegalProfile.ConsultationTiming.DECISION: frozenset({Action.OPEN_MEETING, Action.APPROVE, Action.OVERRIDE}),
+}
+
+
+def consultation_statuses(profile: LegalProfile) -> frozenset[str]:
+    """The statuses in which the opinion on the version under review may be recorded: until the act it precedes."""
+    return statuses_allowing(_CONSULTED_BEFORE[profile.consultation_before])
+
+
+def consultation_first(profile: LegalProfile, action: str) -> bool:
+    """Whether `profile` requires the party committee's opinion before `action` (open the meeting, approve, override)."""
+    if not profile.consultation_required:
+        return False
+    if action == Action.OPEN_MEETING:
+        return profile.consultation_before == LegalProfile.ConsultationTiming.MEETING
+    return action in (Action.APPROVE, Action.OVERRIDE)
 
 
 def _unit(situation: Situation):

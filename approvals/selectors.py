@@ -96,6 +96,7 @@ class Ballot:
     choice: str
     reason: str
     cast: bool
+    cast_at: datetime.datetime | None = None  # local time; D-7: each vote's time is printed in the minutes
 
     @property
     def choice_display(self) -> str:
@@ -145,6 +146,7 @@ class MeetingRecord:
     tie_rule: str = ""
     share: str = ""
     user_voted: bool = False
+    ended_on: datetime.date | None = None  # D-7: the day a closed meeting ended (`meeting_ended_on`)
 
     @property
     def is_open(self) -> bool:
@@ -169,14 +171,32 @@ def meetings_with_votes():
 
 
 def rule_text(rule: VotingRule) -> tuple[str, str]:
-    """The passing rule and the tie rule in words, as applied (decree73.md §3.2 T4)."""
+    """The passing rule and the tie rule in words, as applied (decree73.md §3.2 T4; "trên 50%" as Art. 8(1) says)."""
     denominator = rule.denominator_label
-    passing = _("Thông qua khi số phiếu tán thành vượt quá %(percent)s%% %(denominator)s") % {
+    passing = _("Thông qua khi số phiếu tán thành trên %(percent)s%% %(denominator)s") % {
         "percent": rule.threshold_percent,
         "denominator": denominator[:1].lower() + denominator[1:],
     }
-    tie = _("Khi tỷ lệ ngang nhau: %(rule)s") % {"rule": rule.tie_rule_label.lower()}
+    # D-1: "biểu quyết ngang nhau" is as many votes for as against (approvals.voting).
+    tie = _("Khi số phiếu tán thành và không tán thành ngang nhau: %(rule)s") % {"rule": rule.tie_rule_label.lower()}
     return passing, tie
+
+
+def vote_last_day(meeting: Meeting, profile: LegalProfile) -> datetime.date:
+    """D-7 [I]: the last day a vote of `meeting` counts: its date plus the profile's `vote_window_days` (calendar
+    days; 0: the meeting day only)."""
+    return meeting.held_on + datetime.timedelta(days=profile.vote_window_days)
+
+
+def meeting_ended_on(meeting: Meeting, profile: LegalProfile, *, closed_on: datetime.date | None = None) -> datetime.date | None:
+    """D-7, review finding 8: the day a meeting ended, which its minutes state: the day of its close (`closed_on`,
+    default the recorded close), or the last day of the vote window when the close came after it (no vote counts
+    after that day). None for a meeting not closed."""
+    if closed_on is None and meeting.closed_at is not None:
+        closed_on = timezone.localdate(meeting.closed_at)
+    if closed_on is None:
+        return None
+    return min(closed_on, vote_last_day(meeting, profile))
 
 
 def meeting_record(meeting: Meeting, *, profile: LegalProfile) -> MeetingRecord:
@@ -203,9 +223,11 @@ def meeting_record(meeting: Meeting, *, profile: LegalProfile) -> MeetingRecord:
     if record.is_closed:
         record.ballots = [
             Ballot(person=p, choice=votes[p.pk].choice if p.pk in votes else Vote.Choice.ABSTAIN,
-                   reason=votes[p.pk].reason if p.pk in votes else "", cast=p.pk in votes)
+                   reason=votes[p.pk].reason if p.pk in votes else "", cast=p.pk in votes,
+                   cast_at=timezone.localtime(votes[p.pk].cast_at) if p.pk in votes else None)
             for p in present
         ]
+        record.ended_on = meeting_ended_on(meeting, profile)
         if meeting.denominator:
             share = (Decimal(meeting.votes_for * 100) / meeting.denominator).quantize(Decimal("0.1"), ROUND_HALF_UP)
             record.share = number_format(share, 1) + "%"

@@ -2,7 +2,8 @@
 
 Spec: README §3; decree73.md §3.2 T2 (party consultation, Art. 4(3)), T4 (collective vote, Art. 8(1)),
 T5 (head override, Art. 8(1) second paragraph), T6 (route B at the superior unit), T7 (rejection,
-return); §4.2 decision contents, §4.3 minutes contents; documents.md numbering.
+return); Art. 4(2) (the head's confirmation of competence; a proposal beyond it is referred upward, review D-5);
+§4.2 decision contents, §4.3 minutes contents; documents.md numbering.
 """
 
 import datetime
@@ -20,16 +21,17 @@ from accounts.models import Position
 from core.actions import Situation
 from core.audit import audit_record
 from core.documents import StoredPdf, download_issued, next_number, store_issued
+from core.documents.layout import signature_title
 from core.notifications import notify
 from core.uploads import check_upload
-from proposals.models import Proposal, Step
+from proposals.models import LegalProfile, PlanContent, Proposal, Step
 from proposals.services import ensure_transition, proposal_transition
 from proposals.steps import due_after, step_close, step_open
 from proposals.transitions import Action
 
 from . import documents, rules
 from .models import Consultation, Decision, Meeting, Vote
-from .selectors import collective_on
+from .selectors import collective_on, meeting_ended_on, vote_last_day
 from .voting import Tally, tally
 
 MIN_JUSTIFICATION_CHARS = 20
@@ -70,11 +72,20 @@ def _situation(proposal: Proposal, by, target=None) -> Situation:
 def consultation_record(
     *, proposal: Proposal, by, committee: str, opinion_date: datetime.date, opinion: str, document=None
 ) -> Consultation:
-    """T2: the head or the secretariat records the party committee's opinion before the vote."""
+    """T2: the head or the secretariat records the party committee's opinion on the version under review.
+
+    D-13, Art. 4(3) [C]: the opinion comes before approving. Under the profile's default ("decision") it may be
+    recorded until the approval or override decision, after the meeting too; a unit whose profile asks it before
+    the meeting ("meeting") records it while the plan waits for the meeting (`rules.consultation_statuses`).
+    """
     proposal = _lock(proposal)
     position = rules.organiser(_situation(proposal, by))
-    if proposal.status != Proposal.Status.SUBMITTED:
-        raise ValidationError(_("Chỉ ghi nhận ý kiến cấp ủy khi đề xuất đang chờ xem xét, trước cuộc họp."), code="bad_state")
+    if proposal.status not in rules.consultation_statuses(proposal.profile):
+        if proposal.profile.consultation_before == LegalProfile.ConsultationTiming.MEETING:
+            message = _("Chỉ ghi nhận ý kiến cấp ủy khi đề xuất đang chờ xem xét, trước cuộc họp.")
+        else:
+            message = _("Chỉ ghi nhận ý kiến cấp ủy khi đề xuất đang chờ xem xét, trước khi ban hành quyết định.")
+        raise ValidationError(message, code="bad_state")
     if opinion_date > timezone.localdate():
         raise ValidationError({"opinion_date": _("Ngày có ý kiến không được ở tương lai.")})
     if opinion_date < proposal.received_on:
@@ -131,13 +142,12 @@ def meeting_open(
         errors["secretary_name"] = _("Cần ghi tên thư ký cuộc họp: biên bản do thư ký và người chủ trì ký.")
     if errors:
         raise ValidationError(errors)
-    # Art. 4(3): the opinion is asked *before* the vote, so it must be dated no later than the meeting.
-    if proposal.profile.consultation_required and not Consultation.objects.filter(
+    # D-13: only a profile that asks the opinion before the meeting ("meeting", the unit's rule) needs it here, dated
+    # no later than the meeting; Art. 4(3) itself asks it before approving (`_require_consultation`).
+    if rules.consultation_first(proposal.profile, Action.OPEN_MEETING) and not Consultation.objects.filter(
         proposal=proposal, version=proposal.current_version, opinion_date__lte=held_on
     ).exists():
-        raise ValidationError(
-            _("Cần ghi nhận ý kiến cấp ủy trước khi tập thể lãnh đạo biểu quyết (Điều 4 khoản 3)."), code="consultation"
-        )
+        raise ValidationError(_(rules.CONSULTATION_BEFORE_MEETING), code="consultation")
     collective = collective_on(proposal=proposal, on_date=held_on)
     chair = collective.head
     if chair is None:
@@ -183,15 +193,29 @@ def meeting_open(
 
 @transaction.atomic
 def vote_cast(*, meeting: Meeting, by, choice: str, reason: str = "") -> Vote:
-    """One vote per eligible member present; the proposer never votes."""
+    """One vote per eligible member present; the proposer never votes.
+
+    D-7: the votes are the meeting's: cast on its date, or within the profile's `vote_window_days` after it
+    (calendar days, local date); each keeps its time (`Vote.cast_at`), printed in the minutes. D-12: a reason for a
+    vote against is asked only where the profile says so (Art. 8(1) asks none).
+    """
     proposal, meeting = _lock_meeting(meeting)
     rules.voter(_situation(proposal, by, meeting))
     if meeting.state != Meeting.State.OPEN:
         raise ValidationError(_("Cuộc họp đã kết thúc biểu quyết."), code="closed")
+    last_day = vote_last_day(meeting, proposal.profile)
+    if timezone.localdate() > last_day:
+        raise ValidationError(
+            _("Đã hết thời gian biểu quyết của cuộc họp ngày %(held_on)s (đến hết ngày %(last_day)s): phiếu biểu quyết "
+              "chỉ được ghi nhận trong thời gian này.") % {
+                "held_on": meeting.held_on.strftime("%d/%m/%Y"), "last_day": last_day.strftime("%d/%m/%Y")},
+            code="window",
+        )
     if choice not in Vote.Choice.values:
         raise ValidationError({"choice": _("Chọn một ý kiến biểu quyết.")})
-    if choice == Vote.Choice.AGAINST and not reason.strip():
-        raise ValidationError({"reason": _("Cần nêu lý do khi không tán thành.")})
+    reason = reason.strip()  # blank is no reason: the minutes then say none was given
+    if choice == Vote.Choice.AGAINST and proposal.profile.against_reason_required and not reason:
+        raise ValidationError({"reason": _("Theo quy định của cơ quan, cần nêu lý do khi không tán thành.")})
     try:
         with transaction.atomic():
             vote = Vote.objects.create(meeting=meeting, voter=by, choice=choice, reason=reason)
@@ -214,17 +238,23 @@ def meeting_tally(meeting: Meeting) -> Tally:
 
 
 @transaction.atomic
-def meeting_close(*, meeting: Meeting, by) -> Meeting:
+def meeting_close(*, meeting: Meeting, by, ends_at: datetime.time | None = None) -> Meeting:
     """End the vote: the system computes the result from the legal profile and numbers the minutes.
 
-    The minutes are rendered here, once, and kept with their SHA-256 (spec README §6): the download serves
-    that file, so the record stays what it was on the day even if templates or the profile change later.
+    D-7, review finding 8: the minutes close with the time the meeting ended as the chair states it (`ends_at`, the
+    close form asks it; omitted, the time of a close on the meeting day), on the day it ended (`meeting_ended_on`),
+    not the system time of the close. The minutes are rendered here, once, and kept with their SHA-256 (spec
+    README §6): the download serves that file, so the record stays what it was on the day even if templates or the
+    profile change later.
     """
     proposal, meeting = _lock_meeting(meeting)
     position = rules.organiser(_situation(proposal, by, meeting))
     if meeting.state != Meeting.State.OPEN:
         raise ValidationError(_("Cuộc họp đã kết thúc biểu quyết."), code="closed")
     profile = proposal.profile
+    now = timezone.localtime()
+    ended_on = meeting_ended_on(meeting, profile, closed_on=now.date())
+    ends_at = _end_time(meeting, ends_at=ends_at, ended_on=ended_on, now=now)
     result = meeting_tally(meeting)
     if not result.quorum_met:
         raise ValidationError(
@@ -236,7 +266,8 @@ def meeting_close(*, meeting: Meeting, by) -> Meeting:
     ensure_transition(proposal, action)
     minutes = next_number(unit=meeting.unit, register="BB", year=meeting.held_on.year)
     meeting.state = Meeting.State.CLOSED
-    meeting.closed_at = timezone.now()
+    meeting.closed_at = now
+    meeting.ends_at = ends_at
     meeting.votes_for, meeting.votes_against, meeting.votes_abstain = result.votes_for, result.votes_against, result.votes_abstain
     meeting.threshold_percent = profile.approval_threshold_percent
     meeting.denominator_rule = profile.denominator
@@ -253,9 +284,10 @@ def meeting_close(*, meeting: Meeting, by) -> Meeting:
                  "abstain": result.votes_abstain, "denominator": result.denominator, "tie_break": result.tie_break_applied,
                  "rule": {"threshold_percent": meeting.threshold_percent, "denominator": meeting.denominator_rule,
                           "tie_rule": meeting.tie_rule},
-                 "minutes_sha256": digest},
+                 "ended_on": ended_on, "ends_at": ends_at, "minutes_sha256": digest},
     )
-    # D-14 [I]: the head's written decision follows the vote within the profile's deadline (a dated step).
+    # D-14 [I]: after a passing vote (approval) and after a failing one (override, rejection or return) alike, the
+    # head's written decision follows within the profile's deadline: a dated step, reminded and escalated.
     step_open(
         proposal=proposal, kind="decision", label=gettext_noop("Ban hành văn bản quyết định sau khi tập thể biểu quyết"),
         due_on=due_after(timezone.localdate(), profile.decision_deadline_wd), unit=proposal.decision_unit,
@@ -269,6 +301,29 @@ def meeting_close(*, meeting: Meeting, by) -> Meeting:
         url=_proposal_url(proposal),
     )
     return meeting
+
+
+def _end_time(meeting: Meeting, *, ends_at: datetime.time | None, ended_on: datetime.date,
+              now: datetime.datetime) -> datetime.time:
+    """The time the meeting ended on `ended_on` (hours and minutes), checked against its record (D-7)."""
+    if ends_at is None:
+        if now.date() != meeting.held_on:
+            raise ValidationError({"ends_at": _("Cần ghi giờ kết thúc cuộc họp để ghi vào biên bản.")})
+        return now.time().replace(second=0, microsecond=0)
+    ends_at = ends_at.replace(second=0, microsecond=0)
+    if ended_on == now.date() and ends_at > now.time():
+        raise ValidationError({"ends_at": _("Giờ kết thúc không được sau thời điểm hiện tại.")})
+    if ended_on == meeting.held_on and meeting.starts_at and ends_at <= meeting.starts_at:
+        raise ValidationError({"ends_at": _("Giờ kết thúc phải sau giờ bắt đầu cuộc họp (%(time)s).") % {
+            "time": meeting.starts_at.strftime("%H:%M")}})
+    last_vote = max(
+        (cast for cast in map(timezone.localtime, meeting.votes.values_list("cast_at", flat=True)) if cast.date() == ended_on),
+        default=None,
+    )
+    if last_vote is not None and ends_at < last_vote.time().replace(second=0, microsecond=0):
+        raise ValidationError({"ends_at": _("Giờ kết thúc không được trước giờ ghi nhận phiếu biểu quyết cuối cùng (%(time)s).") % {
+            "time": last_vote.strftime("%H:%M")}})
+    return ends_at
 
 
 @transaction.atomic
@@ -304,9 +359,28 @@ def _last_meeting(proposal: Proposal) -> Meeting | None:
     return proposal.meetings.filter(version=proposal.current_version, state=Meeting.State.CLOSED).order_by("-closed_at").first()
 
 
+def _require_consultation(proposal: Proposal, action: str) -> None:
+    """D-13, Art. 4(3) [C]: the approval or override decision waits for the party committee's opinion on the version
+    decided, when the profile requires one (`rules.consultation_first`)."""
+    if rules.consultation_first(proposal.profile, action) and not Consultation.objects.filter(
+        proposal=proposal, version=proposal.current_version
+    ).exists():
+        raise ValidationError(_(rules.CONSULTATION_BEFORE_DECISION), code="consultation")
+
+
 def _require_text(text: str, *, field: str, message: str, min_chars: int = 1) -> None:
     if len(text.strip()) < min_chars:
         raise ValidationError({field: message})
+
+
+def _require_competence(confirmed: bool) -> None:
+    """Art. 4(2) [C] (D-5): protection presupposes a decision within the unit's authority and lawful; the head
+    confirms it in the approval or override decision, which states it."""
+    if confirmed is not True:
+        raise ValidationError({"competence_confirmed": _(
+            "Người đứng đầu cần xác nhận đề xuất thuộc thẩm quyền quyết định của cơ quan, không trái quy định (khoản 2 "
+            "Điều 4). Nếu đề xuất vượt thẩm quyền, hãy báo cáo cấp có thẩm quyền."
+        )})
 
 
 def _official_role_label(position: Position) -> str:
@@ -315,15 +389,20 @@ def _official_role_label(position: Position) -> str:
         return str(position.get_role_display())
 
 
-def _issue(*, proposal: Proposal, kind: str, by, position: Position, text: str, meeting: Meeting | None) -> Decision:
-    """Number, save and render the decision; the PDF is kept as issued (spec README §6)."""
+def _issue(*, proposal: Proposal, kind: str, by, position: Position, text: str, meeting: Meeting | None,
+           **fields) -> Decision:
+    """Number, save and render the decision; the PDF is kept as issued (spec README §6).
+
+    `fields`: what the kind records besides its text (`competence_confirmed` ...). The signer's title is the one
+    printed over the signature, without the agency the header names (review finding 2).
+    """
     today = timezone.localdate()
     register = Decision.REGISTER[kind]
     number = next_number(unit=proposal.decision_unit, register=register, year=today.year)
     decision = Decision(
         proposal=proposal, kind=kind, version=proposal.current_version, meeting=meeting, unit=proposal.decision_unit,
         number=number.text, register=register, register_year=number.year, register_seq=number.seq, issued_on=today,
-        signer=by, signer_title=position.title or _official_role_label(position), text=text,
+        signer=by, signer_title=signature_title(position) or _official_role_label(position), text=text, **fields,
     )
     try:
         with transaction.atomic():
@@ -334,10 +413,13 @@ def _issue(*, proposal: Proposal, kind: str, by, position: Position, text: str, 
     return decision
 
 
-def _decide(*, proposal: Proposal, position: Position, by, kind: str, action: str, text: str, notice: str) -> Decision:
-    """Issue a decision on a proposal locked by the caller, who has checked the head's position and the input."""
+def _decide(*, proposal: Proposal, position: Position, by, kind: str, action: str, text: str, notice: str,
+            **fields) -> Decision:
+    """Issue a decision on a proposal locked by the caller, who has checked the head's position and the input;
+    `fields` as for `_issue`."""
     from_status = proposal.status
-    decision = _issue(proposal=proposal, kind=kind, by=by, position=position, text=text, meeting=_last_meeting(proposal))
+    decision = _issue(proposal=proposal, kind=kind, by=by, position=position, text=text, meeting=_last_meeting(proposal),
+                      **fields)
     if kind in (Decision.Kind.APPROVAL, Decision.Kind.OVERRIDE):
         proposal.approved_version = proposal.current_version
     proposal_transition(
@@ -352,28 +434,41 @@ def _decide(*, proposal: Proposal, position: Position, by, kind: str, action: st
 
 
 @transaction.atomic
-def decision_approve(*, proposal: Proposal, by, text: str) -> Decision:
-    """After the collective passed it, the head issues the approval decision (decree73.md §4.2)."""
+def decision_approve(*, proposal: Proposal, by, text: str, competence_confirmed: bool = True) -> Decision:
+    """After the collective passed it, the head issues the approval decision (decree73.md §4.2).
+
+    `competence_confirmed`: the head's Art. 4(2) confirmation (D-5). The panel's form asks it (a required box) and
+    passes what was ticked; a False is refused. Callers without a form (demo seeding, tests) confirm by default.
+    """
     proposal, position = _lock_for_head(proposal, by)
     ensure_transition(proposal, Action.APPROVE)
+    _require_consultation(proposal, Action.APPROVE)
+    _require_competence(competence_confirmed)
     _require_text(text, field="text", message=_("Nội dung văn bản không được để trống."))
     return _decide(proposal=proposal, position=position, by=by, kind=Decision.Kind.APPROVAL, action=Action.APPROVE,
-                   text=text, notice=gettext_noop("Đề xuất “%(title)s” đã được cho triển khai thực hiện (Quyết định số %(number)s)."))
+                   text=text, notice=gettext_noop("Đề xuất “%(title)s” đã được cho triển khai thực hiện (Quyết định số %(number)s)."),
+                   competence_confirmed=True)
 
 
 @transaction.atomic
-def decision_override(*, proposal: Proposal, by, justification: str) -> Decision:
-    """T5: the collective did not pass it; the head decides to implement, in writing, with reasons."""
+def decision_override(*, proposal: Proposal, by, justification: str, competence_confirmed: bool = True) -> Decision:
+    """T5: the collective did not pass it; the head decides to implement, in writing, with reasons.
+
+    `competence_confirmed` as for `decision_approve` (Art. 4(2), D-5).
+    """
     proposal = _lock(proposal)
     position = rules.overrider(_situation(proposal, by))
     ensure_transition(proposal, Action.OVERRIDE)
+    _require_consultation(proposal, Action.OVERRIDE)
+    _require_competence(competence_confirmed)
     _require_text(
         justification, field="justification", min_chars=MIN_JUSTIFICATION_CHARS,
         message=_("Cần nêu rõ lý do (ít nhất %(n)s ký tự): sự cần thiết và tính khả thi.") % {"n": MIN_JUSTIFICATION_CHARS},
     )
     return _decide(proposal=proposal, position=position, by=by, kind=Decision.Kind.OVERRIDE, action=Action.OVERRIDE,
                    text=justification,
-                   notice=gettext_noop("Người đứng đầu đã quyết định cho triển khai đề xuất “%(title)s” (Quyết định số %(number)s)."))
+                   notice=gettext_noop("Người đứng đầu đã quyết định cho triển khai đề xuất “%(title)s” (Quyết định số %(number)s)."),
+                   competence_confirmed=True)
 
 
 @transaction.atomic
@@ -390,20 +485,66 @@ def decision_reject(*, proposal: Proposal, by, reasons: str) -> Decision:
                    notice=gettext_noop("Đề xuất “%(title)s” không được chấp thuận (Văn bản số %(number)s). Bạn có thể chỉnh sửa và nộp lại."))
 
 
+# D-8: what a return may name as incomplete: the plan's contents (Art. 7(2)) and declarations (Art. 5(1), Art. 1,
+# Art. 4(2)); the Art. 8(2) flag is the proposer's description of the plan, not a content that can be missing.
+RETURNABLE_ITEMS = tuple(name for name in PlanContent.CONTENT_FIELDS if name != "wide_scope")
+
+
 @transaction.atomic
-def proposal_return(*, proposal: Proposal, by, reasons: str) -> Decision:
-    """T7: the head sends the plan back for clarification before or after the vote."""
+def proposal_return(*, proposal: Proposal, by, reasons: str, incomplete_items=()) -> Decision:
+    """T7: the head sends the plan back for clarification before or after the vote.
+
+    D-8 (Art. 6(3) [C]: no evading the collective's review): a return before any meeting on the version is about the
+    plan's completeness, so it names at least one Art. 7(2) content found incomplete (`incomplete_items`, field names
+    of the plan), besides the reasons; after a meeting the items are optional. Every return is counted on the
+    proposal (`returns_count`), which its page and the reports show.
+    """
     proposal, position = _lock_for_head(proposal, by)
     ensure_transition(proposal, Action.RETURN)
     _require_text(
         reasons, field="reasons", min_chars=MIN_JUSTIFICATION_CHARS,
         message=_("Cần nêu rõ nội dung cần bổ sung, làm rõ (ít nhất %(n)s ký tự).") % {"n": MIN_JUSTIFICATION_CHARS},
     )
+    items = set(incomplete_items)
+    if items - set(RETURNABLE_ITEMS):
+        raise ValidationError({"incomplete_items": _("Chỉ chọn các nội dung của kế hoạch.")})
+    if not items and _last_meeting(proposal) is None:
+        raise ValidationError({"incomplete_items": _(
+            "Trả lại trước khi tập thể lãnh đạo họp chỉ để bổ sung, làm rõ nội dung kế hoạch: chọn ít nhất một nội dung "
+            "theo Điều 7 khoản 2 còn chưa đầy đủ."
+        )})
     # Returned before the meeting: the review deadline no longer runs (after the vote, `_decide` closes "decision").
     step_close(proposal=proposal, kind="review")
+    proposal.returns_count += 1  # saved with the transition
     return _decide(proposal=proposal, position=position, by=by, kind=Decision.Kind.RETURN, action=Action.RETURN,
-                   text=reasons,
+                   text=reasons, incomplete_items=[name for name in RETURNABLE_ITEMS if name in items],  # the plan's order
                    notice=gettext_noop("Đề xuất “%(title)s” được trả lại để bổ sung, làm rõ (Văn bản số %(number)s)."))
+
+
+@transaction.atomic
+def decision_refer(*, proposal: Proposal, by, addressee: str, reasons: str) -> Decision:
+    """Art. 4(2) [C], D-5 [I]: the proposal lies beyond the deciding unit's authority, so it is not decided here: the
+    head of the deciding unit (route A: the proposer's unit; route B: the superior unit) reports it in a numbered
+    letter to the competent body (`addressee`, as typed: "Ủy ban nhân dân tỉnh Quảng Ninh") with the reasons, before
+    the meeting or after the vote. The proposal ends here (REFERRED); the proposer is told.
+    """
+    proposal, position = _lock_for_head(proposal, by)
+    ensure_transition(proposal, Action.REFER)
+    errors = {}
+    addressee = " ".join(addressee.split())
+    if not addressee:
+        errors["addressee"] = _("Cần ghi cơ quan, người có thẩm quyền được báo cáo (Kính gửi).")
+    if len(reasons.strip()) < MIN_JUSTIFICATION_CHARS:
+        errors["reasons"] = _("Cần nêu rõ vì sao đề xuất vượt thẩm quyền của cơ quan (ít nhất %(n)s ký tự).") % {
+            "n": MIN_JUSTIFICATION_CHARS}
+    if errors:
+        raise ValidationError(errors)
+    # Referred before the meeting: the review deadline no longer runs (after the vote, `_decide` closes "decision").
+    step_close(proposal=proposal, kind="review")
+    return _decide(proposal=proposal, position=position, by=by, kind=Decision.Kind.REFERRAL, action=Action.REFER,
+                   text=documents.referral_text(addressee=addressee, reasons=reasons),
+                   notice=gettext_noop("Đề xuất “%(title)s” vượt thẩm quyền quyết định của cơ quan, đã được báo cáo cấp có "
+                                       "thẩm quyền (Văn bản số %(number)s)."))
 
 
 # --- Downloads of issued documents -----------------------------------------------------------------------------

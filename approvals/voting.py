@@ -1,7 +1,10 @@
 """The result of a collective vote, computed, never typed (spec README §3; decree73.md §3.2 T4).
 
-Art. 8(1) [C]: the plan passes with more than 50 % in favour; on a tie the side the head voted on
-prevails. The denominator, the quorum and the tie rule are legal-profile settings ([I]/[U]).
+Art. 8(1) [C]: the plan passes with more than 50 % ("trên 50%") in favour; when the votes are equal
+("biểu quyết ngang nhau") the side the head voted on prevails. Equal means as many votes for as against, at least
+one of each, whatever the denominator and whoever abstained (review D-1; the Government Working Regulation,
+Decree 138/2016/NĐ-CP Art. 3(3), reads a tie the same way). The denominator, the quorum and the tie rule are
+legal-profile settings ([I]/[U]); the tie rule's default follows the text (HEAD_SIDE), FAIL is a deviation.
 A present member who cast no vote counts as "không biểu quyết" (abstain).
 """
 
@@ -39,9 +42,12 @@ def tally(*, choices: dict[int, str], eligible: set[int], present: set[int], hea
     threshold = profile.approval_threshold_percent
     # "More than X %": strictly greater, in integers to avoid rounding.
     passed = denominator > 0 and votes_for * 100 > threshold * denominator
-    tie = denominator > 0 and votes_for * 100 == threshold * denominator and votes_for == votes_against
+    # D-1, Art. 8(1) [C]: a tie is equal sides, not a share equal to the threshold.
+    tie = votes_for == votes_against > 0
     tie_break_applied = False
-    if tie and profile.tie_rule == LegalProfile.TieRule.HEAD_SIDE and head_id in counted:
+    if tie and profile.tie_rule == LegalProfile.TieRule.FAIL:
+        passed = False  # also under a threshold below 50 % (a deviation), where equal sides could reach it
+    elif tie and profile.tie_rule == LegalProfile.TieRule.HEAD_SIDE and head_id in counted:
         head_choice = counted[head_id]
         if head_choice in ("for", "against"):
             passed = head_choice == "for"

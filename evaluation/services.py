@@ -296,7 +296,7 @@ def evaluation_meeting_close(*, meeting: EvaluationMeeting, by) -> EvaluationMee
     """End the evaluation meeting: the result is computed by the profile's `evaluation_rule` (EVL-2 [U]):
 
     - "collective" (default): the Art. 8(1) rule of the profile (threshold, denominator, quorum, tie → the head's
-      side), on the proposed assessment;
+      side; a tie is as many votes for as against, review D-1: `approvals.voting`), on the proposed assessment;
     - "head": the members give their opinions and the head decides: the head's own "tán thành" or
       "không tán thành" is the result.
 

@@ -1,5 +1,8 @@
 """Admin for proposals: the legal profile is edited only as a new version; everything else is read-only.
 
+Review D-10: a new version states its legal basis; a value the decree fixes, set otherwise, is confirmed explicitly
+and shown on the profile's pages as "Khác với Nghị định 73" (`proposals.profiles`).
+
 State changes go through the services (spec README §6, style.md §2): the admin shows proposals, versions
 and attachments but never changes them.
 """
@@ -16,7 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Position
 
 from .models import NO_ELIGIBLE_CATEGORY, Attachment, LegalProfile, PlanVersion, Proposal
-from .profiles import SETTINGS_FIELDS, legal_profile_new_version
+from .profiles import (
+    DEVIATION_LABEL,
+    PROVENANCE_FIELDS,
+    SETTINGS_FIELDS,
+    decree_deviations,
+    legal_profile_new_version,
+    version_errors,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -37,7 +47,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class LegalProfileForm(forms.ModelForm):
     # Required: a version with no Art. 2 category would let nobody propose (LegalProfile.clean says the same).
     eligible_categories = forms.MultipleChoiceField(
-        label=_("Đối tượng được đề xuất (Điều 2)"), widget=forms.CheckboxSelectMultiple,
+        label=_("Đối tượng được quyền đề xuất (Điều 2)"), widget=forms.CheckboxSelectMultiple,
         choices=[(value, label) for value, label in Position.Category.choices if value != Position.Category.OTHER],
         error_messages={"required": NO_ELIGIBLE_CATEGORY},
     )
@@ -46,10 +56,26 @@ class LegalProfileForm(forms.ModelForm):
         model = LegalProfile
         fields = SETTINGS_FIELDS
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # D-10: the form creates the next version, which states its own basis and confirms its own deviations (an
+        # older version's page is read-only: its form has no fields).
+        for name in PROVENANCE_FIELDS:
+            if name in self.fields:
+                self.initial[name] = self.fields[name].initial = False if name == "deviation_confirmed" else ""
+        if "legal_basis" in self.fields:
+            self.fields["legal_basis"].required = True
+
     def clean(self):
         cleaned = super().clean()
-        if not self.changed_data:
+        if not set(self.changed_data) - set(PROVENANCE_FIELDS):
             raise ValidationError(_("Không có thay đổi nào: phiên bản mới phải khác phiên bản hiện tại."), code="unchanged")
+        values = {name: getattr(self.instance, name) for name in SETTINGS_FIELDS} | {
+            name: value for name, value in cleaned.items() if name in SETTINGS_FIELDS
+        }
+        for name, message in version_errors(values).items():
+            if name not in self.errors:
+                self.add_error(name, message)
         return cleaned
 
 
@@ -68,17 +94,37 @@ class LegalProfileAdmin(admin.ModelAdmin):
     form = LegalProfileForm
     list_display = [
         "code", "version", "name", "effective_from", "approval_threshold_percent", "denominator", "tie_rule",
-        "override_allowed", "consultation_required", "created_at", "created_by",
+        "override_allowed", "consultation_required", "deviations", "created_at", "created_by",
     ]
     list_display_links = ["code", "version"]
     list_filter = ["code"]
     list_select_related = ["created_by"]
-    readonly_fields = ["code", "version", "created_at", "created_by"]
+    readonly_fields = ["code", "version", "created_at", "created_by", "deviations", "version_legal_basis"]
     actions = None
     save_as = False
 
+    @admin.display(description=DEVIATION_LABEL)
+    def deviations(self, obj):
+        """D-10: this version's values that differ from the decree's, with the value held (None, shown "-", when none)."""
+        shown = []
+        for name in decree_deviations(obj):
+            field = LegalProfile._meta.get_field(name)
+            value = getattr(obj, name)
+            if field.choices:
+                value = getattr(obj, f"get_{name}_display")()
+            elif isinstance(value, bool):
+                value = gettext("Có") if value else gettext("Không")
+            shown.append(f"{field.verbose_name}: {value}")
+        return "; ".join(shown) or None
+
+    @admin.display(description=_("căn cứ pháp lý của phiên bản"))
+    def version_legal_basis(self, obj):
+        return obj.legal_basis
+
     def get_fieldsets(self, request, obj=None):
-        identity = (None, {"fields": ("code", "version", "created_at", "created_by")})
+        identity = (None, {"fields": (
+            "code", "version", "created_at", "created_by", "deviations", "version_legal_basis",
+        )})
         if obj is not None and self.has_change_permission(request, obj):
             return [identity, (_("Tạo phiên bản mới"), {
                 "fields": SETTINGS_FIELDS,

@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .forms import PLAN_SECTIONS
 from .models import PlanContent, Proposal
@@ -17,6 +18,15 @@ from .models import PlanContent, Proposal
 # Words, punctuation marks and the whitespace between them: "tỉnh" → "tỉnh," shows only the added comma,
 # and the diff keeps line breaks and spacing.
 _TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+# Answers that are not commitments: the Art. 1 question (None: not answered; D-2), the Art. 4(2) declaration (D-5)
+# and the Art. 8(2) flag (D-15).
+ANSWERS = {
+    "pilot_legal_document": {None: gettext_lazy("Chưa trả lời"), True: gettext_lazy("Có"), False: gettext_lazy("Không")},
+    "competence_declared": {True: gettext_lazy("Có (đã xác nhận)"), False: gettext_lazy("Chưa xác nhận")},
+    "wide_scope": {True: gettext_lazy("Có"), False: gettext_lazy("Không")},
+}
 
 
 def field_label(name: str) -> str:
@@ -28,6 +38,8 @@ def field_text(plan: PlanContent, name: str) -> str:
     value = getattr(plan, name)
     if name == "field":
         return plan.get_field_display() if value else ""
+    if name in ANSWERS:
+        return str(ANSWERS[name].get(value, ""))
     if isinstance(value, bool):
         return _("Có (đã cam kết đáp ứng)") if value else _("Chưa cam kết")
     if isinstance(value, datetime.date):

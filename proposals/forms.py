@@ -1,4 +1,5 @@
-"""Forms of the proposer's side and the lists (decree73.md §4.1 plan contents, §1.6 Art. 5(1) checklist).
+"""Forms of the proposer's side and the lists (decree73.md §4.1 plan contents, §1.6 Art. 5(1) checklist; the
+Art. 1 question, the Art. 4(2) declaration and the Art. 8(2) flag of review-register-decide.md D-2, D-5, D-15).
 
 The plan form is a plain `forms.Form` built from the model fields: it only parses what the user typed.
 Whether a plan may be saved or submitted is decided by `proposals.services`, whose `ValidationError`s the
@@ -9,6 +10,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,14 +27,19 @@ REQUIRED_ON_SUBMIT_HELP = _("Bắt buộc khi nộp kế hoạch.")
 # The Art. 7(2) contents in the order of the decree, grouped as the form and the detail page show them.
 PLAN_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("chung", _("Thông tin chung"), ("title", "field")),
+    # Art. 1 [C] (D-2): asked first, since a "yes" takes the plan out of this procedure.
+    ("ap-dung", _("Phạm vi điều chỉnh của Nghị định 73/2023/NĐ-CP (Điều 1)"), ("pilot_legal_document",)),
     ("can-thiet", _("1. Sự cần thiết, mục đích, yêu cầu"), ("necessity", "bottleneck", "legal_references")),
     ("giai-phap", _("2. Nội dung, nhiệm vụ, giải pháp đổi mới, sáng tạo"), ("content_solutions",)),
-    ("pham-vi", _("3. Phạm vi và chủ thể thực hiện"), ("scope", "implementers_targets")),
+    ("pham-vi", _("3. Phạm vi và chủ thể thực hiện"), ("scope", "implementers_targets", "wide_scope")),
     ("thoi-gian", _("4. Thời gian, lộ trình thực hiện"), ("start_date", "end_date", "milestones")),
     ("nguon-luc", _("5. Nguồn lực và tính khả thi"), ("resources", "feasibility")),
     ("tac-dong", _("6. Tác động và hiệu quả dự kiến"), ("impact", "expected_results", "indicators")),
     ("dieu-kien", _("Điều kiện theo Điều 5 khoản 1 Nghị định 73/2023/NĐ-CP (tự cam kết)"), PlanContent.ART5_FIELDS),
+    ("tham-quyen", _("Thẩm quyền và sự phù hợp (Điều 4 khoản 2 Nghị định 73/2023/NĐ-CP)"), ("competence_declared",)),
 )
+# Art. 1 [C] (D-2): the question as the proposer answers it (the model's label states the answer "yes").
+PILOT_QUESTION = _("Kết quả của đề xuất có phải là ban hành văn bản quy phạm pháp luật theo hình thức thí điểm không?")
 
 DATE_PLACEHOLDER = "dd/mm/yyyy"
 
@@ -60,15 +67,28 @@ def _plan_fields(required_on_submit) -> dict[str, forms.Field]:
         Proposal,
         fields=PlanContent.CONTENT_FIELDS,
         widgets={
-            **{name: forms.Textarea(attrs=text_widget) for name in PlanContent.CONTENT_FIELDS if name not in (
-                "title", "field", "start_date", "end_date", *PlanContent.ART5_FIELDS)},
+            **{name: forms.Textarea(attrs=text_widget) for name in PlanContent.CONTENT_FIELDS
+               if isinstance(Proposal._meta.get_field(name), models.TextField)},
             "start_date": date_widget,
             "end_date": date_widget,
+            # Unanswered (None) until the proposer picks one: the answer is required to submit (D-2).
+            "pilot_legal_document": forms.RadioSelect(choices=[(True, _("Có")), (False, _("Không"))]),
         },
     )
     fields["field"].choices = [("", _("— Chọn lĩnh vực —")), *FieldOfWork.choices]
     for name in ("start_date", "end_date"):
         fields[name].help_text = DATE_HELP
+    fields["pilot_legal_document"].label = PILOT_QUESTION
+    fields["pilot_legal_document"].help_text = _(
+        "Nếu có, đề xuất không thực hiện theo Nghị định 73/2023/NĐ-CP mà theo Luật Ban hành văn bản quy phạm pháp luật "
+        "số 64/2025/QH15 và Quy chế làm việc của Chính phủ; hệ thống không nhận nộp kế hoạch."
+    )
+    fields["competence_declared"].help_text = _(
+        "Cán bộ đề xuất xác nhận khi nộp; người đứng đầu xác nhận lại khi ban hành quyết định cho triển khai."
+    )
+    fields["wide_scope"].help_text = _(
+        "Đánh dấu nếu đề xuất có phạm vi rộng, nội dung phức tạp, để cơ quan xem xét bố trí việc xem xét phù hợp."
+    )
     for name, field in fields.items():
         if name != "title" and name not in PlanContent.ART5_FIELDS and name in required_on_submit:
             field.help_text = f"{field.help_text} {REQUIRED_ON_SUBMIT_HELP}".strip() if field.help_text else REQUIRED_ON_SUBMIT_HELP
@@ -114,7 +134,7 @@ class ProposalPlanForm(forms.Form):
                 label=_("Đề xuất với tư cách"),
                 queryset=positions,
                 empty_label=None,
-                help_text=_("Chức vụ bạn đang giữ thuộc đối tượng được đề xuất theo Điều 2 Nghị định 73/2023/NĐ-CP."),
+                help_text=_("Chức vụ bạn đang giữ thuộc đối tượng được quyền đề xuất theo Điều 2 Nghị định 73/2023/NĐ-CP."),
             )
         self.fields.update(_plan_fields(required_on_submit))
         self.fields["co_authors"] = CoAuthorField(

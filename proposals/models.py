@@ -4,6 +4,7 @@ Spec: README §3 (lifecycle), §7 (settings); decree73.md §3 T1–T7, §4.1 (pl
 """
 
 import datetime
+import uuid
 
 import pgtrigger
 from django.conf import settings
@@ -19,7 +20,7 @@ from .scope import proposal_scope_q
 from .transitions import DB_TRANSITIONS, Status
 
 END_BEFORE_START = _("Thời gian kết thúc phải sau thời gian bắt đầu.")
-NO_ELIGIBLE_CATEGORY = _("Phải chọn ít nhất một đối tượng được đề xuất (Điều 2).")
+NO_ELIGIBLE_CATEGORY = _("Phải chọn ít nhất một đối tượng được quyền đề xuất (Điều 2).")
 
 
 def default_reminder_offsets() -> list[int]:
@@ -54,7 +55,7 @@ class LegalProfile(models.Model):
         CAST = "cast", _("Số phiếu tán thành và không tán thành (không tính không biểu quyết)")
 
     class TieRule(models.TextChoices):
-        HEAD_SIDE = "head_side", _("Theo bên có ý kiến của người đứng đầu")
+        HEAD_SIDE = "head_side", _("Theo ý kiến mà người đứng đầu biểu quyết")
         FAIL = "fail", _("Không thông qua")
 
     class DecisionPath(models.TextChoices):
@@ -64,6 +65,14 @@ class LegalProfile(models.Model):
     class ReportPeriod(models.TextChoices):
         CALENDAR = "calendar", _("Năm dương lịch (01/01 – 31/12)")
         DECREE_09 = "decree09", _("Theo Nghị định 09/2019/NĐ-CP (15/12 năm trước – 14/12)")
+
+    class ConsultationTiming(models.TextChoices):
+        DECISION = "decision", _("Trước khi ban hành quyết định cho triển khai (khoản 3 Điều 4)")
+        MEETING = "meeting", _("Trước khi họp tập thể lãnh đạo (quy định của cơ quan)")
+
+    class Routing(models.TextChoices):
+        UNIT_TREE = "unit_tree", _("Cơ quan cấp trên trực tiếp theo cơ cấu tổ chức")
+        AUTHORITY = "authority", _("Cơ quan quản lý cán bộ (nếu đơn vị khai báo)")
 
     class EvaluationPath(models.TextChoices):
         MEETING = "meeting", _("Họp tập thể lãnh đạo của cơ quan đã cho triển khai")
@@ -81,7 +90,7 @@ class LegalProfile(models.Model):
     )
     due_soon_wd = models.PositiveSmallIntegerField(_("báo sắp đến hạn trước (ngày làm việc)"), default=2)
     # Art. 8(1) [C]: more than 50 % in favour.
-    approval_threshold_percent = models.PositiveSmallIntegerField(_("tỷ lệ tán thành phải vượt quá (%)"), default=50)
+    approval_threshold_percent = models.PositiveSmallIntegerField(_("tỷ lệ tán thành phải trên (%)"), default=50)
     # [I] the denominator is ambiguous in the text; default: eligible voters present (README §3).
     denominator = models.CharField(
         _("mẫu số tính tỷ lệ"), max_length=10, choices=Denominator.choices, default=Denominator.PRESENT
@@ -89,7 +98,7 @@ class LegalProfile(models.Model):
     # [U] no quorum in the text: 0 means none beyond the head chairing.
     quorum_percent = models.PositiveSmallIntegerField(_("tỷ lệ có mặt tối thiểu (%)"), default=0)
     # Art. 8(1) [C]: on a tie the side the head voted on prevails.
-    tie_rule = models.CharField(_("khi tỷ lệ ngang nhau"), max_length=10, choices=TieRule.choices, default=TieRule.HEAD_SIDE)
+    tie_rule = models.CharField(_("khi số phiếu tán thành và không tán thành ngang nhau"), max_length=10, choices=TieRule.choices, default=TieRule.HEAD_SIDE)
     # Art. 8(1) [C]: the head may decide to implement in writing when the collective did not pass it.
     override_allowed = models.BooleanField(_("người đứng đầu được quyết định khi tập thể không thông qua"), default=True)
     # Art. 4(3) [C]: the same-level party committee is consulted before approval.
@@ -163,12 +172,60 @@ class LegalProfile(models.Model):
     )
     # Art. 2 [C]: the three categories of "cán bộ" who may propose.
     eligible_categories = models.JSONField(
-        _("đối tượng được đề xuất (Điều 2)"),
+        _("đối tượng được quyền đề xuất (Điều 2)"),
         default=default_eligible_categories,
         help_text=_("Danh sách mã đối tượng: state_leader, public_service_manager, enterprise."),
     )
     # Art. 5(1) [I conjunctive]: all four conditions must be declared.
     art5_all_required = models.BooleanField(_("phải đáp ứng đủ 4 điều kiện Điều 5 khoản 1"), default=True)
+    # --- The review of November 2026 (review-register-decide.md) ---
+    # D-10: every version says on what legal basis it stands; a value the decree fixes changed needs a confirmation.
+    legal_basis = models.TextField(
+        _("căn cứ pháp lý của phiên bản"), blank=True,
+        help_text=_("Văn bản, điều khoản làm căn cứ cho các giá trị của phiên bản này."),
+    )
+    deviation_confirmed = models.BooleanField(
+        _("xác nhận áp dụng giá trị khác với Nghị định 73"), default=False,
+        help_text=_("Bắt buộc khi quy tắc ngang phiếu, tỷ lệ tán thành, quyền quyết định của người đứng đầu hoặc việc "
+                    "xin ý kiến cấp ủy khác với Nghị định."),
+    )
+    # D-3: the legal bases the documents print come from here, so a deployment corrects them without code.
+    document_basis = models.TextField(
+        _("căn cứ pháp lý in trên văn bản"),
+        default="Căn cứ Nghị định số 73/2023/NĐ-CP ngày 29 tháng 9 năm 2023 của Chính phủ quy định về khuyến "
+                "khích, bảo vệ cán bộ năng động, sáng tạo, dám nghĩ, dám làm, dám chịu trách nhiệm vì lợi ích chung;",
+        help_text=_("Mỗi dòng một căn cứ, in sau căn cứ thẩm quyền của cơ quan."),
+    )
+    route_a_citation = models.CharField(
+        _("điều khoản áp dụng cho đề xuất trình người đứng đầu (tuyến A)"), max_length=200,
+        default="khoản 3 Điều 7 và khoản 1 Điều 8",
+    )
+    route_b_citation = models.CharField(
+        _("điều khoản áp dụng cho đề xuất của người đứng đầu (tuyến B)"), max_length=200,
+        default="khoản 4 Điều 7 và Điều 8", help_text=UNCONFIRMED,
+    )
+    # D-11 [I]: Art. 7(2) asks for the time and the expected results, not a field, milestones or indicators.
+    require_field = models.BooleanField(_("bắt buộc chọn lĩnh vực khi nộp"), default=False, help_text=UNCONFIRMED)
+    require_milestones = models.BooleanField(_("bắt buộc ghi các mốc thực hiện khi nộp"), default=False, help_text=UNCONFIRMED)
+    require_indicators = models.BooleanField(_("bắt buộc ghi chỉ tiêu đo lường khi nộp"), default=False, help_text=UNCONFIRMED)
+    # D-12 [I]: Art. 8(1) does not ask a reason of a vote against; a unit may.
+    against_reason_required = models.BooleanField(
+        _("bắt buộc nêu lý do khi không tán thành"), default=False, help_text=UNCONFIRMED,
+    )
+    # D-13, Art. 4(3) [C]: the party committee's opinion comes before approving; a unit may ask it before meeting.
+    consultation_before = models.CharField(
+        _("thời điểm phải có ý kiến cấp ủy"), max_length=10, choices=ConsultationTiming.choices,
+        default=ConsultationTiming.DECISION,
+    )
+    # D-7 [I]: votes are the meeting's: cast on its date, or within this many days after it.
+    vote_window_days = models.PositiveSmallIntegerField(
+        _("số ngày sau ngày họp còn được ghi nhận biểu quyết"), default=0, help_text=UNCONFIRMED,
+    )
+    # D-16 [local]: route by the cadre-management authority (HCMC) instead of the unit tree.
+    routing = models.CharField(
+        _("cơ quan xem xét đề xuất của người đứng đầu"), max_length=12, choices=Routing.choices, default=Routing.UNIT_TREE,
+        help_text=UNCONFIRMED,
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người tạo"), null=True, blank=True, on_delete=models.PROTECT,
@@ -185,6 +242,10 @@ class LegalProfile(models.Model):
                 name="legalprofile_threshold_range", condition=Q(approval_threshold_percent__gte=1, approval_threshold_percent__lte=99)
             ),
             models.CheckConstraint(name="legalprofile_quorum_range", condition=Q(quorum_percent__lte=100)),
+            models.CheckConstraint(
+                name="legalprofile_consultation_before_valid", condition=Q(consultation_before__in=["decision", "meeting"]),
+            ),
+            models.CheckConstraint(name="legalprofile_routing_valid", condition=Q(routing__in=["unit_tree", "authority"])),
         ]
         # A version is never changed or removed (a change is the next version): proposals decided under it
         # must keep being judged by the rules it held, whatever code or SQL runs later.
@@ -240,24 +301,41 @@ class PlanContent(models.Model):
         _("(a) Tháo gỡ điểm nghẽn về cơ chế, chính sách chưa được quy định, giải quyết hiệu quả vấn đề đặt ra"), default=False
     )
     cond_b_common_good = models.BooleanField(
-        _("(b) Vì lợi ích chung, mang lại giá trị thực tiễn, chuyển biến tích cực"), default=False
+        _("(b) Vì lợi ích chung, mang lại giá trị, hiệu quả thiết thực, tạo sự chuyển biến, đóng góp tích cực vào sự "
+          "phát triển chung của đất nước, địa phương, cơ quan, đơn vị"), default=False
     )
     cond_c_urgent_no_harm = models.BooleanField(
-        _("(c) Xuất phát từ yêu cầu cấp thiết của thực tiễn; không gây phương hại quốc phòng, an ninh, trật tự"), default=False
+        _("(c) Xuất phát từ yêu cầu cấp thiết của thực tiễn; không gây phương hại đến quốc phòng, an ninh, trật tự, an "
+          "toàn xã hội và không cản trở sự phát triển của địa phương, cơ quan, đơn vị khác"), default=False
     )
     cond_d_reform = models.BooleanField(
         _("(d) Thúc đẩy phân cấp, phân quyền, cải cách thủ tục hành chính hoặc ứng dụng công nghệ thông tin"), default=False
     )
+    # Art. 1 [C] (D-2): a plan whose result is issuing a legal normative document on a pilot basis follows the
+    # Law on Promulgation of Legal Documents and the Government's Working Regulation, not this procedure. None:
+    # not answered yet (the question is required to submit).
+    pilot_legal_document = models.BooleanField(
+        _("Kết quả của đề xuất là ban hành văn bản quy phạm pháp luật theo hình thức thí điểm"), null=True, blank=True,
+    )
+    # Art. 4(2) [C] (D-5): the proposer declares that the proposal is within the employing unit's authority and
+    # does not contravene Party rules or higher law; the approval or override decision confirms it.
+    competence_declared = models.BooleanField(
+        _("Đề xuất thuộc thẩm quyền quyết định của cơ quan, đơn vị; không trái quy định của Đảng, pháp luật, văn "
+          "bản của cơ quan nhà nước cấp trên và điều ước quốc tế mà Việt Nam là thành viên"), default=False,
+    )
+    # Art. 8(2) [P] (D-15): a proposal of wide scope or complex content, flagged for the unit's own path.
+    wide_scope = models.BooleanField(_("Đề xuất có phạm vi rộng, nội dung phức tạp (khoản 2 Điều 8)"), default=False)
 
     # Fields copied into a frozen version and compared between versions, in display order.
     CONTENT_FIELDS = (
         "title", "field", "necessity", "bottleneck", "legal_references", "content_solutions", "scope",
         "implementers_targets", "start_date", "end_date", "milestones", "resources", "feasibility", "impact",
         "expected_results", "indicators", "cond_a_bottleneck", "cond_b_common_good", "cond_c_urgent_no_harm",
-        "cond_d_reform",
+        "cond_d_reform", "pilot_legal_document", "competence_declared", "wide_scope",
     )
     # Art. 7(2) (decree73.md §4.1): required before submission. "impact" is "if any"; the list of legal
-    # documents is recorded when there is one (the bottleneck itself is required).
+    # documents is recorded when there is one (the bottleneck itself is required). Field, milestones and
+    # indicators only when the profile asks (D-11, proposals.services.REQUIRED_BY_PROFILE).
     REQUIRED_TEXT_FIELDS = (
         "title", "field", "necessity", "bottleneck", "content_solutions", "scope", "implementers_targets",
         "milestones", "resources", "feasibility", "expected_results", "indicators",
@@ -283,7 +361,7 @@ class Proposal(PlanContent):
 
     class Route(models.TextChoices):
         A = "A", _("Trình người đứng đầu cơ quan sử dụng cán bộ")
-        B = "B", _("Trình người đứng đầu cơ quan cấp trên (người đề xuất là người đứng đầu)")
+        B = "B", _("Trình người đứng đầu cơ quan sử dụng cán bộ cấp trên (người đề xuất là người đứng đầu)")
 
     Status = Status
 
@@ -314,6 +392,8 @@ class Proposal(PlanContent):
     received_on = models.DateField(_("ngày nhận kế hoạch"), null=True, blank=True)
     review_due = models.DateField(_("hạn họp xem xét"), null=True, blank=True)
     approved_version = models.PositiveIntegerField(_("phiên bản được phê duyệt"), null=True, blank=True)
+    # D-8: how many times the plan was returned before a decision, shown on the proposal and in the reports.
+    returns_count = models.PositiveSmallIntegerField(_("số lần trả lại để bổ sung, làm rõ"), default=0)
     # Lower-case, accent-free copy of the searchable text: "cai cach" finds "cải cách" on every database.
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
@@ -402,6 +482,27 @@ class PlanVersion(PlanContent):
 def attachment_path(instance, filename):
     # Generated name, never the user's: no path tricks, no collisions, nothing guessable.
     return f"attachments/{instance.proposal_id}/{instance.storage_token}"
+
+
+def plan_pdf_path(instance: "PlanDocument", filename: str) -> str:
+    return f"plans/{instance.version.submitted_at:%Y}/{uuid.uuid4().hex}.pdf"
+
+
+class PlanDocument(models.Model):
+    """The plan version as a document (D-9, documents.md): rendered once at submission in the Decree 30 layout and
+    kept with its SHA-256. A row of its own because a plan version is never updated (planversion_frozen)."""
+
+    version = models.OneToOneField(PlanVersion, verbose_name=_("phiên bản kế hoạch"), on_delete=models.PROTECT, related_name="document")
+    pdf = models.FileField(_("kế hoạch (PDF)"), upload_to=plan_pdf_path, max_length=255, blank=True, editable=False)
+    pdf_sha256 = models.CharField(_("mã SHA-256 của kế hoạch"), max_length=64, blank=True, editable=False)
+    issued_at = models.DateTimeField(_("lập lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("văn bản kế hoạch")
+        verbose_name_plural = _("văn bản kế hoạch")
+
+    def __str__(self):
+        return str(self.version)
 
 
 class Attachment(models.Model):

@@ -1,7 +1,8 @@
 """Every change to a proposal by its authors, and the one transition helper all services use.
 
 Spec: README §3; decree73.md §3.2 T1 (submission, routing, receipt date), T7 (revision), §4.1 (contents),
-§1.6 (Art. 5(1) checklist), §1.3 (Art. 2 eligible categories).
+§1.6 (Art. 5(1) checklist), §1.3 (Art. 2 eligible categories); review-register-decide.md D-2 (Art. 1 carve-out),
+D-5 (Art. 4(2) declaration), D-9 (the plan as a document), D-11 (profile-required parts), D-16 (routing).
 """
 
 import secrets
@@ -17,10 +18,12 @@ from accounts import selectors as org
 from accounts.models import Position
 from core import workdays
 from core.audit import audit_record
+from core.documents import StoredPdf
 from core.notifications import notify
 from core.uploads import check_upload
 
-from .models import END_BEFORE_START, Attachment, LegalProfile, PlanContent, PlanVersion, Proposal
+from . import documents
+from .models import END_BEFORE_START, Attachment, LegalProfile, PlanContent, PlanDocument, PlanVersion, Proposal
 from .selectors import attachment_removable, current_profile
 from .steps import step_close, step_open
 from .transitions import EDITABLE_STATUSES, Action, TransitionNotAllowed, can, next_status
@@ -75,7 +78,7 @@ def _require_eligible(position: Position, profile: LegalProfile) -> None:
     """Art. 2 (decree73.md §1.3): only the categories the profile names may propose."""
     if position.category not in profile.eligible_categories:
         raise ValidationError(
-            _("Chức vụ “%(title)s” không thuộc đối tượng được đề xuất theo Điều 2 Nghị định 73/2023/NĐ-CP.")
+            _("Chức vụ “%(title)s” không thuộc đối tượng được quyền đề xuất theo Điều 2 Nghị định 73/2023/NĐ-CP.")
             % {"title": position.title or position.get_role_display()},
             code="not_eligible",
         )
@@ -113,21 +116,34 @@ def proposal_update_draft(*, proposal: Proposal, by, data: dict, co_authors=None
 
 # The period of the plan (Art. 7(2)(d)): both ends are asked for before submission.
 PLAN_PERIOD = ("start_date", "end_date")
+# D-11 [I]: Art. 7(2) asks for the time and the expected results, not a field of work, milestones or measurable
+# indicators; each is required to submit only where the legal profile says so (default: not).
+REQUIRED_BY_PROFILE = {"field": "require_field", "milestones": "require_milestones", "indicators": "require_indicators"}
+# What the proposer declares besides the contents: the Art. 1 question (D-2) and the Art. 4(2) competence (D-5).
+DECLARATIONS = ("pilot_legal_document", "competence_declared")
 
 
 def required_for_submission(profile: LegalProfile) -> set[str]:
-    """The parts `proposal_submit` cannot do without (Art. 7(2), Art. 5(1)), for marking them in forms.
+    """The parts `proposal_submit` cannot do without (Art. 7(2), Art. 5(1), Art. 1, Art. 4(2)), for marking them in
+    forms.
 
-    Under a profile that accepts any one Art. 5(1) condition none of the four is required on its own.
+    Under a profile that accepts any one Art. 5(1) condition none of the four is required on its own; a field of
+    work, milestones and indicators only under a profile that asks for them (D-11).
     """
-    required = {*PlanContent.REQUIRED_TEXT_FIELDS, *PLAN_PERIOD}
+    required = {
+        name for name in PlanContent.REQUIRED_TEXT_FIELDS
+        if name not in REQUIRED_BY_PROFILE or getattr(profile, REQUIRED_BY_PROFILE[name])
+    }
+    required.update(PLAN_PERIOD, DECLARATIONS)
     if profile.art5_all_required:
         required.update(PlanContent.ART5_FIELDS)
     return required
 
 
-def missing_parts(proposal: Proposal, profile: LegalProfile) -> dict[str, str]:
-    """Every part the plan still lacks before submission, keyed by field (Art. 7(2), Art. 5(1))."""
+def missing_parts(proposal: PlanContent, profile: LegalProfile, *, declarations: bool = True) -> dict[str, str]:
+    """Every part the plan still lacks before submission, keyed by field (Art. 7(2), Art. 5(1)), and with
+    `declarations` the proposer's answers to Art. 1 and Art. 4(2): unanswered, or a pilot legal normative document
+    (refused, D-2)."""
     required = required_for_submission(profile)
     if not any(getattr(proposal, name) for name in PlanContent.ART5_FIELDS):
         required.update(PlanContent.ART5_FIELDS)  # at least one condition, whatever the profile
@@ -147,14 +163,34 @@ def missing_parts(proposal: Proposal, profile: LegalProfile) -> dict[str, str]:
             errors[name] = messages.get(name) or _("Nội dung bắt buộc theo Điều 7 khoản 2 Nghị định 73/2023/NĐ-CP.")
         elif name == "end_date" and proposal.start_date and value < proposal.start_date:
             errors[name] = END_BEFORE_START
+    if declarations:
+        if proposal.pilot_legal_document is None:
+            errors["pilot_legal_document"] = _(
+                "Cần trả lời câu hỏi này: Nghị định 73/2023/NĐ-CP không áp dụng cho việc ban hành văn bản quy phạm pháp "
+                "luật theo hình thức thí điểm (Điều 1)."
+            )
+        elif proposal.pilot_legal_document:
+            # Art. 1 [C]: out of the decree's scope; refused with the procedure that applies instead.
+            errors["pilot_legal_document"] = _(
+                "Đề xuất có kết quả là ban hành văn bản quy phạm pháp luật theo hình thức thí điểm không thực hiện theo "
+                "trình tự của Nghị định 73/2023/NĐ-CP (Điều 1): việc ban hành thực hiện theo Luật Ban hành văn bản quy "
+                "phạm pháp luật số 64/2025/QH15 và Quy chế làm việc của Chính phủ. Không thể nộp kế hoạch này theo "
+                "Nghị định 73/2023/NĐ-CP."
+            )
+        if not proposal.competence_declared:
+            errors["competence_declared"] = _(
+                "Cần xác nhận đề xuất thuộc thẩm quyền quyết định của cơ quan, đơn vị và không trái quy định (Điều 4 "
+                "khoản 2 Nghị định 73/2023/NĐ-CP)."
+            )
     return errors
 
 
-def _route(proposal: Proposal, on_date):
+def _route(proposal: Proposal, profile: LegalProfile, on_date):
     """Route A to the employing unit's head; route B to the superior unit when the proposer is the head (Art. 7(3)–(4)).
 
     A head who co-authors the plan is one of its proposers too: the head may neither chair nor vote on it,
-    so it goes up as well ([I], decree73.md T6).
+    so it goes up as well ([I], decree73.md T6). The superior is the parent in the unit tree, or, under a profile
+    routing by cadre-management authority (D-16 [local], HCMC), the unit's `cadre_authority` where it has one.
     Returns (route, deciding unit, the decider's position).
     """
     unit = proposal.unit
@@ -162,10 +198,15 @@ def _route(proposal: Proposal, on_date):
     if head is not None and (
         head.person_id == proposal.proposer_id or proposal.co_authors.filter(pk=head.person_id).exists()
     ):
-        # The superior unit active on the day of submission (a successor when the parent has ended).
-        superior_head = org.unit_superior_head_on(unit=unit, on_date=on_date)
+        if profile.routing == LegalProfile.Routing.AUTHORITY and unit.cadre_authority_id:
+            superior_head = org.unit_head_on(unit=unit.cadre_authority, on_date=on_date)
+        else:
+            # The superior unit active on the day of submission (a successor when the parent has ended).
+            superior_head = org.unit_superior_head_on(unit=unit, on_date=on_date)
         if superior_head is None:
-            raise ValidationError(_("Chưa xác định được người đứng đầu cơ quan cấp trên để trình đề xuất."), code="no_decider")
+            raise ValidationError(
+                _("Chưa xác định được người đứng đầu cơ quan sử dụng cán bộ cấp trên để trình đề xuất."), code="no_decider"
+            )
         return Proposal.Route.B, superior_head.unit, superior_head
     if head is None:
         raise ValidationError(_("Đơn vị chưa có người đứng đầu để tiếp nhận đề xuất."), code="no_decider")
@@ -174,7 +215,11 @@ def _route(proposal: Proposal, on_date):
 
 @transaction.atomic
 def proposal_submit(*, proposal: Proposal, by) -> Proposal:
-    """T1: freeze the next version, route it, record the receipt date and compute the review due date."""
+    """T1: freeze the next version, route it, record the receipt date and compute the review due date.
+
+    The version is issued as a document at once (D-9): the plan's PDF, rendered and kept with its SHA-256; a
+    rendering failure refuses the submission (nothing is submitted without its document).
+    """
     proposal = _lock(proposal)
     _require_author(proposal, by)
     today = timezone.localdate()
@@ -189,7 +234,7 @@ def proposal_submit(*, proposal: Proposal, by) -> Proposal:
     errors = missing_parts(proposal, profile)
     if errors:
         raise ValidationError(errors)
-    route, decision_unit, decider = _route(proposal, today)
+    route, decision_unit, decider = _route(proposal, profile, today)
     deadline = profile.superior_review_deadline_wd if route == Proposal.Route.B else profile.review_deadline_wd
     proposal.route = route
     proposal.decision_unit = decision_unit
@@ -199,16 +244,19 @@ def proposal_submit(*, proposal: Proposal, by) -> Proposal:
     proposal.current_version += 1
     if not proposal.code:
         proposal.code = f"DX{today.year}-{proposal.pk:06d}"
-    PlanVersion.objects.create(
+    version = PlanVersion.objects.create(
         proposal=proposal, number=proposal.current_version, submitted_at=timezone.now(), submitted_by=by,
         **proposal.content_dict(),
     )
     proposal.attachments.filter(version__isnull=True, removed_at__isnull=True).update(version=proposal.current_version)
+    proposal.save()  # the routing above is what the plan's document prints
+    plan_document = documents.plan_issue(version)
     proposal_transition(
         proposal=proposal, action=Action.SUBMIT, by=by, role="proposer", unit=proposal.unit,
         payload={
             "version": proposal.current_version, "route": route, "decision_unit": decision_unit.pk,
             "received_on": today, "review_due": proposal.review_due, "profile": profile.pk,
+            "plan_sha256": plan_document.pdf_sha256,
         },
     )
     # The review deadline as a dated step, the one source the reminders read (Art. 8(1): the collective meets
@@ -227,6 +275,12 @@ def proposal_submit(*, proposal: Proposal, by) -> Proposal:
         url=reverse("proposals:detail", args=[proposal.pk]),
     )
     return proposal
+
+
+def plan_download(*, document: PlanDocument, by) -> StoredPdf:
+    """A version's plan (D-9) as stored when it was submitted (a regenerated copy is recorded in the audit log); the
+    caller has checked that `by` may read the proposal."""
+    return documents.plan_download(document=document, by=by)
 
 
 @transaction.atomic
@@ -324,7 +378,8 @@ def plan_version_adjust(*, proposal: Proposal, by, changes: dict, reason: str) -
         adjusted.clean_fields(exclude=["proposal", "number", "submitted_at", "submitted_by"])
     except ValidationError as error:
         errors.update(error.message_dict)
-    for name, message in missing_parts(adjusted, proposal.profile).items():
+    # The contents only: the Art. 1 and Art. 4(2) declarations are the proposer's, made when submitting (D-2, D-5).
+    for name, message in missing_parts(adjusted, proposal.profile, declarations=False).items():
         errors.setdefault(name, [message])
     if errors:
         raise ValidationError(errors)

@@ -29,6 +29,8 @@ class Status(models.TextChoices):
     EVALUATION_HELD = "evaluation_held", _("Đã họp đánh giá, chờ kết luận")
     EVALUATED = "evaluated", _("Đã có kết luận đánh giá")
     CLOSED = "closed", _("Đã kết thúc hồ sơ")
+    # Art. 4(2) [C] (D-5): beyond the unit's authority, reported to the competent body instead of decided here.
+    REFERRED = "referred", _("Vượt thẩm quyền, đã báo cáo cấp có thẩm quyền")
 
 
 class Action(models.TextChoices):
@@ -42,6 +44,7 @@ class Action(models.TextChoices):
     APPROVE = "approve", _("Ban hành quyết định cho triển khai")  # T4, decree73.md §4.2
     OVERRIDE = "override", _("Người đứng đầu quyết định cho triển khai")  # T5, Art. 8(1) second paragraph
     REJECT = "reject", _("Không chấp thuận (nêu rõ lý do)")  # T7
+    REFER = "refer", _("Báo cáo cấp có thẩm quyền (vượt thẩm quyền)")  # Art. 4(2) [C], D-5 [I]
     # After the decision (after-approval.md).
     START = "start_implementation", _("Bắt đầu triển khai thực hiện")  # IMP-1, IMP-2: resources and implementers set
     SUSPEND = "suspend", _("Quyết định tạm dừng thực hiện")  # IMP-5, Art. 6(4)
@@ -71,6 +74,9 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.COLLECTIVE_PASSED, A.APPROVE): S.APPROVED,
     (S.COLLECTIVE_FAILED, A.OVERRIDE): S.APPROVED,
     (S.COLLECTIVE_FAILED, A.REJECT): S.REJECTED,
+    (S.SUBMITTED, A.REFER): S.REFERRED,
+    (S.COLLECTIVE_PASSED, A.REFER): S.REFERRED,
+    (S.COLLECTIVE_FAILED, A.REFER): S.REFERRED,
     (S.APPROVED, A.START): S.IN_IMPLEMENTATION,
     (S.IN_IMPLEMENTATION, A.SUSPEND): S.SUSPENDED,
     (S.SUSPENDED, A.CONTINUE): S.IN_IMPLEMENTATION,
@@ -113,7 +119,7 @@ def statuses_allowing(actions) -> frozenset[str]:
 PROPOSER_ACTIONS = frozenset({Action.SUBMIT, Action.REVISE})
 DECIDING_ACTIONS = frozenset({
     Action.RETURN, Action.OPEN_MEETING, Action.ADJOURN, Action.CLOSE_PASSED, Action.CLOSE_FAILED, Action.APPROVE,
-    Action.OVERRIDE, Action.REJECT,
+    Action.OVERRIDE, Action.REJECT, Action.REFER,
 })
 
 # The plan may be changed exactly while it can still be submitted: what was submitted is frozen.

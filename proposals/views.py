@@ -5,6 +5,7 @@ the field it names; every page and download goes through `selectors.proposal_for
 """
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,19 +19,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Position
+from accounts.models import OrgUnit, Position
 from accounts.selectors import positions_of, units_in_scope_of
 from core.actions import Situation
+from core.documents import BackLink, DocumentRenderError, pdf_response
 
 from . import selectors, services
 from .actions import stage_sections
 from .diff import compare_plans, plan_sections
+from .documents import PLAN
 from .forms import AttachmentForm, ProposalFilterForm, ProposalPlanForm, VersionCompareForm, add_service_errors
 from .inbox import inbox_for
-from .models import PlanContent, Proposal
+from .models import PlanContent, PlanDocument, Proposal
 from .transitions import EDITABLE_STATUSES, Action, can
 
 PAGE_SIZE = 20
+logger = logging.getLogger(__name__)
 
 
 def _own_proposal(request: HttpRequest, pk: int) -> Proposal:
@@ -55,8 +59,8 @@ def _stored_plan_form(proposal: Proposal) -> ProposalPlanForm:
     data = QueryDict(mutable=True)
     for name, value in proposal.content_dict().items():
         if isinstance(value, bool):
-            if value:
-                data[name] = "on"
+            # "True"/"False": a checkbox reads either; the Art. 1 question (None: not answered) needs "False" too.
+            data[name] = str(value)
         elif isinstance(value, datetime.date):
             data[name] = value.strftime("%d/%m/%Y")
         elif value:
@@ -65,7 +69,7 @@ def _stored_plan_form(proposal: Proposal) -> ProposalPlanForm:
     return _plan_form(proposal, data=data)
 
 
-def _render_edit(request, proposal, form, upload_form=None) -> HttpResponse:
+def _render_edit(request, proposal, form, upload_form=None, status: int = 200) -> HttpResponse:
     attachments = list(proposal.attachments.filter(removed_at__isnull=True).select_related("uploaded_by"))
     for attachment in attachments:
         attachment.removable = selectors.attachment_removable(proposal=proposal, attachment=attachment)
@@ -78,6 +82,7 @@ def _render_edit(request, proposal, form, upload_form=None) -> HttpResponse:
             "upload_form": upload_form or AttachmentForm(max_bytes=settings.ATTACHMENT_MAX_BYTES),
             "attachments": attachments,
         },
+        status=status,
     )
 
 
@@ -93,7 +98,7 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
     held = list(positions)
     if not held:
         if request.method == "POST":
-            raise PermissionDenied(_("Bạn không giữ chức vụ thuộc đối tượng được đề xuất."))
+            raise PermissionDenied(_("Bạn không giữ chức vụ thuộc đối tượng được quyền đề xuất."))
         return render(request, "proposals/not_eligible.html", {
             "held_positions": list(positions_of(person=request.user, on_date=today)),
             "eligible_categories": [Position.Category(code).label for code in profile.eligible_categories
@@ -164,6 +169,12 @@ def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
             services.proposal_submit(proposal=proposal, by=request.user)
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except DocumentRenderError:
+            # The submission rolled back: no version without its plan document (D-9). A server fault, not the user's.
+            logger.exception("Could not render the plan of proposal %s", proposal.pk)
+            form.add_error(None, _("Hệ thống chưa tạo được văn bản PDF nên thao tác chưa được thực hiện. "
+                                   "Vui lòng báo quản trị hệ thống."))
+            return _render_edit(request, proposal, form, status=503)
         else:
             messages.success(request, _("Đã nộp kế hoạch. Cơ quan có thẩm quyền đã được thông báo."))
             return redirect("proposals:detail", pk=proposal.pk)
@@ -283,6 +294,38 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """One submitted version as it was, with the plan's document issued at its submission (D-9): version 1 stays
+    readable on its own page after any revision. Whoever sees the proposal sees its submitted versions."""
+    proposal = selectors.proposal_for_user(user=request.user, pk=pk)
+    version = get_object_or_404(proposal.versions.select_related("submitted_by"), number=number)
+    return render(request, "proposals/version.html", {
+        "proposal": proposal,
+        "version": version,
+        "document": PlanDocument.objects.filter(version=version).first(),
+        "plan_sections": plan_sections(version),
+        "attachments": list(proposal.attachments.filter(version=number, removed_at__isnull=True).select_related("uploaded_by")),
+        "version_count": proposal.versions.count(),
+    })
+
+
+@login_required
+@require_GET
+def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The plan's PDF as issued at submission: the stored file, a marked copy, or the 409 page (core.documents)."""
+    proposal = selectors.proposal_for_user(user=request.user, pk=pk)
+    document = get_object_or_404(
+        PlanDocument.objects.select_related("version__proposal__unit"), version__proposal=proposal, version__number=number,
+    )
+    page = reverse("proposals:version", args=[proposal.pk, number])
+    back = BackLink(url=page, label=_("Quay lại phiên bản kế hoạch"), crumb=proposal.title,
+                    crumb_url=reverse("proposals:detail", args=[proposal.pk]))
+    return pdf_response(request, lambda: services.plan_download(document=document, by=request.user),
+                        PLAN.filenames(document), back=back)
+
+
+@login_required
+@require_GET
 def version_compare(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_for_user(user=request.user, pk=pk)
     versions = {v.number: v for v in proposal.versions.select_related("submitted_by")}
@@ -314,7 +357,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_GET
 def proposal_list_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    units = units_in_scope_of(person=request.user, on_date=today, roles=tuple(Position.Role.values)).order_by("path")
+    # Superusers read every submitted proposal (proposals.scope): they filter by any unit, holding no position.
+    units = (OrgUnit.objects.all() if request.user.is_superuser else units_in_scope_of(
+        person=request.user, on_date=today, roles=tuple(Position.Role.values),
+    )).order_by("path")
     form = ProposalFilterForm(request.GET or None, units=units, today=today)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     proposals = selectors.proposal_list(

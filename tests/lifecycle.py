@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.models import Position
@@ -19,6 +20,7 @@ from approvals.models import Meeting, Vote
 from approvals.services import (
     consultation_record,
     decision_approve,
+    decision_refer,
     decision_reject,
     meeting_close,
     meeting_open,
@@ -38,6 +40,8 @@ HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 # The last working day before Tết 2026 (holidays 14–22 February): deadlines must jump the whole break.
 FRIDAY_BEFORE_TET = datetime.datetime(2026, 2, 13, 9, 0, tzinfo=HANOI)
 REASONS = "Chưa làm rõ nguồn kinh phí và cơ chế phối hợp giữa các sở, ngành liên quan."
+# D-8: a return before any meeting names the plan's contents found incomplete (those REASONS speak of).
+INCOMPLETE = ["resources", "implementers_targets"]
 APPROVAL_TEXT = "Cho triển khai thực hiện đề xuất theo kế hoạch đã được tập thể lãnh đạo thông qua."
 JUSTIFICATION = "Đề xuất cần thiết để tháo gỡ ách tắc thủ tục đất đai và khả thi với nguồn lực hiện có của Sở."
 # The minutes need a start time and a secretary (decree73.md §4.3; documents.md): meeting_open requires them.
@@ -64,7 +68,8 @@ def new_profile_version(**rules) -> LegalProfile:
 
 
 def complete_plan(**overrides) -> dict:
-    """Every Art. 7(2) content and the four Art. 5(1) conditions, except the optional impact assessment."""
+    """Every Art. 7(2) content and the four Art. 5(1) conditions, except the optional impact assessment; the Art. 1
+    question answered (not a pilot legal normative document) and the Art. 4(2) competence declared."""
     data = {
         "title": "Liên thông điện tử thủ tục đăng ký đất đai lần đầu",
         "field": FieldOfWork.ADMIN_REFORM,
@@ -86,6 +91,9 @@ def complete_plan(**overrides) -> dict:
         "cond_b_common_good": True,
         "cond_c_urgent_no_harm": True,
         "cond_d_reform": True,
+        "pilot_legal_document": False,
+        "competence_declared": True,
+        "wide_scope": False,
     }
     data.update(overrides)
     return data
@@ -120,10 +128,12 @@ def meeting_with_votes(
 ) -> Meeting:
     """Consult the party committee when the profile asks for it, open the meeting, cast `votes` (person → choice).
 
-    `present` defaults to the people in `votes`; `by` (head or secretariat of the deciding unit) records it all.
+    `present` defaults to the people in `votes`; `by` (head or secretariat of the deciding unit) records it all. The
+    meeting is held today unless `held_on` says otherwise: the votes are cast now, and only count on the meeting's
+    date or within the profile's vote window (D-7).
     """
     proposal.refresh_from_db()
-    held_on = held_on or proposal.received_on
+    held_on = held_on or timezone.localdate()
     if proposal.profile.consultation_required and not proposal.consultations.filter(version=proposal.current_version).exists():
         consultation_record(
             proposal=proposal, by=by, committee="Đảng ủy Sở Nội vụ", opinion_date=proposal.received_on,
@@ -137,6 +147,9 @@ def meeting_with_votes(
     return meeting
 
 
+REFERRED_TO = "Ủy ban nhân dân tỉnh Quảng Ninh"
+
+
 def drive_to(status: str, *, proposer, head, deputy) -> Proposal:
     """A route-A proposal of `proposer` brought to `status` by the services (head and deputy vote).
 
@@ -147,12 +160,15 @@ def drive_to(status: str, *, proposer, head, deputy) -> Proposal:
     if status == Status.SUBMITTED:
         return fresh(proposal)
     if status in (Status.RETURNED, Status.DRAFT):
-        proposal_return(proposal=proposal, by=head, reasons=REASONS)
+        proposal_return(proposal=proposal, by=head, reasons=REASONS, incomplete_items=INCOMPLETE)
         if status == Status.DRAFT:
             proposal_revise(proposal=proposal, by=proposer)
         return fresh(proposal)
     if status == Status.IN_REVIEW:
         meeting_with_votes(proposal=proposal, by=head, votes={head: Vote.Choice.FOR, deputy: Vote.Choice.FOR})
+        return fresh(proposal)
+    if status == Status.REFERRED:  # Art. 4(2) (D-5): beyond the unit's authority, reported before the meeting
+        decision_refer(proposal=proposal, by=head, addressee=REFERRED_TO, reasons=REASONS)
         return fresh(proposal)
     passed = status in (Status.COLLECTIVE_PASSED, Status.APPROVED)
     choice = Vote.Choice.FOR if passed else Vote.Choice.AGAINST

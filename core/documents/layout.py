@@ -3,8 +3,9 @@ place and date, the authority above a decision's preamble.
 
 Legal formats of Vietnamese documents, not interface text: never translated.
 
-A unit is duck-typed: anything with `name`, `place_name`, `parent` and `parent_id` (the parent having a
-`name`), as `accounts.OrgUnit` has. Core knows no stage app and no organisation model.
+A unit is duck-typed: anything with `name`, `place_name`, `parent`, `parent_id` (the parent having a `name`) and
+`print_parent_line`, as `accounts.OrgUnit` has; a position, with `signing_title` and `title`, as
+`accounts.Position`. Core knows no stage app and no organisation model.
 """
 
 import datetime
@@ -34,6 +35,13 @@ PARENT_ABBREVIATIONS = (
 )
 # A province's People's Committee and its locality: the parent of the province's departments (sở).
 PROVINCIAL_COMMITTEE = re.compile(r"^(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)\s+((?:tỉnh|thành phố)\s.+)$", re.IGNORECASE)
+# A People's Committee or People's Council at any level: it has no managing body ("cơ quan chủ quản trực tiếp"), so
+# its header carries its own name only (review finding 1: "ỦY BAN NHÂN DÂN TỈNH BÌNH THUẬN", 34/2024/QĐ-UBND).
+PEOPLES_BODY = re.compile(r"^(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Hội đồng nhân dân|HĐND)\b", re.IGNORECASE)
+# The words that open a locality's proper name in a unit's name ("tỉnh Quảng Ninh", "phường Hạ Long"), longest first.
+LOCALITY_WORDS = (("thành", "phố"), ("thị", "xã"), ("thị", "trấn"), ("đặc", "khu"), ("tỉnh",), ("phường",), ("xã",),
+                  ("huyện",), ("quận",))
+NO_BREAK_SPACE = "\u00a0"
 
 
 def _words(text: str) -> list[str]:
@@ -81,9 +89,42 @@ def authority_line(title: str, unit_name: str) -> str:
     return " ".join(title_words + unit_words)
 
 
+def prints_parent_line(unit) -> bool:
+    """Whether the header names `unit`'s managing body above it (Decree 30/2020: "tên cơ quan chủ quản trực tiếp
+    (nếu có)"): never for a People's Committee or Council (review finding 1), else where the unit is set to."""
+    return bool(unit.parent_id) and unit.print_parent_line and not PEOPLES_BODY.match(unit.name.strip())
+
+
 def issuer_name(unit) -> str:
-    """The unit as the header's issuing-unit line (and the authority line) name it."""
-    return short_unit_name(unit.name, unit.parent.name if unit.parent_id else "")
+    """The unit as the header's issuing-unit line (and the authority line) name it: shortened only under a parent
+    line that names its locality already ("Sở Nội vụ" under "UBND tỉnh Quảng Ninh"), else whole."""
+    return short_unit_name(unit.name, unit.parent.name) if prints_parent_line(unit) else unit.name
+
+
+def unbroken_locality(name: str) -> str:
+    """`name` with no line break allowed inside its locality ("Ủy ban nhân dân phường Hạ\u00a0Long" never breaks
+    as "PHƯỜNG HẠ / LONG"; review finding 9): the words from the first locality word ("tỉnh", "phường" ...) to the
+    end, or to a parenthesis, are joined by no-break spaces, so that a long name breaks before its locality."""
+    words = name.split()
+    lowered = [unicodedata.normalize("NFC", word).lower() for word in words]
+    for start in range(len(words)):
+        if any(tuple(lowered[start:start + len(phrase)]) == phrase for phrase in LOCALITY_WORDS):
+            end = next((i for i in range(start, len(words)) if words[i].startswith("(")), len(words))
+            return " ".join([*words[:start], NO_BREAK_SPACE.join(words[start:end]), *words[end:]])
+    return name
+
+
+def signature_title(position, *, head=None) -> str:
+    """The title printed over a signature: the title only, without the agency the header names (review finding 2:
+    "Giám đốc", "Chủ tịch"): the position's signing title, else its title. A deputy signing for the head
+    ("ký thay", `head` given) prints "KT." and the head's title above their own: "KT. Chủ tịch\nPhó Chủ tịch".
+
+    Printed in capitals by the stylesheet; empty when the position has neither title (the caller names the role).
+    """
+    own = position.signing_title or position.title
+    if head is None:
+        return own
+    return f"KT. {head.signing_title or head.title}\n{own}"
 
 
 @dataclass(frozen=True)
@@ -96,10 +137,15 @@ class Header:
     place_date: str
     letter_subject: str = ""
 
+    @property
+    def issuer_line(self) -> str:
+        """The issuer as printed: never broken inside its locality's name (`unbroken_locality`)."""
+        return unbroken_locality(self.issuer)
+
 
 def header(unit, *, number: str, day: datetime.date, letter_subject: str = "") -> Header:
     """The header of a document `unit` issues on `day` under `number`; a letter (công văn) adds its subject line."""
     return Header(
-        parent=parent_body_line(unit.parent.name) if unit.parent_id else "", issuer=issuer_name(unit), number=number,
+        parent=parent_body_line(unit.parent.name) if prints_parent_line(unit) else "", issuer=issuer_name(unit), number=number,
         place_date=place_date(unit, day), letter_subject=letter_subject,
     )

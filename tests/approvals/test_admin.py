@@ -52,7 +52,10 @@ def test_admin_saving_a_profile_creates_version_2_and_earlier_proposals_keep_ver
     v1 = submitted.profile
     client = as_(admin_user)
     assert client.get(admin_change(v1)).status_code == 200
-    response = client.post(admin_change(v1), profile_form_data(v1, approval_threshold_percent=60))
+    # D-10: a new version states its legal basis; 60 % departs from the decree's "more than 50 %", confirmed.
+    response = client.post(admin_change(v1), profile_form_data(
+        v1, approval_threshold_percent=60, legal_basis="Quyết định số 12/2026/QĐ-UBND của Ủy ban nhân dân tỉnh", deviation_confirmed="on",
+    ))
     v2 = LegalProfile.objects.get(code=v1.code, version=2)
     assert response.status_code == 302 and response["Location"] == admin_change(v2)
     assert (v2.approval_threshold_percent, v2.created_by, v2.denominator) == (60, admin_user, v1.denominator)
@@ -67,11 +70,11 @@ def test_admin_saving_a_profile_creates_version_2_and_earlier_proposals_keep_ver
 def test_admin_older_versions_are_read_only_and_nothing_is_deleted(submitted, admin_user):
     v1 = submitted.profile
     client = as_(admin_user)
-    client.post(admin_change(v1), profile_form_data(v1, quorum_percent=50))
+    client.post(admin_change(v1), profile_form_data(v1, quorum_percent=50, legal_basis="Quyết định số 12/2026/QĐ-UBND của Ủy ban nhân dân tỉnh"))
     assert LegalProfile.objects.filter(version=2).exists()
     page = client.get(admin_change(v1))
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
-    assert client.post(admin_change(v1), profile_form_data(v1, quorum_percent=60)).status_code == 403
+    assert client.post(admin_change(v1), profile_form_data(v1, quorum_percent=60, legal_basis="Quyết định số 12/2026/QĐ-UBND của Ủy ban nhân dân tỉnh")).status_code == 403
     assert client.get(reverse("admin:proposals_legalprofile_delete", args=[v1.pk])).status_code == 403
     assert client.get(reverse("admin:proposals_legalprofile_add")).status_code == 403
     assert LegalProfile.objects.count() == 2

@@ -27,6 +27,7 @@ from proposals.transitions import Status
 from tests.approvals.helpers import AGAINST, FOR
 from tests.lifecycle import (
     APPROVAL_TEXT,
+    INCOMPLETE,
     JUSTIFICATION,
     REASONS,
     deciding_panel,
@@ -165,7 +166,7 @@ def test_the_head_rejects_a_failed_plan_with_written_reasons(failed, head):
 
     decision = decision_reject(proposal=failed, by=head, reasons=REASONS)
 
-    assert (decision.kind, decision.text, decision.number) == (Decision.Kind.REJECTION, REASONS, "1/SNV")
+    assert (decision.kind, decision.text, decision.number) == (Decision.Kind.REJECTION, REASONS, "1/SNV-VP")
     assert fresh(failed).status == Status.REJECTED
 
 
@@ -173,9 +174,9 @@ def test_the_head_returns_a_plan_for_clarification(submitted, head):
     with pytest.raises(ValidationError):
         proposal_return(proposal=submitted, by=head, reasons="Bổ sung.")
 
-    letter = proposal_return(proposal=submitted, by=head, reasons=REASONS)
+    letter = proposal_return(proposal=submitted, by=head, reasons=REASONS, incomplete_items=INCOMPLETE)
 
-    assert (letter.kind, letter.number, letter.register) == (Decision.Kind.RETURN, "1/SNV", "CV")
+    assert (letter.kind, letter.number, letter.register) == (Decision.Kind.RETURN, "1/SNV-VP", "CV")
     assert fresh(submitted).status == Status.RETURNED
 
 
@@ -192,13 +193,15 @@ def test_document_numbers_run_per_unit_register_and_year(friday, proposer, head,
 
     first = approved(proposer, head, [head, deputy])
     second = approved(proposer, head, [head, deputy])
-    letter = proposal_return(proposal=submitted_proposal(proposer=proposer), by=head, reasons=REASONS)
+    letter = proposal_return(
+        proposal=submitted_proposal(proposer=proposer), by=head, reasons=REASONS, incomplete_items=INCOMPLETE,
+    )
     at_province = approved(head, superior_head, [superior_head])  # route B: the province's register
     time_machine.move_to(datetime.datetime(2027, 1, 5, 9, 0, tzinfo=datetime.UTC), tick=False)
     next_year = approved(proposer, head, [head, deputy])
 
     assert [first.number, second.number, letter.number, at_province.number, next_year.number] == [
-        "1/QĐ-SNV", "2/QĐ-SNV", "1/SNV", "1/QĐ-UBND", "1/QĐ-SNV"
+        "1/QĐ-SNV", "2/QĐ-SNV", "1/SNV-VP", "1/QĐ-UBND", "1/QĐ-SNV"  # a letter names its drafting unit (finding 3)
     ]
     assert (next_year.register, next_year.register_year, next_year.register_seq) == ("QĐ", 2027, 1)
 

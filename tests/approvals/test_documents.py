@@ -97,12 +97,20 @@ lines = pdf_lines
 
 
 @pytest.fixture
+def department(department):
+    """The Sở Nội vụ set to print its People's Committee above its name, as a department does (review finding 1)."""
+    department.print_parent_line = True
+    department.save()
+    return department
+
+
+@pytest.fixture
 def leaders(leaders):
     """The leaders of tests/conftest.py, titled as the demo records them: "Giám đốc Sở" is what produced
-    "GIÁM ĐỐC SỞ SỞ NỘI VỤ ..."."""
+    "GIÁM ĐỐC SỞ SỞ NỘI VỤ ..."; they sign with the title only (review finding 2)."""
     head, deputy, deputy2 = leaders
-    Position.objects.filter(person=head).update(title="Giám đốc Sở")
-    Position.objects.filter(person__in=[deputy, deputy2]).update(title="Phó Giám đốc Sở")
+    Position.objects.filter(person=head).update(title="Giám đốc Sở", signing_title="Giám đốc")
+    Position.objects.filter(person__in=[deputy, deputy2]).update(title="Phó Giám đốc Sở", signing_title="Phó Giám đốc")
     return leaders
 
 
@@ -122,7 +130,8 @@ def test_the_decision_names_the_authority_once_and_the_unit_on_one_line(proposer
     assert text[:3] == ["UBND TỈNH QUẢNG NINH", "SỞ NỘI VỤ", f"Số: {decision.number}"]
     assert "GIÁM ĐỐC SỞ NỘI VỤ" in text
     assert not any("SỞ SỞ" in line or line == "NINH" for line in text)
-    assert "GIÁM ĐỐC SỞ" in text  # the signature: the title as recorded
+    # The signature: the signing title only (review finding 2; this test once locked "GIÁM ĐỐC SỞ").
+    assert "GIÁM ĐỐC" in text and "GIÁM ĐỐC SỞ" not in text
     body = " ".join(text)
     name = proposer.get_full_name()
     assert f"của đồng chí {name}, Trưởng phòng" in body
@@ -183,7 +192,8 @@ def test_a_unit_without_a_parent_keeps_its_full_name(proposer, leaders, departme
 
 def test_a_hospital_under_a_department_keeps_its_name_and_signs_as_its_director(db):
     health = OrgUnitFactory(code="SYT-QN", name="Sở Y tế tỉnh Quảng Ninh", abbreviation="SYT")
-    hospital = OrgUnitFactory(code="BVDK-QN", name="Bệnh viện Đa khoa tỉnh Quảng Ninh", abbreviation="BVĐK", parent=health)
+    hospital = OrgUnitFactory(code="BVDK-QN", name="Bệnh viện Đa khoa tỉnh Quảng Ninh", abbreviation="BVĐK", parent=health,
+                              print_parent_line=True)
 
     built = header(hospital, number="1/QĐ-BVĐK", day=NOW.date())
 

@@ -41,14 +41,17 @@ pytestmark = pytest.mark.frozen_at(NOW)
 # --- Forms ---------------------------------------------------------------------------------------------------
 
 
-def test_the_reject_and_return_forms_differ_only_in_their_prefix_and_label():
-    reject, give_back = RejectForm({"reject-reasons": REASONS}), ReturnForm({"return-reasons": REASONS})
+def test_the_reject_and_return_forms_share_the_reasons_and_the_return_also_names_the_incomplete_contents():
+    """D-8: the return form adds the plan's contents found incomplete (tests/proposals/test_review_fidelity.py)."""
+    reject = RejectForm({"reject-reasons": REASONS})
+    give_back = ReturnForm({"return-reasons": REASONS, "return-incomplete_items": ["scope"]})
     assert reject.is_valid() and give_back.is_valid()
-    assert reject.cleaned_data == give_back.cleaned_data == {"reasons": REASONS}
+    assert reject.cleaned_data == {"reasons": REASONS}
+    assert give_back.cleaned_data == {"reasons": REASONS, "incomplete_items": ["scope"]}
     assert (reject.fields["reasons"].label, give_back.fields["reasons"].label) == (
         "Lý do không chấp thuận", "Nội dung cần bổ sung, làm rõ"
     )
-    assert type(reject) is type(give_back)
+    assert isinstance(give_back, type(reject))
 
 
 # --- Someone holding two posts --------------------------------------------------------------------------------
@@ -101,12 +104,13 @@ def test_full_flow_consultation_meeting_three_votes_close_approve_and_documents(
     assert as_(deputy).post(url("vote_cast", submitted.pk, opened.pk), {"vote-choice": "against", "vote-reason": "Đổi ý"}).status_code == 200
     assert Vote.objects.count() == 3
 
-    response = office.post(url("meeting_close", submitted.pk, opened.pk), follow=True)
+    response = office.post(url("meeting_close", submitted.pk, opened.pk), {"close-ends_at": "09:00"}, follow=True)
     assert "tập thể lãnh đạo thông qua đề xuất (Biên bản số 1/BB-SNV)" in response.content.decode()
     assert Proposal.objects.get(pk=submitted.pk).status == Proposal.Status.COLLECTIVE_PASSED
 
     text = deciding_panel(proposal=Proposal.objects.get(pk=submitted.pk), user=head)["actions"]["decision_approve"].initial["text"]
-    response = chief.post(url("decision_approve", submitted.pk), {"approve-text": text}, follow=True)
+    response = chief.post(url("decision_approve", submitted.pk), {"approve-text": text, "approve-competence_confirmed": "on"},
+                          follow=True)
     assert "Đã ban hành quyết định cho triển khai thực hiện số 1/QĐ-SNV." in response.content.decode()
     proposal = Proposal.objects.get(pk=submitted.pk)
     assert (proposal.status, proposal.approved_version) == (Proposal.Status.APPROVED, 1)
@@ -119,7 +123,8 @@ def test_full_flow_consultation_meeting_three_votes_close_approve_and_documents(
     )
     minutes_text = pdf_text(minutes.content)
     for expected in ("BIÊN BẢN", "Số: 1/BB-SNV", "Hạ Long, ngày 05 tháng 02 năm 2026", "Phòng họp số 1",
-                     "Trần Thị Thư", "Tỷ lệ tán thành: 2/3", REASONS, deputy2.get_full_name(), "THƯ KÝ", "CHỦ TRÌ"):
+                     "Trần Thị Thư", "Tỷ lệ tán thành: 2/3", REASONS, deputy2.get_full_name(), "THƯ KÝ", "CHỦ TRÌ",
+                     "Cuộc họp kết thúc vào hồi 09 giờ 00 phút cùng ngày."):
         assert expected in minutes_text, expected
 
     response = as_(proposer).get(url("decision_pdf", submitted.pk, decision.pk))
@@ -127,39 +132,43 @@ def test_full_flow_consultation_meeting_three_votes_close_approve_and_documents(
     assert response["Content-Disposition"].startswith('attachment; filename="QD-1-QD-SNV.pdf"; filename*=UTF-8\'\'Quy%E1%BA%BFt')
     decision_text = pdf_text(response.content)
     for expected in ("Số: 1/QĐ-SNV", "QUYẾT ĐỊNH", "Về việc cho triển khai thực hiện đề xuất đổi mới, sáng tạo",
-                     "Căn cứ Nghị định số 73/2023/NĐ-CP ngày 29/9/2023 của Chính phủ",
+                     "Căn cứ Nghị định số 73/2023/NĐ-CP ngày 29 tháng 9 năm 2023 của Chính phủ",  # the profile's bases (D-3)
                      "Căn cứ Biên bản họp tập thể lãnh đạo số 1/BB-SNV", "Điều 1.", "Điều 2.", "Điều 3.",
                      "từ ngày 01/04/2026 đến ngày 31/12/2026", complete_plan()["implementers_targets"], "Nơi nhận:",
                      head.get_full_name()):
         assert expected in decision_text, expected
 
 
-def test_vote_against_without_reason_is_refused_next_to_the_reason(submitted, head, deputy):
-    opened = meeting(submitted, head, [head, deputy])
-    response = as_(deputy).post(url("vote_cast", submitted.pk, opened.pk), {"vote-choice": "against"})
+def test_vote_against_without_reason_is_refused_next_to_the_reason_where_the_profile_asks_for_one(proposer, head, deputy):
+    new_profile_version(against_reason_required=True)  # D-12: the unit's rule, not Art. 8(1)'s
+    proposal = submitted_proposal(proposer=proposer)
+    opened = meeting(proposal, head, [head, deputy])
+    response = as_(deputy).post(url("vote_cast", proposal.pk, opened.pk), {"vote-choice": "against"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'id="error_1_id_vote-reason"' in html and "Cần nêu lý do khi không tán thành." in html
+    assert 'id="error_1_id_vote-reason"' in html and "Theo quy định của cơ quan, cần nêu lý do khi không tán thành." in html
     assert not Vote.objects.exists()
 
 
 def test_failed_vote_then_override_with_justification(submitted, head, deputy, deputy2, django_capture_on_commit_callbacks):
     opened = meeting(submitted, head, [head, deputy, deputy2],
-                     [(head, "for", ""), (deputy, "against", REASONS), (deputy2, "abstain", "")])
+                     [(head, "for", ""), (deputy, "against", REASONS), (deputy2, "against", "")])
     chief = as_(head)
-    assert chief.post(url("meeting_close", submitted.pk, opened.pk)).status_code == 302
+    assert chief.post(url("meeting_close", submitted.pk, opened.pk), {"close-ends_at": "09:00"}).status_code == 302
     assert Proposal.objects.get(pk=submitted.pk).status == Proposal.Status.COLLECTIVE_FAILED
 
     response = chief.post(url("decision_override", submitted.pk), {"override-justification": ""})
     assert response.status_code == 200
     assert 'id="error_1_id_override-justification"' in response.content.decode()
-    response = chief.post(url("decision_override", submitted.pk), {"override-justification": "Cần thiết."})
+    response = chief.post(url("decision_override", submitted.pk),
+                          {"override-justification": "Cần thiết.", "override-competence_confirmed": "on"})
     html = response.content.decode()
     assert 'id="error_1_id_override-justification"' in html and "ít nhất 20 ký tự" in html
     assert not Decision.objects.exists()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = chief.post(url("decision_override", submitted.pk), {"override-justification": JUSTIFICATION})
+        response = chief.post(url("decision_override", submitted.pk),
+                              {"override-justification": JUSTIFICATION, "override-competence_confirmed": "on"})
     assert response.status_code == 302
     decision = Decision.objects.get()
     assert decision.kind == Decision.Kind.OVERRIDE
@@ -167,7 +176,8 @@ def test_failed_vote_then_override_with_justification(submitted, head, deputy, d
     assert any(decision.number in n.text() for n in Notification.objects.filter(recipient=submitted.proposer))
     text = pdf_text(chief.get(url("decision_pdf", submitted.pk, decision.pk)).content)
     assert JUSTIFICATION in text
-    assert "Người đứng đầu quyết định khi tập thể không thông qua" in text
+    # The body says the head decided (review finding 9: no boxed notice), under the route's clauses (D-3).
+    assert "Người đứng đầu quyết định cho triển khai thực hiện đề xuất theo khoản 3 Điều 7 và khoản 1 Điều 8" in text
     assert "tán thành 1/3" in text
     assert "chịu trách nhiệm trước Ủy ban nhân dân tỉnh Quảng Ninh và trước pháp luật" in text
 
@@ -189,12 +199,12 @@ def test_reject_with_written_reasons(submitted, head, deputy, deputy2):
     response = as_(head).post(url("decision_reject", submitted.pk), {"reject-reasons": REASONS})
     assert response.status_code == 302
     decision = Decision.objects.get()
-    assert (decision.kind, decision.number) == (Decision.Kind.REJECTION, "1/SNV")
+    assert (decision.kind, decision.number) == (Decision.Kind.REJECTION, "1/SNV-VP")  # the drafting unit (finding 3)
     assert Proposal.objects.get(pk=submitted.pk).status == Proposal.Status.REJECTED
     response = as_(head).get(url("decision_pdf", submitted.pk, decision.pk))
-    assert response["Content-Disposition"].startswith('attachment; filename="CV-1-SNV.pdf"')
+    assert response["Content-Disposition"].startswith('attachment; filename="CV-1-SNV-VP.pdf"')
     text = pdf_text(response.content)
-    for expected in ("Số: 1/SNV", "V/v trả lời đề xuất đổi mới, sáng tạo", "Kính gửi:", "không chấp thuận đề xuất", REASONS):
+    for expected in ("Số: 1/SNV-VP", "V/v trả lời đề xuất đổi mới, sáng tạo", "Kính gửi:", "không chấp thuận đề xuất", REASONS):
         assert expected in text, expected
 
 
@@ -207,7 +217,8 @@ def test_reject_with_short_reasons_is_refused_next_to_the_field(submitted, head,
 
 
 def test_return_for_clarification_before_the_meeting(submitted, head):
-    response = as_(head).post(url("proposal_return", submitted.pk), {"return-reasons": REASONS})
+    response = as_(head).post(url("proposal_return", submitted.pk), {"return-reasons": REASONS,
+                                                                     "return-incomplete_items": ["resources"]})
     assert response.status_code == 302
     assert Proposal.objects.get(pk=submitted.pk).status == Proposal.Status.RETURNED
     decision = Decision.objects.get()
@@ -242,9 +253,10 @@ def test_meeting_before_the_plan_was_received_is_refused_next_to_the_date(submit
 def test_tie_follows_the_head_and_is_shown(submitted, head, deputy, deputy2):
     closed = meeting(submitted, head, [head, deputy], [(head, "for", ""), (deputy, "against", REASONS)], close=True)
     assert (closed.passed, closed.tie_break_applied) == (True, True)
-    assert "Áp dụng quy tắc khi ngang nhau" in panel_html(submitted, deputy2)
+    assert "Biểu quyết ngang nhau: theo ý kiến mà người đứng đầu biểu quyết" in panel_html(submitted, deputy2)
     text = pdf_text(as_(head).get(url("minutes_pdf", submitted.pk, closed.pk)).content)
-    assert "(theo bên có ý kiến của người đứng đầu): có" in text
+    assert "(theo ý kiến mà người đứng đầu biểu quyết): có" in text
+    assert "người đứng đầu biểu quyết tán thành nên kế hoạch được thông qua" in text
 
 
 def test_a_proposing_deputy_is_excluded_and_the_minutes_say_why(head, deputy, deputy2, secretariat):
@@ -261,13 +273,17 @@ def test_a_proposing_deputy_is_excluded_and_the_minutes_say_why(head, deputy, de
 def test_a_heads_own_proposal_is_decided_by_the_superior_unit(head, deputy, superior_head):
     proposal = submitted_proposal(proposer=head)
     assert proposal.route == Proposal.Route.B
-    assert set(deciding_panel(proposal=proposal, user=superior_head)["actions"]) == {"consultation_record", "proposal_return"}
+    # D-13: the superior collective may meet before the party committee's opinion (it is asked before approving).
+    assert {"consultation_record", "meeting_open", "proposal_return"} <= set(
+        deciding_panel(proposal=proposal, user=superior_head)["actions"]
+    )
     assert deciding_panel(proposal=proposal, user=head)["actions"] == {}
     response = as_(head).post(url("proposal_return", proposal.pk), {"return-reasons": REASONS})
     assert response.status_code == 403
-    response = as_(superior_head).post(url("proposal_return", proposal.pk), {"return-reasons": REASONS})
+    response = as_(superior_head).post(url("proposal_return", proposal.pk), {"return-reasons": REASONS,
+                                                                              "return-incomplete_items": ["resources"]})
     assert response.status_code == 302
-    assert Decision.objects.get().number == "1/UBND"
+    assert Decision.objects.get().number == "1/UBND-VP"
 
 
 def test_documents_load_nothing_but_the_vendored_fonts():

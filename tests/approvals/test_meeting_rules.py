@@ -74,10 +74,19 @@ def test_a_consultation_cannot_be_dated_in_the_future_or_before_the_plan_was_rec
     assert not Consultation.objects.exists()
 
 
-# --- Party consultation before the vote (Art. 4(3)) --------------------------------------------------
+# --- Party consultation before the vote, where the unit asks it then (D-13; Art. 4(3): test_review_voting.py) ------
 
 
-def test_the_meeting_needs_the_party_committee_opinion_when_the_profile_requires_it(submitted, head, deputy):
+@pytest.fixture
+def consulted_before_the_meeting(friday):
+    """A profile whose unit asks the party committee's opinion before the meeting (its own rule, D-13)."""
+    return new_profile_version(consultation_before=LegalProfile.ConsultationTiming.MEETING)
+
+
+def test_the_meeting_needs_the_party_committee_opinion_when_the_profile_asks_it_first(
+    consulted_before_the_meeting, proposer, head, deputy
+):
+    submitted = submitted_proposal(proposer=proposer)
     assert submitted.profile.consultation_required
 
     with pytest.raises(ValidationError) as error:
@@ -87,7 +96,7 @@ def test_the_meeting_needs_the_party_committee_opinion_when_the_profile_requires
     assert fresh(submitted).status == Status.SUBMITTED
 
 
-def test_the_opinion_must_come_before_the_meeting_not_after_it(friday, proposer, head, deputy, time_machine):
+def test_the_opinion_must_come_before_the_meeting_not_after_it(consulted_before_the_meeting, proposer, head, deputy, time_machine):
     proposal = submitted_proposal(proposer=proposer)
     time_machine.move_to(datetime.datetime(2026, 2, 25, 9, 0, tzinfo=datetime.UTC), tick=False)
     consultation_record(proposal=proposal, by=head, committee="Đảng ủy Sở", opinion_date=D(2026, 2, 24), opinion="Đồng ý")

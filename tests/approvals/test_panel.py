@@ -18,10 +18,19 @@ from tests.lifecycle import JUSTIFICATION, REASONS, as_, deciding_panel, new_pro
 pytestmark = pytest.mark.frozen_at(NOW)
 
 
-def test_panel_asks_for_the_party_opinion_before_offering_the_meeting(submitted, head):
+def test_panel_offers_the_meeting_before_the_party_opinion_by_default(submitted, head):
+    # D-13, Art. 4(3): the opinion comes before approving, so the collective may meet first.
     panel = deciding_panel(proposal=submitted, user=head)
-    assert set(panel["actions"]) == {"consultation_record", "proposal_return"}
-    assert "ý kiến cấp ủy" in panel["notes"][0]
+    assert {"consultation_record", "meeting_open", "proposal_return"} <= set(panel["actions"])
+    assert not panel["notes"]
+
+
+def test_panel_asks_for_the_party_opinion_before_offering_the_meeting_where_the_unit_asks_it_first(proposer, head):
+    new_profile_version(consultation_before="meeting")
+    panel = deciding_panel(proposal=submitted_proposal(proposer=proposer), user=head)
+    assert {"consultation_record", "proposal_return"} <= set(panel["actions"])
+    assert "meeting_open" not in panel["actions"]
+    assert panel["notes"] == ["Theo quy định của cơ quan, cần ghi nhận ý kiến cấp ủy trước khi tập thể lãnh đạo họp, biểu quyết."]
 
 
 def test_panel_offers_the_meeting_with_the_computed_voters_ticked_and_never_the_proposer(submitted, secretariat, proposer, head, deputy, deputy2):
@@ -59,11 +68,11 @@ def test_panel_after_closing_shows_votes_reasons_rule_and_minutes(submitted, hea
     html = panel_html(submitted, deputy)
     assert "Tập thể lãnh đạo thông qua" in html
     assert REASONS in html
-    assert "Thông qua khi số phiếu tán thành vượt quá 50% số thành viên có quyền biểu quyết có mặt" in html
+    assert "Thông qua khi số phiếu tán thành trên 50% số thành viên có quyền biểu quyết có mặt" in html
     assert "2/3 (66,7%)" in html
     assert f"Biên bản số {closed.minutes_number}" in html
     assert url("minutes_pdf", submitted.pk, closed.pk) in html
-    assert "08:30, 05/02/2026" in html and "Trần Thị Thư" in html
+    assert "08:30 – 09:00, 05/02/2026" in html and "Trần Thị Thư" in html  # from the start to the end (D-7)
     assert Meeting.objects.get(pk=closed.pk).minutes_sha256 in html
 
 
@@ -71,7 +80,7 @@ def test_panel_prefills_the_approval_text_for_the_head_only(submitted, head, dep
     passed(submitted, head, deputy, deputy2)
     submitted.refresh_from_db()
     actions = deciding_panel(proposal=submitted, user=head)["actions"]
-    assert set(actions) == {"decision_approve"}
+    assert set(actions) == {"decision_approve", "decision_refer"}  # or beyond the unit's authority (Art. 4(2), D-5)
     assert proposer.get_full_name() in actions["decision_approve"].initial["text"]
     assert "05 ngày làm việc" in actions["decision_approve"].initial["text"]
     assert deciding_panel(proposal=submitted, user=deputy)["actions"] == {}
@@ -80,7 +89,8 @@ def test_panel_prefills_the_approval_text_for_the_head_only(submitted, head, dep
 def test_panel_after_a_failed_vote_offers_override_reject_and_return_to_the_head(submitted, head, deputy, deputy2):
     failed(submitted, head, deputy, deputy2)
     submitted.refresh_from_db()
-    assert set(deciding_panel(proposal=submitted, user=head)["actions"]) == {"decision_override", "decision_reject", "proposal_return"}
+    assert set(deciding_panel(proposal=submitted, user=head)["actions"]) == {
+        "decision_override", "decision_reject", "proposal_return", "decision_refer"}
 
 
 def test_panel_without_override_allowed_explains_why(proposer, leaders):
@@ -136,7 +146,7 @@ def _confirmed_actions(html: str) -> set[str]:
 
 def test_irreversible_actions_ask_for_confirmation_and_the_others_do_not(submitted, head, deputy, deputy2, secretariat):
     html = panel_html(submitted, head)
-    assert _confirmed_actions(html) == {url("proposal_return", submitted.pk)}  # not the party opinion
+    assert _confirmed_actions(html) == {url(name, submitted.pk) for name in ("proposal_return", "decision_refer")}  # not the party opinion
 
     opened = meeting(submitted, head, [head, deputy])
     confirmed = _confirmed_actions(panel_html(submitted, head))
@@ -145,7 +155,8 @@ def test_irreversible_actions_ask_for_confirmation_and_the_others_do_not(submitt
     services.meeting_adjourn(meeting=opened, by=head, reason="Thiếu ý kiến thẩm định.")
     failed(submitted, head, deputy, deputy2)
     confirmed = _confirmed_actions(panel_html(submitted, head))
-    assert confirmed == {url(name, submitted.pk) for name in ("decision_override", "decision_reject", "proposal_return")}
+    assert confirmed == {url(name, submitted.pk) for name in ("decision_override", "decision_reject", "proposal_return",
+                                                              "decision_refer")}
     assert "data-confirm=\"Ban hành văn bản không chấp thuận đề xuất?" in panel_html(submitted, head)
 
 

@@ -69,7 +69,9 @@ def test_a_refused_consultation_writes_no_file(submitted, secretariat, settings,
         )
     assert error_field in error.value.message_dict
     assert not Consultation.objects.exists()
-    assert stored_files(settings.MEDIA_ROOT) == []
+    # Only the plan's own PDF, stored when it was submitted (D-9), is there: no scan was kept.
+    stored = [path.relative_to(settings.MEDIA_ROOT) for path in stored_files(settings.MEDIA_ROOT)]
+    assert [path for path in stored if path.parts[0] != "plans"] == []
 
 
 def test_a_refused_scan_is_reported_next_to_its_field_by_the_service_alone(submitted, secretariat, monkeypatch):
@@ -239,7 +241,7 @@ def test_when_the_document_cannot_be_rendered_nothing_is_issued(submitted, head,
     assert stored_files(settings.MEDIA_ROOT) == before
     monkeypatch.undo()
     # The number the failed attempt took was given back with the rollback.
-    assert services.decision_reject(proposal=submitted, by=head, reasons=REASONS).number == "1/SNV"
+    assert services.decision_reject(proposal=submitted, by=head, reasons=REASONS).number == "1/SNV-VP"
 
 
 @contextlib.contextmanager
@@ -260,10 +262,10 @@ def test_the_minutes_state_the_rule_the_meeting_recorded_not_the_profile_of_toda
             approval_threshold_percent=75, tie_rule=LegalProfile.TieRule.FAIL, denominator=LegalProfile.Denominator.ELIGIBLE
         )
     text = pdf_text(documents.minutes_pdf(closed))
-    assert "vượt quá 50% số thành viên có quyền biểu quyết có mặt" in text
-    assert "(theo bên có ý kiến của người đứng đầu): không" in text
+    assert "trên 50% số thành viên có quyền biểu quyết có mặt" in text
+    assert "(theo ý kiến mà người đứng đầu biểu quyết): không" in text
     assert "bắt đầu lúc 08 giờ 30 phút, ngày 05/02/2026" in text
-    assert "vượt quá 50%" in panel_html(submitted, head)
+    assert "trên 50%" in panel_html(submitted, head)
 
 
 def test_weasyprint_missing_is_a_clear_render_error(monkeypatch):

@@ -14,6 +14,7 @@ from approvals.models import Decision, Meeting, Vote
 from approvals.services import (
     decision_approve,
     decision_override,
+    decision_refer,
     decision_reject,
     meeting_adjourn,
     meeting_close,
@@ -24,7 +25,7 @@ from proposals.models import Proposal
 from proposals.services import proposal_revise, proposal_submit
 from proposals.transitions import DECIDING_ACTIONS, POST_DECISION, PROPOSER_ACTIONS, TRANSITIONS, Action, Status
 from tests.approvals.helpers import AGAINST, FOR
-from tests.lifecycle import APPROVAL_TEXT, JUSTIFICATION, REASONS, drive_to, fresh, open_meeting
+from tests.lifecycle import APPROVAL_TEXT, JUSTIFICATION, REASONS, REFERRED_TO, drive_to, fresh, open_meeting
 
 pytestmark = pytest.mark.usefixtures("friday")
 
@@ -65,6 +66,7 @@ def _attempt(action: str, proposal: Proposal, meeting: Meeting | None, *, propos
         Action.APPROVE: lambda: decision_approve(proposal=proposal, by=head, text=APPROVAL_TEXT),
         Action.OVERRIDE: lambda: decision_override(proposal=proposal, by=head, justification=JUSTIFICATION),
         Action.REJECT: lambda: decision_reject(proposal=proposal, by=head, reasons=REASONS),
+        Action.REFER: lambda: decision_refer(proposal=proposal, by=head, addressee=REFERRED_TO, reasons=REASONS),
     }
     return calls[action]()
 

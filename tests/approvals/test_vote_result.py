@@ -98,9 +98,10 @@ def test_under_eligible_an_absent_member_counts_in_the_denominator(friday, propo
 def test_a_present_member_who_did_not_vote_counts_as_abstaining(submitted, head, deputy, deputy2):
     meeting = meeting_with_votes(proposal=submitted, by=head, votes={head: FOR, deputy: AGAINST}, present=[head, deputy, deputy2], close=True)
 
-    # 1 for of 3 present: no majority, and no tie to break (the silent member is not a side).
-    assert _result(meeting) == (False, (1, 1, 1), 3)
-    assert not fresh(meeting).tie_break_applied
+    # The silent member abstains: 1 for, 1 against of 3 present. The sides are equal, so the head's side decides
+    # (Art. 8(1), review D-1), however few in favour that is of the denominator.
+    assert _result(meeting) == (True, (1, 1, 1), 3)
+    assert fresh(meeting).tie_break_applied
 
 
 def test_the_vote_is_counted_under_the_profile_the_proposal_was_submitted_under(friday, proposer, head, deputy, deputy2, deputy3):

@@ -1,5 +1,5 @@
 """Who votes (Art. 8(1); decree73.md §3.2 T4): the head and deputies in office on the meeting date and present,
-never the proposer or a co-author, one vote each, a reason for a vote against.
+never the proposer or a co-author, one vote each, a reason for a vote against where the profile asks for it (D-12).
 
 The clock stands on Fri 13 Feb 2026 09:00 in Hà Nội, before Tết (`friday`, tests/conftest.py); `submitted` is
 the proposer's complete plan, sent to the department that day.
@@ -19,7 +19,7 @@ from approvals.services import consultation_record, vote_cast
 from proposals.transitions import Status
 from tests.approvals.helpers import AGAINST, FOR
 from tests.factories import PositionFactory, UserFactory
-from tests.lifecycle import REASONS, fresh, meeting_with_votes, open_meeting, submitted_proposal
+from tests.lifecycle import REASONS, fresh, meeting_with_votes, new_profile_version, open_meeting, submitted_proposal
 
 D = datetime.date
 
@@ -130,6 +130,8 @@ def test_the_head_must_be_present_to_chair_the_meeting(submitted, head, deputy, 
 
 
 def test_eligibility_is_judged_on_the_meeting_date(friday, proposer, head, deputy, deputy2, deputy3, department, time_machine):
+    # Votes recorded two days after the meeting count only within the profile's vote window (D-7).
+    new_profile_version(vote_window_days=2)
     proposal = submitted_proposal(proposer=proposer)
     Position.objects.filter(person=deputy2).update(end_date=D(2026, 2, 22))  # left before the meeting
     Position.objects.filter(person=deputy3).update(end_date=D(2026, 2, 23))  # last day is the meeting day
@@ -168,8 +170,10 @@ def test_one_vote_per_person(submitted, head, deputy):
         Vote.objects.create(meeting=meeting, voter=deputy, choice=AGAINST, reason=REASONS)
 
 
-def test_a_vote_against_needs_a_reason(submitted, head, deputy):
-    meeting = meeting_with_votes(proposal=submitted, by=head, votes={}, present=[head, deputy])
+def test_a_vote_against_needs_a_reason_where_the_profile_asks_for_one(friday, proposer, head, deputy):
+    # D-12: Art. 8(1) asks no reason; a unit may (against_reason_required). Without it: test_review_voting.py.
+    new_profile_version(against_reason_required=True)
+    meeting = meeting_with_votes(proposal=submitted_proposal(proposer=proposer), by=head, votes={}, present=[head, deputy])
 
     with pytest.raises(ValidationError) as error:
         vote_cast(meeting=meeting, by=deputy, choice=AGAINST, reason="  ")

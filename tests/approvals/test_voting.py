@@ -1,5 +1,6 @@
 """`approvals.voting.tally` on its own, no database: the Art. 8(1) rule and the profile settings around it
-(decree73.md §3.2 T4, §8: threshold strictly above 50 %, denominator, quorum, tie → the head's side).
+(decree73.md §3.2 T4, §8: threshold strictly above 50 %, denominator, quorum, tie → the head's side; review D-1:
+a tie is as many votes for as against, whoever abstained).
 """
 
 import pytest
@@ -82,9 +83,12 @@ def test_the_threshold_is_strictly_greater(votes_for, present, threshold, passed
         ({HEAD: A, D1: F}, PRESENT, False),
         ({HEAD: F, D1: F, D2: A, D3: A}, ELIGIBLE, True),
         ({HEAD: A, D1: F, D2: F, D3: A}, ELIGIBLE, False),
-        # Under "cast", abstentions stay out and a 1–1 between the sides is still a tie.
+        # D-1: abstentions do not make equal sides unequal, whatever the denominator.
         ({HEAD: F, D1: A, D2: X}, CAST, True),
         ({HEAD: A, D1: F, D2: X}, CAST, False),
+        ({HEAD: F, D1: A, D2: X}, PRESENT, True),
+        ({HEAD: A, D1: F, D2: X}, PRESENT, False),
+        ({HEAD: F, D1: A}, ELIGIBLE, True),  # two absent members change nothing either
     ],
 )
 def test_a_tie_goes_to_the_side_the_head_voted_on(choices, denominator, passed):
@@ -109,9 +113,28 @@ def test_with_the_fail_tie_rule_a_tie_fails_whatever_the_head_voted():
     assert (result.passed, result.tie_break_applied) == (False, False)
 
 
-def test_equal_sides_with_abstentions_under_present_are_no_tie_but_a_minority():
-    # 2–2 with one abstention: 2/5 in favour, below half, so the head's side does not decide.
-    result = count({HEAD: F, D1: F, D2: A, D3: A, D4: X}, eligible={HEAD, D1, D2, D3, D4}, denominator=PRESENT)
+@pytest.mark.parametrize("denominator", [PRESENT, ELIGIBLE, CAST])
+@pytest.mark.parametrize(("head_vote", "passed"), [(F, True), (A, False)])
+def test_equal_sides_with_an_abstention_are_a_tie_under_every_denominator(denominator, head_vote, passed):
+    """Art. 8(1) [C] "biểu quyết ngang nhau" (review D-1): 2–2 with one abstention is a tie, not a 2/5 minority.
+
+    The old rule (a tie only when the share equalled the threshold) made this fail under "present"."""
+    other = A if head_vote == F else F
+    choices = {HEAD: head_vote, D1: head_vote, D2: other, D3: other, D4: X}
+    result = count(choices, eligible={HEAD, D1, D2, D3, D4}, denominator=denominator)
+    assert (result.votes_for, result.votes_against, result.votes_abstain) == (2, 2, 1)
+    assert (result.passed, result.tie_break_applied) == (passed, True)
+
+
+def test_no_votes_on_either_side_is_no_tie():
+    # 0–0 (everyone abstained) is not "equal votes": there is no side for the head to have taken.
+    result = count({HEAD: X, D1: X})
+    assert (result.passed, result.tie_break_applied) == (False, False)
+
+
+def test_the_fail_tie_rule_fails_a_tie_even_under_a_threshold_below_half():
+    # A deviation (threshold 40 %) would let 2 of 4 pass on its share; the FAIL tie rule still says no.
+    result = count({HEAD: F, D1: F, D2: A, D3: A}, approval_threshold_percent=40, tie_rule=LegalProfile.TieRule.FAIL)
     assert (result.passed, result.tie_break_applied) == (False, False)
 
 

@@ -50,7 +50,9 @@ SUBJECT = "Về việc dự hội nghị sơ kết đổi mới, sáng tạo"
 
 # A unit as the layout helpers see it: anything with a name, a place and a parent (accounts.OrgUnit is one).
 PROVINCE = SimpleNamespace(name="Ủy ban nhân dân tỉnh Quảng Ninh")
-DEPARTMENT = SimpleNamespace(name="Sở Nội vụ tỉnh Quảng Ninh", place_name="Quảng Ninh", parent=PROVINCE, parent_id=1)
+DEPARTMENT = SimpleNamespace(
+    name="Sở Nội vụ tỉnh Quảng Ninh", place_name="Quảng Ninh", parent=PROVINCE, parent_id=1, print_parent_line=True,
+)
 
 
 @pytest.fixture(autouse=True)

@@ -281,7 +281,7 @@ def test_minutes_and_decision_stay_vietnamese_when_the_user_reads_english(head, 
         decided = pdf_text(documents.decision_pdf(decision))
         stored = pdf_text(read_issued(documents.DECISION, decision).content)
 
-    assert "BIÊN BẢN" in minutes.upper() and "Thông qua khi số phiếu tán thành vượt quá" in minutes
+    assert "BIÊN BẢN" in minutes.upper() and "Thông qua khi số phiếu tán thành trên" in minutes
     assert "Cán bộ, công chức, viên chức" in minutes
     assert "QUYẾT ĐỊNH" in decided.upper() and "Điều 1." in decided
     assert "Cán bộ, công chức, viên chức" in decided

@@ -34,8 +34,9 @@ def test_seed_builds_the_tree_central_province_departments_communes(seeded):
     government = OrgUnit.objects.get(code="TW-CP")
     ubnd = OrgUnit.objects.get(code="QN-UBND")
     assert (government.name, government.level, government.parent) == ("Chính phủ", OrgUnit.Level.CENTRAL, None)
+    # Review finding 6: a provincial body dates its documents from the province's name, not "Hạ Long" (a ward now).
     assert (ubnd.name, ubnd.level, ubnd.abbreviation, ubnd.place_name) == (
-        "Ủy ban nhân dân tỉnh Quảng Ninh", OrgUnit.Level.PROVINCE, "UBND", "Hạ Long"
+        "Ủy ban nhân dân tỉnh Quảng Ninh", OrgUnit.Level.PROVINCE, "UBND", "Quảng Ninh"
     )
     assert ubnd.parent == government
     for code in DEPARTMENTS:
@@ -82,6 +83,33 @@ def test_positions_carry_the_article_2_category(seeded):
     snv = OrgUnit.objects.get(code="QN-SNV")
     assert set(_held(snv, Position.Role.STAFF).values_list("category", flat=True)) == {Position.Category.STATE_LEADER}
     assert _held(snv, Position.Role.SECRETARIAT).get().category == Position.Category.OTHER
+
+
+def test_the_demo_units_are_set_to_print_their_documents_as_on_paper(seeded):
+    """Review-register-decide.md §2: a department names its People's Committee above it, a People's Committee names
+    nothing (finding 1); heads sign with the title only (2); provincial bodies date from the province, communes from
+    their own name (6); every decision starts with the unit's competence basis (7)."""
+    units = {unit.code: unit for unit in OrgUnit.objects.all()}
+    for code in DEPARTMENTS + PUBLIC_SERVICE_UNITS:
+        assert units[code].print_parent_line, code
+        assert units[code].place_name == "Quảng Ninh", code
+    for code in ["QN-UBND", "TW-CP", *COMMUNES]:
+        assert not units[code].print_parent_line, code
+    assert [units[code].place_name for code in COMMUNES] == ["Hạ Long", "Cẩm Phả", "Móng Cái 1", "Tiên Yên", "Vân Đồn"]
+    assert units["QN-UBND"].competence_basis.startswith("Căn cứ Luật Tổ chức chính quyền địa phương")
+    assert units["QN-SNV"].competence_basis.startswith("Căn cứ Nghị định số 45/2025/NĐ-CP")
+    assert all(units[code].competence_basis for code in ["QN-UBND", "TW-CP", *DEPARTMENTS, *COMMUNES])
+    signing = {
+        (unit, role): unit_head_on(unit=units[unit], on_date=ON).signing_title if role == "head"
+        else unit_deputies_on(unit=units[unit], on_date=ON)[0].signing_title
+        for unit in ("QN-UBND", "QN-SNV", "QN-BVDK", "QN-P-HALONG") for role in ("head", "deputy")
+    }
+    assert signing == {
+        ("QN-UBND", "head"): "Chủ tịch", ("QN-UBND", "deputy"): "Phó Chủ tịch",
+        ("QN-SNV", "head"): "Giám đốc", ("QN-SNV", "deputy"): "Phó Giám đốc",
+        ("QN-BVDK", "head"): "Giám đốc", ("QN-BVDK", "deputy"): "Phó Giám đốc",
+        ("QN-P-HALONG", "head"): "Chủ tịch", ("QN-P-HALONG", "deputy"): "Phó Chủ tịch",
+    }
 
 
 def test_seeding_twice_changes_nothing(seeded):

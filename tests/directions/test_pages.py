@@ -167,8 +167,8 @@ def test_an_adjustment_changing_nothing_says_so(proposal, head):
 
 
 def test_emptying_a_required_plan_content_is_shown_next_to_it(proposal, head):
-    html = as_(head).post(url("direction_adjust", proposal.pk), adjust_post(proposal, **{"adjust-milestones": ""})).content.decode()
-    assert "Điều 7 khoản 2" in field_error(html, "id_adjust-milestones")
+    html = as_(head).post(url("direction_adjust", proposal.pk), adjust_post(proposal, **{"adjust-resources": ""})).content.decode()
+    assert "Điều 7 khoản 2" in field_error(html, "id_adjust-resources")
 
 
 # --- What the panel offers -------------------------------------------------------------------------------------

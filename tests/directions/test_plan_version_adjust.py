@@ -56,7 +56,7 @@ def test_values_equal_to_the_approved_ones_are_no_change_and_nothing_is_frozen(p
 
 
 @pytest.mark.parametrize(("changes", "field"), [
-    ({"milestones": "  "}, "milestones"),  # Art. 7(2): still required, as on submission
+    ({"resources": "  "}, "resources"),  # Art. 7(2): still required, as on submission
     ({"end_date": None}, "end_date"),
     ({"end_date": datetime.date(2026, 3, 1)}, "end_date"),  # before the plan's start (01/04/2026)
     ({"field": "khong-co"}, "field"),  # not one of the choices

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from approvals.models import Decision, Meeting, Vote
 from approvals.services import decision_approve, meeting_close, proposal_return
 from proposals.services import proposal_revise, proposal_submit
-from tests.lifecycle import APPROVAL_TEXT, HANOI, REASONS, fresh, meeting_with_votes, submitted_proposal
+from tests.lifecycle import APPROVAL_TEXT, HANOI, INCOMPLETE, REASONS, fresh, meeting_with_votes, submitted_proposal
 
 NOW = datetime.datetime(2026, 3, 10, 9, 0, tzinfo=HANOI)
 
@@ -37,7 +37,7 @@ def busy_proposal(*, proposer, head, deputy, returns: int) -> tuple:
     returned once more, then passed and approved: `returns` + 4 stored documents, `returns` + 2 versions."""
     proposal = submitted_proposal(proposer=proposer)
     for _ in range(returns):
-        proposal_return(proposal=proposal, by=head, reasons=REASONS)
+        proposal_return(proposal=proposal, by=head, reasons=REASONS, incomplete_items=INCOMPLETE)
         proposal_revise(proposal=proposal, by=proposer)
         proposal_submit(proposal=fresh(proposal), by=proposer)
     meeting_with_votes(proposal=proposal, by=head, votes={head: Vote.Choice.AGAINST, deputy: Vote.Choice.AGAINST}, close=True)

@@ -22,7 +22,7 @@ def test_the_approvals_stage_contributes_its_entries_to_the_dossier(approved):
     titles = [str(entry.title) for entry in stages.dossier(approved)]
     assert titles == [
         "Ý kiến của cấp ủy trước khi xem xét, quyết định (Điều 4 khoản 3)",
-        "Biên bản họp tập thể lãnh đạo xem xét đề xuất (Điều 8 khoản 1)",
+        "Biên bản họp tập thể lãnh đạo xem xét đề xuất",
         "Quyết định cho triển khai thực hiện",
     ]
 

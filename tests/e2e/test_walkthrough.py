@@ -238,6 +238,9 @@ def test_walk_1_plan_submitted_voted_and_approved(
     conditions = page.get_by_role("group", name=re.compile("Đề xuất đáp ứng các điều kiện sau"))
     for letter in "abcd":
         conditions.get_by_role("checkbox", name=re.compile(rf"^\({letter}\)")).check()
+    # Art. 1 (review D-2): not a pilot legal normative document; Art. 4(2) (D-5): within the unit's competence.
+    page.get_by_role("radio", name="Không", exact=True).check()
+    page.get_by_role("checkbox", name=re.compile(r"^Đề xuất thuộc thẩm quyền quyết định của cơ quan")).check()
     page.get_by_role("button", name="Lưu dự thảo").click()
     expect_message(page, "Đã lưu dự thảo.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sửa kế hoạch đề xuất")
@@ -284,6 +287,7 @@ def test_walk_1_plan_submitted_voted_and_approved(
     expect(head_page.get_by_role("table", name="Ý kiến của từng thành viên có mặt")).to_contain_text(AGAINST_REASON)
     approve = open_disclosure(head_page, "Ban hành quyết định cho triển khai thực hiện")
     expect(approve.get_by_label("Nội dung tổ chức thực hiện")).not_to_be_empty()
+    approve.get_by_label(re.compile("Tôi xác nhận đề xuất thuộc thẩm quyền")).check()  # Art. 4(2) (review D-5)
     approve.get_by_role("button", name="Ban hành quyết định").click()
     expect_message(head_page, "Đã ban hành quyết định cho triển khai thực hiện số")
     expect(status_of(head_page)).to_have_text(APPROVED)
@@ -347,11 +351,13 @@ def test_walk_2_vote_fails_and_head_overrides(browser_as, site_url, proposer, le
 
     # Too short for the service (Art. 8(1) asks for the necessity and feasibility): its own message, same place.
     field.fill("Cần thiết.")
+    head_page.get_by_label(re.compile("Tôi xác nhận đề xuất thuộc thẩm quyền")).check()
     head_page.get_by_role("button", name="Ban hành quyết định").click()
     expect_field_error(field, re.compile(r"Cần nêu rõ lý do \(ít nhất \d+ ký tự\)"))
 
     # A written justification: the head's decision is issued.
     field.fill(JUSTIFICATION)
+    head_page.get_by_label(re.compile("Tôi xác nhận đề xuất thuộc thẩm quyền")).check()
     head_page.get_by_role("button", name="Ban hành quyết định").click()
     expect_message(head_page, "Đã ban hành quyết định cho triển khai thực hiện (người đứng đầu quyết định) số")
     expect(status_of(head_page)).to_have_text(APPROVED)

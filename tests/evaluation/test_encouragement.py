@@ -37,7 +37,7 @@ def test_enc3_beyond_the_heads_competence_the_unit_proposes_to_the_competent_bod
         encourage(report, head, f"user:{proposer.pk}", form)
     assert "addressee" in no_body.value.message_dict
     record = encourage(report, head, f"user:{proposer.pk}", form, addressee="Ủy ban nhân dân tỉnh Quảng Ninh")
-    assert record.by_proposal and record.number == "1/SNV"
+    assert record.by_proposal and record.number == "1/SNV-VP"
     text = pdf_text(services.encouragement_download(record=record, by=head).content)
     assert "Kính gửi: Ủy ban nhân dân tỉnh Quảng Ninh" in text and "đề nghị" in text and "QUYẾT ĐỊNH" not in text
 

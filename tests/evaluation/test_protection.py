@@ -87,7 +87,7 @@ def test_pro2_the_letter_confirms_and_proposes_and_says_it_is_not_the_liability_
     head, deputy, _ = leaders
     evaluated(report, head, deputy)
     record = protect(report, head, f"user:{proposer.pk}", Measure.NO_LIABILITY)
-    assert (record.number, record.legal_basis) == ("1/SNV", "Khoản 1 Điều 11 và điểm a khoản 2 Điều 5 Nghị định số 73/2023/NĐ-CP")
+    assert (record.number, record.legal_basis) == ("1/SNV-VP", "Khoản 1 Điều 11 và điểm a khoản 2 Điều 5 Nghị định số 73/2023/NĐ-CP")
     text = pdf_text(services.protection_download(record=record, by=head).content)
     assert "V/v xác nhận kết quả đánh giá, đề nghị áp dụng biện pháp bảo vệ" in text
     assert "Kính gửi: Hội đồng kỷ luật tỉnh Quảng Ninh" in text and proposer.get_full_name() in text

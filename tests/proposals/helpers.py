@@ -23,7 +23,10 @@ def form_data(plan: dict, **extra) -> dict:
     """What the browser posts for `plan` from the edit page."""
     data = {"plan_form": "1"}
     for name, value in plan.items():
-        if isinstance(value, bool):
+        if name == "pilot_legal_document":
+            if value is not None:  # a radio button: "Có" or "Không" is posted once chosen (D-2)
+                data[name] = str(value)
+        elif isinstance(value, bool):
             if value:
                 data[name] = "on"
         elif isinstance(value, datetime.date):

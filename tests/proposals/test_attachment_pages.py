@@ -76,7 +76,7 @@ def test_unsubmitted_file_can_be_removed(proposer, draft_with_file):
 
 def test_the_edit_page_offers_to_remove_only_files_not_yet_submitted(proposer, head, submitted_with_file):
     proposal, submitted_file = submitted_with_file
-    approvals.proposal_return(proposal=proposal, by=head, reasons="Cần làm rõ phạm vi thực hiện và nguồn lực.")
+    approvals.proposal_return(proposal=proposal, by=head, reasons="Cần làm rõ phạm vi thực hiện và nguồn lực.", incomplete_items=["scope", "resources"])
     services.proposal_revise(proposal=proposal, by=proposer)
     upload = SimpleUploadedFile("Bổ sung.pdf", PDF_BYTES, content_type="application/pdf")
     new_file = services.attachment_add(proposal=proposal, by=proposer, uploaded_file=upload)

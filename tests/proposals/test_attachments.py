@@ -17,7 +17,7 @@ from approvals.services import proposal_return
 from core.uploads import check_upload
 from proposals.models import Attachment
 from proposals.services import attachment_add, attachment_remove, proposal_revise, proposal_submit
-from tests.lifecycle import EXE_BYTES, PDF_BYTES, REASONS, draft_proposal, sha256, uploaded_file
+from tests.lifecycle import EXE_BYTES, INCOMPLETE, PDF_BYTES, REASONS, draft_proposal, sha256, uploaded_file
 
 
 def _png() -> bytes:
@@ -176,7 +176,7 @@ def test_submitted_attachments_are_evidence_and_cannot_be_removed(friday, propos
         attachment_add(proposal=proposal, by=proposer, uploaded_file=uploaded_file("muon.pdf", PDF_BYTES))
 
     # Reopened for revision, the plan is a draft again, but version 1's file still stays.
-    proposal_return(proposal=proposal, by=head, reasons=REASONS)
+    proposal_return(proposal=proposal, by=head, reasons=REASONS, incomplete_items=INCOMPLETE)
     proposal_revise(proposal=proposal, by=proposer)
     with pytest.raises(ValidationError):
         attachment_remove(attachment=kept, by=proposer)

@@ -57,7 +57,7 @@ def test_proposer_sees_edit_and_submit_actions_on_a_draft(proposer, draft):
 
 
 def test_returned_plan_is_revised_resubmitted_and_versions_are_compared(proposer, head, submitted):
-    approvals.proposal_return(proposal=submitted, by=head, reasons="Cần làm rõ phạm vi thực hiện và nguồn lực.")
+    approvals.proposal_return(proposal=submitted, by=head, reasons="Cần làm rõ phạm vi thực hiện và nguồn lực.", incomplete_items=["scope", "resources"])
     client = as_(proposer)
     assert client.get(url("detail", submitted.pk)).context["can_revise"]
     response = client.post(url("revise", submitted.pk))
@@ -79,7 +79,7 @@ def test_returned_plan_is_revised_resubmitted_and_versions_are_compared(proposer
 
 
 def test_compare_with_chosen_versions_and_refuses_the_same_twice(proposer, head, submitted):
-    approvals.proposal_return(proposal=submitted, by=head, reasons="Cần làm rõ phạm vi thực hiện và nguồn lực.")
+    approvals.proposal_return(proposal=submitted, by=head, reasons="Cần làm rõ phạm vi thực hiện và nguồn lực.", incomplete_items=["scope", "resources"])
     services.proposal_revise(proposal=submitted, by=proposer)
     services.proposal_update_draft(proposal=submitted, by=proposer, data={"title": "Tên mới"})
     services.proposal_submit(proposal=submitted, by=proposer)
@@ -91,7 +91,7 @@ def test_compare_with_chosen_versions_and_refuses_the_same_twice(proposer, head,
 
 
 def test_revise_by_the_head_is_forbidden(head, submitted):
-    approvals.proposal_return(proposal=submitted, by=head, reasons="Cần làm rõ phạm vi thực hiện và nguồn lực.")
+    approvals.proposal_return(proposal=submitted, by=head, reasons="Cần làm rõ phạm vi thực hiện và nguồn lực.", incomplete_items=["scope", "resources"])
     assert as_(head).post(url("revise", submitted.pk)).status_code == 403
 
 

@@ -23,12 +23,16 @@ from tests.factories import PositionFactory, UserFactory
 from tests.lifecycle import complete_plan, draft_proposal, fresh, new_profile_version, position_of, submitted_proposal
 
 D = datetime.date
-# Art. 7(2) contents (decree73.md §4.1) and the Art. 5(1) checklist (§1.6); "impact" is "if any".
+# Art. 7(2) contents (decree73.md §4.1), the Art. 5(1) checklist (§1.6), the Art. 1 question and the Art. 4(2)
+# declaration (review D-2, D-5); "impact" is "if any"; a field of work, milestones and indicators only where the
+# profile asks for them (D-11, tests/proposals/test_review_fidelity.py).
+DECLARATIONS = {"pilot_legal_document", "competence_declared"}
 REQUIRED_PARTS = {
-    "title", "field", "necessity", "bottleneck", "content_solutions", "scope",
-    "implementers_targets", "start_date", "end_date", "milestones", "resources", "feasibility",
-    "expected_results", "indicators",
+    "title", "necessity", "bottleneck", "content_solutions", "scope",
+    "implementers_targets", "start_date", "end_date", "resources", "feasibility",
+    "expected_results",
     "cond_a_bottleneck", "cond_b_common_good", "cond_c_urgent_no_harm", "cond_d_reform",
+    *DECLARATIONS,
 }
 
 
@@ -75,10 +79,12 @@ def test_submit_refuses_a_title_only_plan_naming_every_missing_part(friday, prop
     assert not PlanVersion.objects.exists()
 
 
-@pytest.mark.parametrize("part", sorted(REQUIRED_PARTS - {"title", "start_date", "end_date"} - set(PlanContent.ART5_FIELDS)))
+@pytest.mark.parametrize(
+    "part", sorted(REQUIRED_PARTS - {"title", "start_date", "end_date"} - set(PlanContent.ART5_FIELDS) - DECLARATIONS)
+)
 def test_submit_names_each_missing_text_part(friday, proposer, head, part):
-    # A blank answer (spaces only) is as missing as no answer; "field" is a choice, so empty.
-    proposal = draft_proposal(proposer=proposer, **{part: "" if part == "field" else "   "})
+    # A blank answer (spaces only) is as missing as no answer.
+    proposal = draft_proposal(proposer=proposer, **{part: "   "})
 
     with pytest.raises(ValidationError) as error:
         proposal_submit(proposal=proposal, by=proposer)
@@ -151,7 +157,7 @@ def test_a_position_outside_the_art2_categories_cannot_start_a_draft(friday, dep
 
     assert error.value.code == "not_eligible"
     assert error.value.messages == [
-        "Chức vụ “Văn thư” không thuộc đối tượng được đề xuất theo Điều 2 Nghị định 73/2023/NĐ-CP."
+        "Chức vụ “Văn thư” không thuộc đối tượng được quyền đề xuất theo Điều 2 Nghị định 73/2023/NĐ-CP."
     ]
     assert not Proposal.objects.exists()
 

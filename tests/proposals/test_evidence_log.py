@@ -17,7 +17,7 @@ from proposals.services import (
     proposal_submit,
     proposal_update_draft,
 )
-from tests.lifecycle import PDF_BYTES, REASONS, draft_proposal, position_of, uploaded_file
+from tests.lifecycle import INCOMPLETE, PDF_BYTES, REASONS, draft_proposal, position_of, uploaded_file
 
 
 def test_every_step_writes_an_audit_event_with_its_states_and_the_chain_verifies(friday, proposer, head):
@@ -25,7 +25,7 @@ def test_every_step_writes_an_audit_event_with_its_states_and_the_chain_verifies
     proposal_update_draft(proposal=proposal, by=proposer, data={"scope": "Thí điểm tại thành phố Hạ Long."})
     attachment_add(proposal=proposal, by=proposer, uploaded_file=uploaded_file("ke-hoach.pdf", PDF_BYTES))
     proposal_submit(proposal=proposal, by=proposer)
-    proposal_return(proposal=proposal, by=head, reasons=REASONS)
+    proposal_return(proposal=proposal, by=head, reasons=REASONS, incomplete_items=INCOMPLETE)
     proposal_revise(proposal=proposal, by=proposer)
     proposal_submit(proposal=proposal, by=proposer)
 

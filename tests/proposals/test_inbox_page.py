@@ -14,7 +14,7 @@ import time_machine
 
 from approvals import services as approvals
 from approvals.models import Meeting
-from tests.lifecycle import HANOI, as_, draft_proposal, open_meeting, submitted_proposal
+from tests.lifecycle import HANOI, as_, draft_proposal, new_profile_version, open_meeting, submitted_proposal
 from tests.proposals.helpers import NOW, REVIEW_DUE, url
 
 pytestmark = pytest.mark.frozen_at(NOW)
@@ -25,9 +25,18 @@ def test_inbox_shows_the_heads_pending_proposal_with_what_is_expected(head, subm
     assert response.status_code == 200
     [item] = response.context["inbox"]["to_decide"]
     assert item.proposal == submitted and item.due == REVIEW_DUE and item.due_state == "on_time"
-    assert str(item.expected) == "Ghi nhận ý kiến cấp ủy"
+    # D-13, Art. 4(3): the party committee's opinion comes before approving, so the meeting may come first.
+    assert str(item.expected) == "Tổ chức họp tập thể lãnh đạo"
     body = response.content.decode()
     assert submitted.title in body and "19/03/2026" in body and "badge-due-ontime" in body
+
+
+def test_inbox_asks_for_the_party_opinion_first_where_the_profile_wants_it_before_the_meeting(head, secretariat):
+    """D-13: a unit whose profile asks the opinion before the meeting sees that step first."""
+    new_profile_version(consultation_before="meeting")
+    proposal = submitted_proposal(proposer=secretariat)
+    [item] = as_(head).get(url("inbox")).context["inbox"]["to_decide"]
+    assert item.proposal == proposal and str(item.expected) == "Ghi nhận ý kiến cấp ủy"
 
 
 def test_inbox_shows_a_deputys_pending_vote_until_the_vote_is_cast(head, deputy, submitted):
@@ -53,7 +62,7 @@ def test_inbox_tells_the_secretariat_to_hold_the_meeting_after_consultation(head
 
 def test_inbox_shows_the_proposers_drafts_and_returned_plans(proposer, head, submitted):
     draft = draft_proposal(proposer=proposer, title="Dự thảo mới")
-    approvals.proposal_return(proposal=submitted, by=head, reasons="Cần làm rõ phạm vi thực hiện và nguồn lực.")
+    approvals.proposal_return(proposal=submitted, by=head, reasons="Cần làm rõ phạm vi thực hiện và nguồn lực.", incomplete_items=["scope", "resources"])
     inbox = as_(proposer).get(url("inbox")).context["inbox"]
     assert {item.proposal for item in inbox["mine"]} == {draft, submitted}
     assert inbox["to_decide"] == [] and inbox["to_vote"] == []

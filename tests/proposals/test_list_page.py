@@ -60,7 +60,7 @@ def test_list_filters(head, proposer, secretariat, other_unit):
     assert "unit" in client.get(url("list"), {"unit": other_unit.pk}).context["form"].errors
     with time_machine.travel(datetime.datetime(2026, 3, 20, 9, tzinfo=HANOI), tick=False):
         assert titles(overdue="on") == {"Chuyển đổi số", "Cải cách"}
-        approvals.proposal_return(proposal=reform, by=head, reasons="Cần làm rõ phạm vi thực hiện và nguồn lực.")
+        approvals.proposal_return(proposal=reform, by=head, reasons="Cần làm rõ phạm vi thực hiện và nguồn lực.", incomplete_items=["scope", "resources"])
         assert titles(overdue="on") == {"Chuyển đổi số"}
     assert digital and draft
 

@@ -11,12 +11,12 @@ from approvals.models import Vote
 from approvals.services import decision_reject, proposal_return
 from proposals.models import PlanVersion, Proposal
 from proposals.services import proposal_revise, proposal_submit, proposal_update_draft
-from tests.lifecycle import REASONS, complete_plan, fresh, meeting_with_votes, submitted_proposal
+from tests.lifecycle import INCOMPLETE, REASONS, complete_plan, fresh, meeting_with_votes, submitted_proposal
 
 
 def test_revision_after_a_return_resubmits_as_version_2_and_keeps_version_1(friday, proposer, head):
     proposal = submitted_proposal(proposer=proposer)
-    proposal_return(proposal=proposal, by=head, reasons=REASONS)
+    proposal_return(proposal=proposal, by=head, reasons=REASONS, incomplete_items=INCOMPLETE)
 
     proposal_revise(proposal=proposal, by=proposer)
     assert fresh(proposal).status == Proposal.Status.DRAFT
@@ -47,7 +47,7 @@ def test_only_the_proposer_revises_and_only_after_a_return_or_rejection(friday, 
     proposal = submitted_proposal(proposer=proposer)
     with pytest.raises(ValidationError):
         proposal_revise(proposal=proposal, by=proposer)  # still waiting for the decision
-    proposal_return(proposal=proposal, by=head, reasons=REASONS)
+    proposal_return(proposal=proposal, by=head, reasons=REASONS, incomplete_items=INCOMPLETE)
     with pytest.raises(PermissionDenied):
         proposal_revise(proposal=proposal, by=head)
     assert fresh(proposal).status == Proposal.Status.RETURNED

@@ -14,7 +14,7 @@ from django.db import DatabaseError, transaction
 from accounts.models import Position
 from core.models import Notification
 from proposals.admin import LegalProfileForm
-from proposals.models import NO_ELIGIBLE_CATEGORY, LegalProfile, PlanVersion, Proposal
+from proposals.models import NO_ELIGIBLE_CATEGORY, LegalProfile, PlanDocument, PlanVersion, Proposal
 from proposals.selectors import current_profile
 from proposals.services import proposal_submit, proposal_update_draft
 from tests.factories import PositionFactory, UserFactory
@@ -58,6 +58,8 @@ def test_on_postgresql_the_database_refuses_to_change_or_delete_a_frozen_version
     with pytest.raises(DatabaseError, match="Cannot update or delete"), transaction.atomic():
         versions.update(title="Sửa thẳng trong cơ sở dữ liệu")
     with pytest.raises(DatabaseError, match="Cannot update or delete"), transaction.atomic():
+        # Its plan document (D-9) protects a version from the ORM already; without it, the database still refuses.
+        PlanDocument.objects.filter(version__proposal=proposal).delete()
         versions.delete()
     assert versions.get().title == complete_plan()["title"]
 
@@ -154,7 +156,9 @@ def test_a_profile_version_names_at_least_one_eligible_category(friday):
 
 def test_the_profile_admin_form_requires_an_eligible_category(friday):
     v1 = current_profile()
-    form = LegalProfileForm(data={**LegalProfileForm(instance=v1).initial, "eligible_categories": []}, instance=v1)
+    # With its legal basis, which every new version states (D-10, tests/proposals/test_review_fidelity.py).
+    data = {**LegalProfileForm(instance=v1).initial, "eligible_categories": [], "legal_basis": "Quyết định số 1/QĐ-UBND"}
+    form = LegalProfileForm(data=data, instance=v1)
 
     assert form.fields["eligible_categories"].required
     assert not form.is_valid()

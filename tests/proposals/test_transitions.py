@@ -22,8 +22,11 @@ from tests.lifecycle import drive_to, new_profile_version
 def test_the_table_answers_which_actions_a_status_allows():
     S, A = Proposal.Status, Action
     assert allowed_actions(S.DRAFT) == {A.SUBMIT}
-    assert allowed_actions(S.SUBMITTED) == {A.RETURN, A.OPEN_MEETING}
-    assert allowed_actions(S.COLLECTIVE_FAILED) == {A.RETURN, A.OVERRIDE, A.REJECT}
+    # Art. 4(2) (D-5): before deciding, a proposal beyond the unit's authority is reported to the competent body.
+    assert allowed_actions(S.SUBMITTED) == {A.RETURN, A.OPEN_MEETING, A.REFER}
+    assert allowed_actions(S.COLLECTIVE_PASSED) == {A.APPROVE, A.REFER}
+    assert allowed_actions(S.COLLECTIVE_FAILED) == {A.RETURN, A.OVERRIDE, A.REJECT, A.REFER}
+    assert allowed_actions(S.REFERRED) == set()
     assert allowed_actions(S.APPROVED) == {A.START}
     assert allowed_actions(S.IN_IMPLEMENTATION) == {A.SUSPEND, A.STOP, A.ADJUST, A.COMPLETE}
     assert allowed_actions(S.SUSPENDED) == {A.CONTINUE, A.STOP}

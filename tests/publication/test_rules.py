@@ -85,7 +85,7 @@ def test_approved_and_every_later_status_may_be_published(approved, head, status
 
 def test_the_publishable_statuses_are_exactly_approved_and_after():
     before_decision = {Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.IN_REVIEW, Status.COLLECTIVE_PASSED,
-                       Status.COLLECTIVE_FAILED, Status.REJECTED}
+                       Status.COLLECTIVE_FAILED, Status.REJECTED, Status.REFERRED}  # referred: never decided here
     assert rules.PUBLISHABLE == set(Status.values) - before_decision == set(PATHS)
 
 

@@ -15,6 +15,7 @@ from proposals.steps import step_close
 from proposals.transitions import Status
 from tests.lifecycle import (
     APPROVAL_TEXT,
+    INCOMPLETE,
     JUSTIFICATION,
     REASONS,
     meeting_with_votes,
@@ -63,7 +64,7 @@ def test_the_review_step_closes_when_the_meeting_opens_and_reopens_with_its_date
 
 
 def test_a_return_closes_the_review_step_and_the_next_submission_opens_a_new_one(submitted, head, proposer, time_machine):
-    proposal_return(proposal=submitted, by=head, reasons=REASONS)
+    proposal_return(proposal=submitted, by=head, reasons=REASONS, incomplete_items=INCOMPLETE)
     assert open_step(submitted, "review") is None
     proposal_revise(proposal=submitted, by=proposer)
     assert not Step.objects.open().filter(proposal=submitted).exists()
@@ -78,7 +79,7 @@ def test_the_vote_opens_the_decision_step_and_the_decision_closes_it(submitted, 
     # D-14 [I]: the written decision within `decision_deadline_wd` (default 5) working days of the vote.
     meeting = meeting_with_votes(proposal=submitted, by=head, votes={head: FOR, deputy: FOR})
     time_machine.move_to(morning(datetime.date(2026, 3, 4)), tick=False)
-    meeting_close(meeting=meeting, by=head)
+    meeting_close(meeting=meeting, by=head, ends_at=datetime.time(11, 0))  # closed later: the chair states the end
 
     step = open_step(submitted, "decision")
     assert (step.due_on, step.unit, step.person) == (datetime.date(2026, 3, 11), department, None)
@@ -99,7 +100,7 @@ def test_the_decision_step_follows_the_profiles_deadline_and_closes_on_an_overri
 
 def test_a_return_after_a_failed_vote_closes_the_decision_step(submitted, head, deputy):
     meeting_with_votes(proposal=submitted, by=head, votes={head: AGAINST, deputy: AGAINST}, close=True)
-    proposal_return(proposal=submitted, by=head, reasons=REASONS)
+    proposal_return(proposal=submitted, by=head, reasons=REASONS, incomplete_items=INCOMPLETE)
     assert not Step.objects.open().filter(proposal=submitted).exists()
 
 
