@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dossier",
     "publication",
     "reminders",
+    "reports",
     "demo",
 ]
 
@@ -261,4 +262,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=REMINDER_DIGEST_HOUR, minute=REMINDER_DIGEST_MINUTE),
     },
     "email-pending-notifications": {"task": "core.tasks.email_pending_notifications", "schedule": crontab(minute="*/5")},
+    # The internal quarterly reports (reports.md [I]) of the quarter just ended.
+    "quarterly-reports": {
+        "task": "reports.tasks.produce_quarterly_reports",
+        "schedule": crontab(hour=5, minute=30, day_of_month=1, month_of_year="1,4,7,10"),
+    },
 }
+
+# How long a report's download link works (issue 9: "a permission-checked download link that expires").
+REPORT_LINK_MAX_AGE = _env_int_in("REPORT_LINK_MAX_AGE", 3600, 60, 7 * 86400)

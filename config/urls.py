@@ -13,6 +13,7 @@ urlpatterns = [
     path("ho-so/", include("dossier.urls")),
     path("cong-khai/", include("publication.urls")),
     path("nhac-viec/", include("reminders.urls")),
+    path("bao-cao/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -20,6 +20,7 @@ from approvals.models import Vote
 from approvals.services import (
     consultation_record,
     decision_approve,
+    decision_refer,
     decision_reject,
     meeting_close,
     meeting_open,
@@ -39,6 +40,8 @@ from proposals.models import FieldOfWork, Proposal
 from proposals.services import proposal_create_draft, proposal_submit
 from proposals.transitions import Status
 from publication.services import publication_publish
+from reports.periods import previous_quarter
+from reports.services import produce_quarterly_reports
 
 FOR, AGAINST = Vote.Choice.FOR, Vote.Choice.AGAINST
 STARTS_AT = datetime.time(8, 30)
@@ -111,6 +114,13 @@ PROPOSALS: tuple[DemoProposal, ...] = (
         "Chủ đầu tư tự chịu trách nhiệm về thiết kế; cơ quan chuyên môn hậu kiểm.",
         "Rút ngắn 20 ngày chuẩn bị đầu tư mỗi công trình.",
         proposer="tp2", lead="tp3",
+    ),
+    DemoProposal(
+        # Art. 4(2) (review D-5): fees are the provincial council's to set, so the ward reports the proposal upward.
+        Status.REFERRED, "pcp", "Miễn phí trông giữ xe tại các bãi đỗ xe công cộng của phường Cẩm Phả", FieldOfWork.FINANCE,
+        "Người dân, du khách ngại gửi xe tại bãi công cộng vì phí cao, xe đỗ tràn lòng đường khu trung tâm.",
+        "Miễn phí trông giữ xe máy tại 05 bãi đỗ công cộng; ngân sách phường bù phần thu.",
+        "Giảm 70 % xe đỗ dưới lòng đường khu trung tâm phường.",
     ),
     DemoProposal(
         Status.IN_IMPLEMENTATION, "snv", "Thi tuyển cạnh tranh chức danh trưởng phòng cấp sở", FieldOfWork.ORGANISATION,
@@ -226,6 +236,8 @@ def _plan(spec: DemoProposal, today: datetime.date) -> dict:
         "feasibility": "Hạ tầng cổng dịch vụ công và trục liên thông của tỉnh đã sẵn sàng.",
         "impact": "", "expected_results": spec.results, "indicators": spec.results,
         "cond_a_bottleneck": True, "cond_b_common_good": True, "cond_c_urgent_no_harm": True, "cond_d_reform": True,
+        # Art. 1 (D-2): not a pilot legal normative document; Art. 4(2) (D-5): declared within the unit's authority.
+        "pilot_legal_document": False, "competence_declared": True,
     }
 
 
@@ -329,10 +341,16 @@ def drive(spec: DemoProposal, today: datetime.date) -> Proposal:
         return proposal
     proposal = proposal_submit(proposal=proposal, by=proposer)
     if target == Status.RETURNED:
-        proposal_return(proposal=proposal, by=cast.head,
+        # D-8: a return before the meeting names the plan's contents found incomplete (Art. 7(2)).
+        proposal_return(proposal=proposal, by=cast.head, incomplete_items=["impact", "resources"],
                         reasons="Cần bổ sung đánh giá tác động đối với người dân và dự toán kinh phí chi tiết.")
         return _fresh(proposal)
     if target == Status.SUBMITTED:
+        return _fresh(proposal)
+    if target == Status.REFERRED:
+        decision_refer(proposal=proposal, by=cast.head, addressee="Ủy ban nhân dân tỉnh Quảng Ninh",
+                       reasons="Mức thu phí trông giữ xe tại bãi đỗ công cộng do Hội đồng nhân dân tỉnh quyết định; "
+                               "Ủy ban nhân dân phường không có thẩm quyền miễn, giảm.")
         return _fresh(proposal)
     failed = target in (Status.COLLECTIVE_FAILED, Status.REJECTED)
     _vote(proposal, cast, AGAINST if failed else FOR, today, close=target != Status.IN_REVIEW)
@@ -385,10 +403,11 @@ class LifecycleResult:
     proposals: int = 0
     incidents: int = 0
     publications: int = 0
+    quarterly_reports: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.proposals or self.incidents or self.publications)
+        return bool(self.proposals or self.incidents or self.publications or self.quarterly_reports)
 
 
 def _serialise() -> None:
@@ -419,6 +438,9 @@ def seed_lifecycle() -> LifecycleResult:
             result.proposals += 1
     result.publications += _seed_publication(today)
     result.incidents += _seed_incident(today)
+    # A new user finds last quarter's internal report (issue 9), as beat would have made it on the quarter's first day.
+    year, quarter = previous_quarter(today)
+    result.quarterly_reports = produce_quarterly_reports(year=year, quarter=quarter, today=today)
     return result
 
 

@@ -167,6 +167,414 @@ def reminders_scan(bench: Bench) -> None:
     bench.row("delivery (one notification and mail per reminder)", "bounded by the mail server, not measured here")
 
 
+PROPOSALS = int(os.environ.get("BENCH_PROPOSALS", "100000"))
+
+
+def _seed_proposals(count: int, year: int):
+    """`count` proposals over `year` in a province of 20 departments, with the facts of their lifecycle in bulk: a
+    closed review meeting and a final decision (nine in ten), resources and an implementation (seven in ten), a
+    completion report (four in ten), an evaluation meeting and conclusion (three in ten), protection and
+    encouragement (two in ten), an incident (one in fifty). Proposals are inserted as drafts (the insert trigger
+    allows nothing else) and moved to their status in one UPDATE with the status trigger set aside."""
+    import pgtrigger
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from accounts.models import OrgUnit, Position, User
+    from approvals.models import Decision, Meeting
+    from evaluation.models import (
+        Conclusion,
+        EncouragementForm,
+        EncouragementRecord,
+        EvaluationMeeting,
+        Measure,
+        Outcome,
+        PartyKind,
+        PartyType,
+        ProtectionRecord,
+    )
+    from implementation.models import Assignment, CompletionReport, Implementation, Resource
+    from implementation.services import STEP_COMPLETION_REPORT, STEP_EVALUATION
+    from incidents.models import Incident
+    from proposals.models import FieldOfWork, LegalProfile, Proposal, Step
+    from proposals.transitions import Status
+
+    # By i % 10: how far each proposal went.
+    statuses = [Status.SUBMITTED, Status.REJECTED, Status.APPROVED, Status.IN_IMPLEMENTATION, Status.SUSPENDED,
+                Status.COMPLETED, Status.REPORTED, Status.EVALUATED, Status.CLOSED, Status.CLOSED]
+    fields = FieldOfWork.values
+    day = datetime.timedelta(days=1)
+    first = datetime.date(year, 1, 1)
+    now = timezone.now()
+    with transaction.atomic():
+        province = OrgUnit.objects.create(code="BENCH-X", name="Ủy ban nhân dân tỉnh Thử Tải", abbreviation="UBND",
+                                          place_name="Hạ Long", level=OrgUnit.Level.PROVINCE)
+        units = OrgUnit.objects.bulk_create(
+            OrgUnit(code=f"BENCH-X{n}", name=f"Sở Khoa học và Công nghệ thử tải số {n}", abbreviation=f"S{n}",
+                    level=OrgUnit.Level.PROVINCE, parent=province)
+            for n in range(20)
+        )
+        OrgUnit.update_paths(units)
+        heads = User.objects.bulk_create(User(username=f"bx-head{n}", full_name=f"Nguyễn Văn Trưởng {n}") for n in range(20))
+        staff = User.objects.bulk_create(
+            User(username=f"bx-staff{n}-{k}", full_name=f"Trần Thị Sáng Kiến {n}.{k}") for n in range(20) for k in range(5)
+        )
+        Position.objects.bulk_create(
+            Position(person=heads[n], unit=units[n], role=Position.Role.HEAD, title="Giám đốc",
+                     start_date=datetime.date(2024, 1, 1))
+            for n in range(20)
+        )
+        positions = Position.objects.bulk_create(
+            Position(person=staff[5 * n + k], unit=units[n], role=Position.Role.STAFF, title="Trưởng phòng",
+                     category=Position.Category.STATE_LEADER, start_date=datetime.date(2024, 1, 1))
+            for n in range(20) for k in range(5)
+        )
+        profile = LegalProfile.objects.order_by("-version").first()
+        seq: dict[tuple, int] = {}
+
+        def number(unit_index: int, register: str) -> tuple[int, str]:
+            seq[unit_index, register] = seq.get((unit_index, register), 0) + 1
+            return seq[unit_index, register], f"{seq[unit_index, register]}/{register}-S{unit_index}"
+
+        batch = 10_000
+        for start in range(0, count, batch):
+            indexes = range(start, min(start + batch, count))
+            proposals = Proposal.objects.bulk_create(
+                Proposal(
+                    code=f"BX{i:07d}", title=("=1+1 " if i % 1000 == 0 else "") + f"Đề xuất cải cách thủ tục hành chính số {i}",
+                    field=fields[i % len(fields)], route=Proposal.Route.A, proposer=staff[i % 100],
+                    proposer_position=positions[i % 100], unit=units[i % 100 // 5], decision_unit=units[i % 100 // 5],
+                    profile=profile, current_version=1, received_on=first + day * (i * 365 // count),
+                    review_due=first + day * (i * 365 // count + 9),
+                )
+                for i in indexes
+            )
+            meetings, decisions, resources, implementations, assignments, steps = [], [], [], [], [], []
+            reports, evaluations, conclusions, protections, encouragements, incidents = [], [], [], [], [], []
+            for i, proposal in zip(indexes, proposals, strict=True):
+                stage, u = i % 10, i % 100 // 5
+                head, received = heads[u], proposal.received_on
+                if stage == 0:
+                    continue
+                held = received + day * (3 + i % 9)  # one in nine late (review due: received + 9 days)
+                meetings.append(Meeting(
+                    proposal=proposal, version=1, unit=units[u], held_on=held, chair=head, opened_by=head,
+                    state=Meeting.State.CLOSED, closed_at=now, votes_for=2 if stage != 1 else 0,
+                    votes_against=0 if stage != 1 else 2, votes_abstain=1, denominator=3, threshold_percent=50,
+                    denominator_rule="present", tie_rule="head_side", passed=stage != 1, minutes_number=f"{i}/BB",
+                ))
+                kind = Decision.Kind.REJECTION if stage == 1 else (Decision.Kind.OVERRIDE if i % 20 == 12 else Decision.Kind.APPROVAL)
+                register = Decision.REGISTER[kind]
+                n, text = number(u, register)
+                decisions.append(Decision(
+                    proposal=proposal, kind=kind, version=1, unit=units[u], number=text, register=register,
+                    register_year=year, register_seq=n, issued_on=held + day, signer=head, signer_title="Giám đốc",
+                    text="Cho triển khai thực hiện đề xuất theo kế hoạch.",
+                ))
+            Meeting.objects.bulk_create(meetings, batch_size=5000)
+            Decision.objects.bulk_create(decisions, batch_size=5000)
+            decided = {decision.proposal_id: decision for decision in decisions}
+            for i, proposal in zip(indexes, proposals, strict=True):
+                stage, u = i % 10, i % 100 // 5
+                if stage < 3:
+                    continue
+                head, decision = heads[u], decided[proposal.pk]
+                started = decision.issued_on + day
+                resources += [
+                    Resource(proposal=proposal, decision=decision, unit=units[u], kind=Resource.Kind.FUNDS,
+                             description="Kinh phí triển khai", amount=100_000_000 + 1000 * i,
+                             budget_source="Ngân sách nhà nước", recorded_by=head),
+                    Resource(proposal=proposal, decision=decision, unit=units[u], kind=Resource.Kind.PEOPLE,
+                             description="04 công chức kiêm nhiệm", recorded_by=head),
+                ]
+                completed = started + day * 60 if stage >= 5 else None
+                implementations.append(Implementation(proposal=proposal, started_on=started, started_by=head,
+                                                      completed_on=completed, completed_by=head if completed else None))
+                if stage < 5:
+                    continue
+                report_due = completed + day * 7
+                steps.append(Step(proposal=proposal, kind=STEP_COMPLETION_REPORT, label="Nộp báo cáo kết quả",
+                                  due_on=report_due, unit=units[u], closed_at=now if stage >= 6 else None))
+                if stage < 6:
+                    continue
+                assignments.append(Assignment(proposal=proposal, kind=Assignment.Kind.CADRE, person=proposal.proposer,
+                                              is_lead=True, answer=Assignment.Answer.ACCEPTED, answered_at=now,
+                                              assigned_by=head))
+                reported = completed + day * (3 + i % 6)  # some after the 5-working-day deadline
+                reports.append(CompletionReport(
+                    proposal=proposal, basis=CompletionReport.Basis.COMPLETED, version=1, unit=units[u],
+                    number=number(u, "BC")[1], register_year=year, register_seq=seq[u, "BC"], reported_on=reported,
+                    signer_name=proposal.proposer.full_name, filed_by=proposal.proposer, attested=True,
+                    overall=CompletionReport.Overall.COMPLETED, results_summary="Đạt mục tiêu.",
+                    resources_used="Như được bố trí.", causes="Phối hợp tốt.",
+                ))
+                steps.append(Step(proposal=proposal, kind=STEP_EVALUATION, label="Đánh giá kết quả",
+                                  due_on=reported + day * 9, unit=units[u], closed_at=now if stage >= 7 else None))
+                if stage < 7:
+                    continue
+                evaluated = reported + day * 5
+                evaluations.append(EvaluationMeeting(
+                    proposal=proposal, unit=units[u], held_on=evaluated, starts_at=datetime.time(8, 30), chair=head,
+                    secretary_name="Thư ký", proposed_outcome=Outcome.COMPLETED, proposed_damage=False,
+                    proposed_right_policy=True, proposed_pure_motive=True, proposed_common_good=True,
+                    state=EvaluationMeeting.State.CLOSED, opened_by=head, closed_at=now, votes_for=3, denominator=3,
+                    passed=True, minutes_number=f"{i}/BB-ĐG",
+                ))
+                n, text = number(u, "KL")
+                conclusions.append(Conclusion(
+                    proposal=proposal, unit=units[u], number=text, register="KL", register_year=year, register_seq=n,
+                    issued_on=evaluated + day, signer=head, signer_title="Giám đốc", path=Conclusion.Path.MEETING,
+                    version=1, outcome=Outcome.COMPLETED if i % 3 else Outcome.PARTIAL, results_assessment="Đạt.",
+                    damage=False, right_policy=True, right_policy_reasons="Đúng.", pure_motive=True,
+                    pure_motive_reasons="Trong sáng.", common_good=True, common_good_reasons="Vì lợi ích chung.",
+                    objective_causes="Khách quan.", subjective_causes="Chủ quan.", protection_basis="11_1",
+                ))
+                if i % 50 == 8:
+                    incidents.append(Incident(kind=Incident.Kind.OBSTRUCTION, channel=Incident.Channel.SIGNED_IN,
+                                              unit=units[u], proposal=proposal, reporter=head,
+                                              reported_text="Phòng Hành chính", description="Không cung cấp số liệu."))
+            Resource.objects.bulk_create(resources, batch_size=5000)
+            Implementation.objects.bulk_create(implementations, batch_size=5000)
+            Assignment.objects.bulk_create(assignments, batch_size=5000)
+            for report, assignment in zip(reports, assignments, strict=True):
+                report.implementer = assignment
+            CompletionReport.objects.bulk_create(reports, batch_size=5000)
+            Step.objects.bulk_create(steps, batch_size=5000)
+            EvaluationMeeting.objects.bulk_create(evaluations, batch_size=5000)
+            Conclusion.objects.bulk_create(conclusions, batch_size=5000)
+            for conclusion in conclusions:
+                i = int(conclusion.proposal.code[2:])
+                if i % 10 < 8:
+                    continue
+                u = i % 100 // 5
+                party = {"conclusion": conclusion, "proposal": conclusion.proposal, "unit": units[u], "register_year": year,
+                         "issued_on": conclusion.issued_on, "signer": heads[u], "signer_title": "Giám đốc",
+                         "party": f"user:{conclusion.proposal.proposer_id}", "party_kind": PartyKind.PROPOSER,
+                         "party_type": PartyType.INDIVIDUAL, "party_name": conclusion.proposal.proposer.full_name}
+                n, text = number(u, "BV")
+                protections.append(ProtectionRecord(**party, number=text, register="BV", register_seq=n,
+                                                    measure=Measure.NO_LIABILITY, legal_basis="Khoản 1 Điều 11",
+                                                    addressee="Hội đồng kỷ luật"))
+                n, text = number(u, "KT")
+                encouragements.append(EncouragementRecord(**party, number=text, register="KT", register_seq=n,
+                                                          form=EncouragementForm.COMMENDATION, by_proposal=False))
+            ProtectionRecord.objects.bulk_create(protections, batch_size=5000)
+            EncouragementRecord.objects.bulk_create(encouragements, batch_size=5000)
+            Incident.objects.bulk_create(incidents, batch_size=5000)
+        # Each proposal's status in one statement; the FSM trigger would (rightly) refuse draft → closed.
+        with pgtrigger.ignore("proposals.Proposal:proposal_status_fsm"), connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE proposals_proposal SET status = (%s::text[])[1 + (substring(code from 3)::int %% 10)] "
+                "WHERE code LIKE 'BX%%'",
+                [[str(status) for status in statuses]],
+            )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return province
+
+
+def _floor_sql(root, period) -> tuple[str, list]:
+    """The detail sheet as one SELECT (PostgreSQL): the same columns, texts and order as `reports.detail.detail_rows`
+    (the bench checks it), for the floors: `COPY (…) TO STDOUT` and XlsxWriter fed from a server-side cursor."""
+    from reports.detail import _labels  # the same texts: the floor writes the same cells
+
+    labels = _labels()
+    params: list = []
+
+    def case(column: str, mapping: dict) -> str:
+        whens = []
+        for code, text in mapping.items():
+            whens.append("WHEN %s THEN %s")
+            params.extend([str(code), text])
+        return f"CASE {column} {' '.join(whens)} END"
+
+    def flag(column: str, present: str) -> str:
+        params.extend([labels["yes_no"][True], labels["yes_no"][False]])
+        return f"CASE WHEN {present} IS NULL THEN NULL WHEN {column} THEN %s ELSE %s END"
+
+    def on_time(done: str, due: str) -> str:
+        params.extend([labels["on_time"][True], labels["on_time"][False]])
+        return f"CASE WHEN {done} IS NULL THEN NULL WHEN {due} IS NULL OR {done} <= {due} THEN %s ELSE %s END"
+
+    evaluated = "COALESCE(em.held_on, c.issued_on)"
+    columns = [
+        "p.code", "p.title", "u.name", "COALESCE(NULLIF(pr.full_name, ''), pr.username)", "NULLIF(pos.title, '')",
+        case("pos.category", labels["category"]), case("p.route", labels["route"]), case("p.field", labels["field"]),
+        "p.received_on", "p.review_due", "m.held_on", on_time("m.held_on", "p.review_due"),
+        "m.votes_for", "m.votes_against", "m.votes_abstain", "m.denominator", flag("m.tie_break_applied", "m.id"),
+        case("d.kind", labels["basis"]), "d.number", "d.issued_on", "i.started_on", "i.completed_on",
+        "res.funds", "res.people", "res.equipment", case("p.status", labels["status"]),
+        "cr.reported_on", on_time("cr.reported_on", "rs.due_on"), evaluated, on_time(evaluated, "es.due_on"),
+        case("c.outcome", labels["outcome"]), flag("c.damage", "c.id"), "c.damage_vnd",
+        flag("c.right_policy", "c.id"), flag("c.pure_motive", "c.id"), flag("c.common_good", "c.id"),
+        "(SELECT string_agg(r.party_name || ': ' || " + case("r.measure", labels["measure"])
+        + ", '; ' ORDER BY r.created_at, r.id) FROM evaluation_protectionrecord r WHERE r.proposal_id = p.id)",
+        "(SELECT string_agg(r.party_name || ': ' || " + case("r.form", labels["form"])
+        + ", '; ' ORDER BY r.created_at, r.id) FROM evaluation_encouragementrecord r WHERE r.proposal_id = p.id)",
+        "(SELECT count(*) FROM incidents_incident n WHERE n.proposal_id = p.id)",
+    ]
+    sql = f"""
+SELECT {", ".join(columns)}
+FROM proposals_proposal p
+JOIN accounts_orgunit u ON u.id = p.unit_id
+JOIN accounts_user pr ON pr.id = p.proposer_id
+JOIN accounts_position pos ON pos.id = p.proposer_position_id
+LEFT JOIN implementation_implementation i ON i.proposal_id = p.id
+LEFT JOIN implementation_completionreport cr ON cr.proposal_id = p.id
+LEFT JOIN evaluation_evaluationmeeting em ON em.proposal_id = p.id AND em.state = 'closed'
+LEFT JOIN evaluation_conclusion c ON c.proposal_id = p.id
+LEFT JOIN LATERAL (SELECT * FROM approvals_meeting x WHERE x.proposal_id = p.id AND x.state = 'closed'
+                   ORDER BY x.held_on DESC, x.id DESC LIMIT 1) m ON true
+LEFT JOIN LATERAL (SELECT * FROM approvals_decision x
+                   WHERE x.proposal_id = p.id AND x.kind IN ('approval', 'override', 'rejection', 'referral')
+                   ORDER BY x.issued_on DESC, x.id DESC LIMIT 1) d ON true
+LEFT JOIN LATERAL (SELECT (sum(x.amount) FILTER (WHERE x.kind = 'funds'))::bigint AS funds,
+                          count(*) FILTER (WHERE x.kind = 'people') AS people,
+                          count(*) FILTER (WHERE x.kind IN ('equipment', 'facilities')) AS equipment
+                   FROM implementation_resource x WHERE x.proposal_id = p.id HAVING count(*) > 0) res ON true
+LEFT JOIN LATERAL (SELECT x.due_on FROM proposals_step x WHERE x.proposal_id = p.id AND x.kind = 'completion_report'
+                   ORDER BY x.opened_at DESC, x.id DESC LIMIT 1) rs ON true
+LEFT JOIN LATERAL (SELECT x.due_on FROM proposals_step x WHERE x.proposal_id = p.id AND x.kind = 'evaluation'
+                   ORDER BY x.opened_at DESC, x.id DESC LIMIT 1) es ON true
+WHERE u.path LIKE %s AND p.received_on BETWEEN %s AND %s
+ORDER BY p.received_on, p.id
+"""
+    return sql, [*params, root.path + "%", period.start, period.end]
+
+
+@section("exports", "the annual report's detail over BENCH_PROPOSALS (100,000) proposals (issue: CSV ≤ 3× COPY, "
+                    "XLSX ≤ 1.3× the XlsxWriter floor, memory flat)")
+def exports(bench: Bench) -> None:
+    import itertools
+    import tempfile
+    import tracemalloc
+
+    import xlsxwriter
+    from django.db import connection, transaction
+    from django.utils import translation
+
+    from reports.detail import DATE_KEYS, DETAIL_COLUMNS, MONEY_KEYS, detail_rows
+    from reports.exports import EXCEL_EPOCH, AnnualDocument, write_detail_csv, write_xlsx
+    from reports.figures import annual_table
+    from reports.periods import Period, year_period
+
+    started = time.perf_counter()
+    root = _seed_proposals(PROPOSALS, 2025)
+    bench.row("seeded proposals with their lifecycle (throw-away database)", f"{PROPOSALS:>9,}")
+    bench.row("seeding time", f"{time.perf_counter() - started:9.1f} s")
+    year = year_period(2025)
+    quarter = Period(datetime.date(2025, 1, 1), datetime.date(2025, 3, 31), year.kind)  # about a quarter of them
+
+    def document(period) -> AnnualDocument:
+        return AnnualDocument(
+            unit=root, year=2025, period=period, number="", issued_on=None, signer_name="", signer_title="",
+            recipients=[], narrative={}, table=annual_table(root, period), detail=lambda: detail_rows(root, period),
+        )
+
+    with connection.cursor() as cursor:
+        # The floors' one big SELECT would pay PostgreSQL's JIT compilation (seconds): off for the whole section,
+        # so that the floors are the fastest the database does (the export's small queries never reach JIT).
+        cursor.execute("SET jit = off")
+    whole = document(year)
+    rows = whole.table.total.value("c2_received")
+    with translation.override("vi"):
+        sql, params = _floor_sql(root, year)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM (" + sql + ") q", params)
+        assert cursor.fetchone()[0] == rows
+    bench.row("detail rows in the year (received 01/01–31/12/2025)", f"{rows:>9,}")
+
+    # The floors write the export's rows: the same values in the same order, every row compared.
+    with transaction.atomic(), connection.connection.cursor(name="check") as cursor:
+        cursor.itersize = 2000
+        cursor.execute(sql, params)
+        differ = sum(
+            floor is None or export is None or list(floor) != export
+            for floor, export in itertools.zip_longest(cursor, detail_rows(root, year))
+        )
+    bench.row("rows of the floors' SELECT that differ from the export's", f"{differ:>9,}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "out"
+
+        def copy_floor():
+            copy_sql = "COPY (" + connection.ops.compose_sql(sql, params) + ") TO STDOUT WITH CSV HEADER"
+            with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy, target.open("wb") as out:
+                for block in copy:
+                    out.write(block)
+
+        def detail_csv():
+            with target.open("wb") as out:
+                return write_detail_csv(whole, out)
+
+        copy_s, _ = bench.timed(copy_floor, repeat=3)
+        size_copy = target.stat().st_size
+        csv_s, written = bench.timed(detail_csv, repeat=3)
+        bench.row("COPY (the same SELECT) TO STDOUT WITH CSV, to a file", f"{bench.ms(copy_s)}  ({size_copy / 1e6:.1f} MB)")
+        bench.row("detail CSV (write_detail_csv, keyset chunks of 2,000)",
+                  f"{bench.ms(csv_s)}  ({target.stat().st_size / 1e6:.1f} MB, {written:,} rows)")
+        bench.row("  ratio to COPY (goal ≤ 3×)", f"{csv_s / copy_s:9.2f} ×")
+
+        keys = [key for key, _title in DETAIL_COLUMNS]
+        dates, money = {keys.index(k) for k in DATE_KEYS}, {keys.index(k) for k in MONEY_KEYS}
+
+        def xlsx_floor():
+            """XlsxWriter constant_memory writing the same cells (strings, numbers, dates) from a server-side cursor."""
+            workbook = xlsxwriter.Workbook(str(target), {"constant_memory": True, "tmpdir": tmp,
+                                                         "strings_to_formulas": False, "strings_to_urls": False})
+            sheet = workbook.add_worksheet("Chi tiet")
+            date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
+            money_format = workbook.add_format({"num_format": "#,##0"})
+            for col, (_key, title) in enumerate(DETAIL_COLUMNS):
+                sheet.write_string(0, col, str(title))
+            with transaction.atomic(), connection.connection.cursor(name="floor") as cursor:
+                cursor.itersize = 2000
+                cursor.execute(sql, params)
+                for row, values in enumerate(cursor, start=1):
+                    for col, value in enumerate(values):
+                        if value is None:
+                            continue
+                        if col in dates:
+                            sheet.write_number(row, col, value.toordinal() - EXCEL_EPOCH, date_format)
+                        elif col in money:
+                            sheet.write_number(row, col, value, money_format)
+                        elif isinstance(value, int):
+                            sheet.write_number(row, col, value)
+                        else:
+                            sheet.write_string(row, col, value)
+            workbook.close()
+
+        def xlsx():
+            with target.open("wb") as out:
+                return write_xlsx(whole, out)
+
+        floor_s, _ = bench.timed(xlsx_floor, repeat=2)
+        size_floor = target.stat().st_size
+        xlsx_s, written = bench.timed(xlsx, repeat=2)
+        bench.row("XlsxWriter constant_memory from a server-side cursor (floor)",
+                  f"{bench.ms(floor_s)}  ({size_floor / 1e6:.1f} MB)")
+        bench.row("XLSX (write_xlsx: outline, data table, 3 charts, detail)",
+                  f"{bench.ms(xlsx_s)}  ({target.stat().st_size / 1e6:.1f} MB, {written:,} rows)")
+        bench.row("  ratio to the floor (goal ≤ 1.3×)", f"{xlsx_s / floor_s:9.2f} ×")
+
+        def peak(function) -> float:
+            tracemalloc.start()
+            function()
+            _size, top = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            return top / 1e6
+
+        small = document(quarter)
+        small_rows = small.table.total.value("c2_received")
+        for label, writer in (("CSV", write_detail_csv), ("XLSX", write_xlsx)):
+            peaks = []
+            for doc in (small, whole):
+                with target.open("wb") as out:
+                    peaks.append(peak(lambda doc=doc, out=out, writer=writer: writer(doc, out)))
+            bench.row(f"peak Python memory (tracemalloc), {label}: {small_rows:,} vs {rows:,} rows",
+                      f"{peaks[0]:6.1f} MB vs {peaks[1]:.1f} MB")
+
+
 # --- Running -------------------------------------------------------------------------------------------------
 
 

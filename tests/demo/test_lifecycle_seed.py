@@ -4,6 +4,7 @@ published proposal, all made through the services; a second run changes nothing 
 from io import StringIO
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.demo import seed_demo
 from core.models import AuditEvent
@@ -12,6 +13,8 @@ from incidents.models import Incident
 from proposals.models import Proposal
 from proposals.transitions import TRANSITIONS, Status
 from publication.models import Publication
+from reports.models import QuarterlyReport
+from reports.periods import previous_quarter
 
 # Every status the transition table reaches, and DRAFT where every proposal starts.
 REACHABLE = {Status.DRAFT} | {str(target) for target in TRANSITIONS.values()}
@@ -38,6 +41,11 @@ def test_every_reachable_status_has_a_demo_proposal_made_through_the_services(db
     incident = Incident.objects.get()
     assert (incident.status, incident.taken_up_by.username) == (Incident.Status.HANDLING, "thanhtra")
     assert Publication.objects.get().proposal.title == PUBLISHED_TITLE
+    # Last quarter's internal report exists for the units with proposals, so a new user sees one (issue 9).
+    assert seeded.quarterly_reports == QuarterlyReport.objects.count() > 0
+    year, quarter = previous_quarter(timezone.localdate())
+    assert set(QuarterlyReport.objects.values_list("year", "quarter")) == {(year, quarter)}
+    assert QuarterlyReport.objects.filter(unit=closed.unit).exists()
 
 
 def test_command_seeds_the_lifecycle_prints_the_time_and_is_idempotent(db, settings):
