@@ -30,7 +30,7 @@ from core.documents import (
     issuer_name,
     render_pdf,
 )
-from core.documents.numbers import DRAFTING_UNIT
+from core.documents.layout import archive_line
 from proposals.diff import field_label
 from proposals.models import PlanVersion, Proposal
 
@@ -174,11 +174,6 @@ LETTER_SUBJECTS = {
     Decision.Kind.RETURN: _("V/v trả lại đề xuất để bổ sung, làm rõ"),
     Decision.Kind.REFERRAL: _("V/v báo cáo đề xuất vượt thẩm quyền"),
 }
-# Decree 30/2020, Appendix I ("Lưu: VT, <đơn vị soạn thảo> (<số bản lưu>)"; review finding 5): one copy with the
-# clerical office (VT), one with the drafting unit.
-ARCHIVE_COPIES = 2
-
-
 def _recipients(decision: Decision) -> list:
     """"Nơi nhận:" lines; the template adds "- " and the closing ";" or ".".
 
@@ -187,7 +182,7 @@ def _recipients(decision: Decision) -> list:
     copies kept, not the file's code (which the subject and the body give).
     """
     proposal = decision.proposal
-    archive = format_lazy(_("Lưu: VT, {drafting} ({copies}b)"), drafting=DRAFTING_UNIT, copies=f"{ARCHIVE_COPIES:02d}")
+    archive = archive_line()
     if decision.kind == Decision.Kind.REFERRAL:
         # The proposer learns that their proposal went upward (the competent body is "Như trên").
         proposer = format_lazy(_("Đồng chí {name} (để biết)"), name=proposal.proposer.get_full_name())

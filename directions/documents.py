@@ -25,6 +25,7 @@ from core.documents import (
     read_issued,
     render_pdf,
 )
+from core.documents.layout import archive_line
 from core.stages import DossierEntry
 from proposals.diff import field_label, field_text
 from proposals.models import PlanVersion
@@ -47,7 +48,7 @@ def _recipients(direction: Direction) -> list:
     if direction.superior_unit is not None:
         # IMP-7: the head who decided against the collective answers upward (Art. 8(1)).
         lines.append(format_lazy(_("{unit} (để báo cáo)"), unit=direction.superior_unit.name))
-    return [*lines, format_lazy(_("Lưu: VT, hồ sơ {code}"), code=direction.proposal.code)]
+    return [*lines, archive_line()]
 
 
 @in_vietnamese

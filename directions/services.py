@@ -27,6 +27,7 @@ from approvals.models import Decision
 from approvals.services import MIN_JUSTIFICATION_CHARS
 from core.actions import Situation
 from core.documents import StoredPdf, download_issued, next_number, store_issued
+from core.documents.layout import signature_title
 from core.notifications import notify
 from implementation.services import targets_copy
 from proposals.models import LegalProfile, PlanVersion, Proposal
@@ -90,7 +91,7 @@ def superior_to_inform(proposal: Proposal, decision: Decision | None, on_date: d
 def _official_title(position: Position) -> str:
     """The signer's title as printed on a Vietnamese document, whatever language their interface uses."""
     with translation.override(settings.LANGUAGE_CODE):
-        return position.title or str(position.get_role_display())
+        return signature_title(position) or str(position.get_role_display())  # review finding 2: the title only
 
 
 # --- Checks ------------------------------------------------------------------------------------------------------

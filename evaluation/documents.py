@@ -26,6 +26,7 @@ from core.documents import (
     issuer_name,
     render_pdf,
 )
+from core.documents.layout import archive_line
 
 from . import rules
 from .models import (
@@ -48,7 +49,7 @@ def yes_no(value: bool) -> str:
 
 
 def _archive(proposal):
-    return format_lazy(_("Lưu: VT, hồ sơ {code}"), code=proposal.code)
+    return archive_line()
 
 
 def _titles(*, unit_id: int, on_date, people) -> dict[int, str]:

@@ -25,6 +25,7 @@ from approvals.voting import Tally, tally
 from core.actions import Situation
 from core.audit import audit_record
 from core.documents import StoredPdf, download_issued, next_number, store_issued
+from core.documents.layout import signature_title
 from core.notifications import notify
 from core.uploads import check_upload
 from proposals.models import LegalProfile, Proposal, Step
@@ -94,7 +95,7 @@ def _official(label) -> str:
 
 
 def _signer_title(position: Position) -> str:
-    return position.title or _official(position.get_role_display())
+    return signature_title(position) or _official(position.get_role_display())  # review finding 2
 
 
 def _require(errors: dict, field: str, value: str, message: str) -> str:

@@ -6,10 +6,10 @@ stopped proposal reports its results so far); decree73.md §4.4. Rendering, layo
 engine's (`core.documents`); this module builds the template's context and declares the document kept as issued.
 """
 
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.documents import Filenames, IssuedDocument, ascii_name, display_name, header, in_vietnamese, render_pdf
+from core.documents.layout import archive_line
 from proposals.models import PlanVersion
 
 from .models import CompletionReport, Implementation, Resource
@@ -41,7 +41,7 @@ def report_pdf(report: CompletionReport, *, regenerated: bool = False) -> bytes:
         "funds_total": sum(funds) if funds else None,
         "decision": approval_decision(proposal),
         "stopped": report.basis == CompletionReport.Basis.STOPPED,
-        "recipients": [_("Như trên"), format_lazy(_("Lưu: VT, hồ sơ {code}"), code=proposal.code)],
+        "recipients": [_("Như trên"), archive_line()],
         "regenerated": regenerated,
     }
     return render_pdf("implementation/documents/report.html", context)

@@ -149,3 +149,18 @@ def header(unit, *, number: str, day: datetime.date, letter_subject: str = "") -
         parent=parent_body_line(unit.parent.name) if prints_parent_line(unit) else "", issuer=issuer_name(unit), number=number,
         place_date=place_date(unit, day), letter_subject=letter_subject,
     )
+
+
+# Decree 30/2020, Appendix I ("Lưu: VT, <đơn vị soạn thảo> (<số bản lưu>)"; review finding 5): one copy with the
+# clerical office (VT), one with the drafting unit; not the file's code, which the subject and the body give.
+ARCHIVE_COPIES = 2
+
+
+def archive_line():
+    """The last line of "Nơi nhận:" on every document the units issue."""
+    from django.utils.text import format_lazy
+    from django.utils.translation import gettext_lazy
+
+    from .numbers import DRAFTING_UNIT
+
+    return format_lazy(gettext_lazy("Lưu: VT, {drafting} ({copies}b)"), drafting=DRAFTING_UNIT, copies=f"{ARCHIVE_COPIES:02d}")

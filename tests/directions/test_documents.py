@@ -58,7 +58,7 @@ def test_each_direction_is_a_numbered_decision_citing_article_6_clause_4(proposa
     assert REASONS in text
     assert "Việc không chấp hành Quyết định này là hành vi bị nghiêm cấm theo Điều 6 khoản 4" in text
     assert "Quyết định này có hiệu lực kể từ ngày ký." in text
-    assert f"Nơi nhận: - Như Điều 3; - Lưu: VT, hồ sơ {proposal.code}." in text
+    assert "Nơi nhận: - Như Điều 3; - Lưu: VT, VP (02b)." in text  # Decree 30: the drafting unit, not the file code
     assert head.get_full_name() in text
 
 
