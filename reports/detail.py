@@ -108,6 +108,7 @@ def _labels() -> dict[str, dict]:
             Decision.Kind.APPROVAL: str(_("Tập thể thông qua")),
             Decision.Kind.OVERRIDE: str(_("Người đứng đầu quyết định khi tập thể không thông qua")),
             Decision.Kind.REJECTION: str(_("Không chấp thuận")),
+            Decision.Kind.REFERRAL: str(_("Vượt thẩm quyền, báo cáo cấp có thẩm quyền")),
         },
         "outcome": {value: str(label) for value, label in Outcome.choices},
         "measure": {value: str(label) for value, label in Measure.choices},

@@ -4,10 +4,14 @@
 skipped with the reason printed.
 """
 
+import datetime
 import os
 import shutil
 
 import pytest
+from django.utils import timezone
+
+from tests.e2e.browser import TIMEOUT_MS, accept_dialogs, log_in
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -39,4 +43,37 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh", "accept_downloads": True}
+    """Vietnamese, in Hà Nội's time; reduced motion, because Bootstrap's smooth scroll to an anchor ("#xet-duyet")
+    after each action would keep the panel moving and every click waiting for it to settle."""
+    return {
+        **browser_context_args, "locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh", "accept_downloads": True,
+        "reduced_motion": "reduce",
+    }
+
+
+@pytest.fixture
+def site_url(live_server) -> str:
+    return live_server.url
+
+
+@pytest.fixture
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+@pytest.fixture
+def browser_as(browser, browser_context_args, site_url):
+    """`browser_as(person)`: a fresh browser context (own cookies), signed in through the form; `browser_as(None)`:
+    an anonymous visitor."""
+    contexts = []
+
+    def open_as(person):
+        context = browser.new_context(**browser_context_args)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = accept_dialogs(context.new_page())
+        return log_in(page, site_url, person) if person is not None else page
+
+    yield open_as
+    for context in contexts:
+        context.close()

@@ -11,13 +11,11 @@ through the services (as test_walkthrough.py's walks are, up to their own starti
 taken in the browser. The clock is not frozen: every date is today (Hà Nội), as a real user would enter it.
 """
 
-import datetime
 import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from approvals.models import Decision
 from directions.models import Direction
@@ -25,87 +23,12 @@ from evaluation.models import Conclusion, ProtectionRecord
 from implementation.models import Assignment, CompletionReport, Target
 from incidents.models import Incident
 from proposals.transitions import Status
-from tests.factories import DEMO_PASSWORD
+from tests.e2e.browser import dmy, expect_message, labelled, main_nav, open_disclosure, status_of
 from tests.lifecycle import drive_to, pdf_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TIMEOUT_MS = 15_000
-
-
 # --- Helpers -----------------------------------------------------------------------------------------------------
-
-
-def dmy(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def accept_dialogs(page: Page) -> Page:
-    """Answer OK to the confirmation asked before an irreversible action (static/js/confirm.js, data-confirm)."""
-    page.on("dialog", lambda dialog: dialog.accept())
-    return page
-
-
-def log_in(page: Page, site_url: str, person) -> Page:
-    page.goto(f"{site_url}/tai-khoan/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(person.username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(main_nav(page).get_by_role("button", name=person.get_full_name())).to_be_visible()
-    return page
-
-
-def main_nav(page: Page) -> Locator:
-    return page.get_by_role("navigation", name="Điều hướng chính")
-
-
-def expect_message(page: Page, text: str | re.Pattern) -> None:
-    expect(page.get_by_role("alert").filter(has_text=text).first).to_be_visible()
-
-
-def labelled(scope: Locator | Page, label: str) -> Locator:
-    """The field labelled exactly `label` (crispy marks a required one with "*")."""
-    return scope.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
-
-
-def open_disclosure(page: Page, summary: str) -> Locator:
-    """Open a <details> by its summary (once); returns the form inside it."""
-    details = page.locator("details").filter(has=page.get_by_text(summary, exact=True))
-    if not details.evaluate("el => el.open"):
-        details.get_by_text(summary, exact=True).click()
-    return details.locator("form")
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "reduced_motion": "reduce"}
-
-
-@pytest.fixture
-def site_url(live_server) -> str:
-    return live_server.url
-
-
-@pytest.fixture
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
-@pytest.fixture
-def browser_as(browser: Browser, browser_context_args, site_url):
-    """`browser_as(person)`: a fresh context (own cookies), signed in through the form; `browser_as(None)`: anonymous."""
-    contexts = []
-
-    def open_as(person) -> Page:
-        context = browser.new_context(**browser_context_args)
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = accept_dialogs(context.new_page())
-        return log_in(page, site_url, person) if person is not None else page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 # --- Walk 2: a public report, handled by the inspector; the reported cadre sees nothing ---------------------------
@@ -192,10 +115,6 @@ ORGANISATION = "Công ty Cổ phần Phần mềm Hạ Long"
 DAMAGE_VND = 120_000_000
 SUSPEND_REASONS = "Tạm dừng để rà soát phương án bảo đảm an toàn dữ liệu cá nhân của người dân trước khi mở rộng."
 CONTINUE_REASONS = "Phương án bảo đảm an toàn dữ liệu đã được Sở Khoa học và Công nghệ thẩm định, tiếp tục thực hiện."
-
-
-def status_of(page: Page) -> Locator:
-    return page.get_by_role("term").filter(has_text=re.compile("^Trạng thái$")).locator("xpath=following-sibling::dd[1]")
 
 
 def action(page: Page, label: str) -> Locator:

@@ -24,7 +24,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from accounts.demo import ADMIN_USERNAME, DEMO_PASSWORD
 from accounts.models import OrgUnit, User, in_subtrees
@@ -32,11 +32,11 @@ from proposals.models import LegalProfile, Proposal
 from reports.exports import PDF_UNITS_PER_BLOCK
 from reports.models import AnnualReport, ReportRun
 from reports.tasks import produce_report
+from tests.e2e.browser import TIMEOUT_MS, labelled, main_nav
 from tests.lifecycle import pdf_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TIMEOUT_MS = 15_000
 PROVINCE = "Ủy ban nhân dân tỉnh Quảng Ninh"
 TOTAL = "Tổng cộng"
 RECEIVED_GROUP = "(2) Kế hoạch đề xuất đã tiếp nhận"  # reports.exports._group_label(2)
@@ -45,15 +45,6 @@ FILES = {"Excel": ".xlsx", "PDF": ".pdf", "CSV biểu số liệu": ".csv", "CSV
 
 
 # --- Helpers -----------------------------------------------------------------------------------------------------
-
-
-def main_nav(page: Page) -> Locator:
-    return page.get_by_role("navigation", name="Điều hướng chính")
-
-
-def labelled(page: Page, label: str) -> Locator:
-    """The field labelled exactly `label` (crispy marks a required one with "*")."""
-    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
 
 
 def listed_count(page: Page, *, unit: int, year: int) -> int:

@@ -17,21 +17,13 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 
 from accounts.models import Position
 from approvals.models import Decision, Vote
 from approvals.services import consultation_record, meeting_close, vote_cast
 from proposals.models import Proposal
-from tests.e2e.test_walkthrough import (
-    TIMEOUT_MS,
-    accept_dialogs,
-    definition,
-    expect_message,
-    log_in,
-    open_disclosure,
-    status_of,
-)
+from tests.e2e.browser import definition, download, expect_message, open_disclosure, status_of
 from tests.factories import OrgUnitFactory, PositionFactory, UserFactory
 from tests.lifecycle import open_meeting, pdf_lines, pdf_text, submitted_proposal
 
@@ -94,40 +86,6 @@ def province_deputy(province):
 # --- The browser -------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    """Reduced motion: Bootstrap's smooth scroll to "#xet-duyet" would keep each click waiting (test_walkthrough.py)."""
-    return {**browser_context_args, "reduced_motion": "reduce"}
-
-
-@pytest.fixture
-def site_url(live_server) -> str:
-    return live_server.url
-
-
-@pytest.fixture
-def browser_as(browser: Browser, browser_context_args, site_url):
-    """`browser_as(person)`: a fresh browser context (own cookies), logged in as `person` through the form."""
-    contexts = []
-
-    def open_as(person) -> Page:
-        context = browser.new_context(**browser_context_args)
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        return log_in(accept_dialogs(context.new_page()), site_url, person)
-
-    yield open_as
-    for context in contexts:
-        context.close()
-
-
-def download(page: Page, link_name: str | re.Pattern) -> bytes:
-    """Click the link and return the file the browser saved."""
-    with page.expect_download() as info:
-        page.get_by_role("link", name=link_name).click()
-    return info.value.path().read_bytes()
-
-
 def passed_by_the_province(*, proposer, chair, deputy) -> tuple[Proposal, list[Vote]]:
     """The Giám đốc's plan submitted (route B), the provincial party committee's opinion (Art. 4(3)), the meeting of
     UBND tỉnh today, two votes for, closed with the time the chair states (D-7): COLLECTIVE_PASSED."""
@@ -171,7 +129,7 @@ def test_walk_route_b_the_provinces_decision_minutes_and_the_plan_read_as_correc
     assert (decision.unit, decision.number, decision.competence_confirmed) == (province, "1/QĐ-UBND", True)
 
     # The decision (findings 1, 2, 5, 6, 7; D-3, D-5).
-    lines = pdf_lines(download(chair, f"Tải văn bản số {decision.number} (PDF)"))
+    lines = pdf_lines(download(chair, f"Tải văn bản số {decision.number} (PDF)").path().read_bytes())
     text = " ".join(lines)
     assert lines[:3] == ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NINH", f"Số: {decision.number}"]  # no parent line above
     assert "CHÍNH PHỦ" not in text and "(để báo cáo)" not in text
@@ -189,7 +147,7 @@ def test_walk_route_b_the_provinces_decision_minutes_and_the_plan_read_as_correc
     assert "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH" in lines
 
     # The minutes (D-7; "trên 50%"; D-3).
-    minutes = pdf_text(download(chair, "Tải biên bản họp (PDF)"))
+    minutes = pdf_text(download(chair, "Tải biên bản họp (PDF)").path().read_bytes())
     assert "CHÍNH PHỦ" not in minutes
     assert f"theo {ROUTE_B} Nghị định số 73/2023/NĐ-CP" in minutes and "khoản 1 Điều 8" not in minutes
     assert "trên 50%" in minutes
@@ -202,7 +160,7 @@ def test_walk_route_b_the_provinces_decision_minutes_and_the_plan_read_as_correc
     mine.goto(detail)
     mine.get_by_role("link", name="Phiên bản 1", exact=True).click()
     expect(mine.get_by_role("heading", level=1)).to_have_text("Kế hoạch đề xuất — phiên bản 1")
-    plan = pdf_text(download(mine, "Tải kế hoạch phiên bản 1 (PDF)"))
+    plan = pdf_text(download(mine, "Tải kế hoạch phiên bản 1 (PDF)").path().read_bytes())
     # The proposer's own department keeps the parent line it is set to print (finding 1), and the province as place.
     assert plan.startswith("UBND TỈNH QUẢNG NINH SỞ NỘI VỤ") and "Quảng Ninh, ngày" in plan
     assert "KẾ HOẠCH" in plan

@@ -12,16 +12,24 @@ import re
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from proposals.models import Proposal
-from tests.factories import DEMO_PASSWORD
+from tests.e2e.browser import (
+    TIMEOUT_MS,
+    accept_dialogs,
+    definition,
+    dmy,
+    expect_message,
+    log_in,
+    main_nav,
+    open_disclosure,
+    status_of,
+)
 from tests.lifecycle import JUSTIFICATION, submitted_proposal
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TIMEOUT_MS = 10_000
 TITLE = "Tiếp nhận hồ sơ bổ nhiệm cán bộ hoàn toàn trực tuyến"
 AGAINST_REASON = "Chưa làm rõ nguồn kinh phí duy trì phần mềm sau năm đầu triển khai."
 APPROVED = "Đã cho triển khai thực hiện"
@@ -64,53 +72,12 @@ def minimal_pdf() -> bytes:
     return bytes(out)
 
 
-def dmy(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def log_in(page: Page, site_url: str, person) -> Page:
-    page.goto(f"{site_url}/tai-khoan/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(person.username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    # The account menu in the navigation bar carries the person's name once the session is open.
-    expect(main_nav(page).get_by_role("button", name=person.get_full_name())).to_be_visible()
-    return page
-
-
-def main_nav(page: Page) -> Locator:
-    return page.get_by_role("navigation", name="Điều hướng chính")
-
-
-def status_of(page: Page) -> Locator:
-    """The "Trạng thái" entry of the proposal's general information."""
-    return definition(page, "Trạng thái")
-
-
-def definition(page: Page, term: str) -> Locator:
-    return page.get_by_role("term").filter(has_text=re.compile(f"^{re.escape(term)}$")).locator(
-        "xpath=following-sibling::dd[1]"
-    )
-
-
-def expect_message(page: Page, text: str) -> None:
-    expect(page.get_by_role("alert").filter(has_text=text)).to_be_visible()
-
-
 def expect_field_error(field: Locator, message: str | re.Pattern) -> None:
     """The error is tied to the field for assistive technology and printed in the field's own block."""
     expect(field).to_have_attribute("aria-invalid", "true")
     described = message if isinstance(message, re.Pattern) else re.compile(re.escape(message))
     expect(field).to_have_accessible_description(described)
     expect(field.locator("xpath=..").get_by_text(message)).to_be_visible()
-
-
-def open_disclosure(page: Page, summary: str) -> Locator:
-    """Open a <details> of the decision panel by its summary; returns the form inside it."""
-    details = page.locator("details").filter(has=page.get_by_text(summary, exact=True))
-    if not details.evaluate("el => el.open"):
-        details.get_by_text(summary, exact=True).click()
-    return details.locator("form")
 
 
 def fill_if_present(scope: Locator, label: re.Pattern, value: str) -> bool:
@@ -168,49 +135,9 @@ def result_count(page: Page, row: str) -> Locator:
 
 
 @pytest.fixture
-def browser_context_args(browser_context_args):
-    """Bootstrap scrolls smoothly unless the user prefers reduced motion: each jump to "#xet-duyet" after an
-    action would keep the panel moving, and every click would wait for it to settle."""
-    return {**browser_context_args, "reduced_motion": "reduce"}
-
-
-@pytest.fixture
-def site_url(live_server) -> str:
-    return live_server.url
-
-
-def accept_dialogs(page: Page) -> Page:
-    """Answer OK to the confirmation asked before an irreversible action (static/js/confirm.js): Playwright
-    dismisses dialogs nobody handles, which would cancel the submission."""
-    page.on("dialog", lambda dialog: dialog.accept())
-    return page
-
-
-@pytest.fixture
 def page(page: Page) -> Page:
     page.set_default_timeout(TIMEOUT_MS)
     return accept_dialogs(page)
-
-
-@pytest.fixture
-def browser_as(browser: Browser, browser_context_args, site_url):
-    """`browser_as(person)`: a fresh browser context (own cookies), logged in as `person` through the form."""
-    contexts = []
-
-    def open_as(person) -> Page:
-        context = browser.new_context(**browser_context_args)
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        return log_in(accept_dialogs(context.new_page()), site_url, person)
-
-    yield open_as
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
-def today() -> datetime.date:
-    return timezone.localdate()
 
 
 # --- Walk 1: proposal, opinion, meeting, 2–1 vote, approval decision ------------------------------------------

@@ -138,6 +138,16 @@ def test_a_rejection_a_tie_and_a_plan_still_waiting_say_only_what_happened(provi
     assert waiting_row["incidents"] == 0
 
 
+def test_a_proposal_referred_upward_says_so(province, proposer, leaders):
+    """Art. 4(2) (review D-5): a proposal beyond the unit's authority ends with the referral letter."""
+    head, deputy, _deputy2 = leaders
+    referred = drive_to(Status.REFERRED, proposer=proposer, head=head, deputy=deputy)
+    row = {row["code"]: row for row in rows_of(province)}[referred.code]
+    assert row["basis"] == "Vượt thẩm quyền, báo cáo cấp có thẩm quyền"
+    assert row["decision_number"] == referred.decisions.get().number
+    assert row["status"] == "Vượt thẩm quyền, đã báo cáo cấp có thẩm quyền"
+
+
 def test_a_meeting_held_after_the_review_due_date_is_late(province, proposer, leaders, time_machine):
     head, deputy, _deputy2 = leaders
     proposal = submitted_proposal(proposer=proposer)

@@ -1,0 +1,73 @@
+"""What the browser walks share: signing in through the form, finding the navigation, messages, fields, folded
+forms and the proposal's facts, and saving a download. Fixtures are in conftest.py."""
+
+import datetime
+import re
+
+from playwright.sync_api import Locator, Page, expect
+
+from tests.factories import DEMO_PASSWORD
+
+# Generous for a loaded two-core CI machine: a walk waits only as long as the page needs.
+TIMEOUT_MS = 15_000
+
+
+def dmy(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def accept_dialogs(page: Page) -> Page:
+    """Answer OK to the confirmation asked before an irreversible action (static/js/confirm.js): Playwright
+    dismisses dialogs nobody handles, which would cancel the submission."""
+    page.on("dialog", lambda dialog: dialog.accept())
+    return page
+
+
+def main_nav(page: Page) -> Locator:
+    return page.get_by_role("navigation", name="Điều hướng chính")
+
+
+def log_in(page: Page, site_url: str, person, password: str = DEMO_PASSWORD) -> Page:
+    page.goto(f"{site_url}/tai-khoan/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill(person.username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    # The account menu in the navigation bar carries the person's name once the session is open.
+    expect(main_nav(page).get_by_role("button", name=person.get_full_name())).to_be_visible()
+    return page
+
+
+def definition(page: Page, term: str) -> Locator:
+    """The value (<dd>) of a term of the proposal's general information."""
+    return page.get_by_role("term").filter(has_text=re.compile(f"^{re.escape(term)}$")).locator(
+        "xpath=following-sibling::dd[1]"
+    )
+
+
+def status_of(page: Page) -> Locator:
+    """The "Trạng thái" entry of the proposal's general information."""
+    return definition(page, "Trạng thái")
+
+
+def expect_message(page: Page, text: str | re.Pattern) -> None:
+    expect(page.get_by_role("alert").filter(has_text=text).first).to_be_visible()
+
+
+def labelled(scope: Locator | Page, label: str) -> Locator:
+    """The field labelled exactly `label` (crispy marks a required one with "*")."""
+    return scope.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+
+
+def open_disclosure(page: Page, summary: str) -> Locator:
+    """Open a <details> by its summary (once); returns the form inside it."""
+    details = page.locator("details").filter(has=page.get_by_text(summary, exact=True))
+    if not details.evaluate("el => el.open"):
+        details.get_by_text(summary, exact=True).click()
+    return details.locator("form")
+
+
+def download(page: Page, link_name: str | re.Pattern, *, exact: bool = False):
+    """Click the link and return the browser's download (its `suggested_filename`, its `path()`)."""
+    with page.expect_download() as info:
+        page.get_by_role("link", name=link_name, exact=exact).click()
+    return info.value
