@@ -52,6 +52,7 @@ DETAIL_COLUMNS: list[tuple[str, object]] = [
     ("field", _("Lĩnh vực")),
     ("received_on", _("Ngày nhận kế hoạch")),
     ("review_due", _("Hạn họp xem xét")),
+    ("returns", _("Số lần trả lại để bổ sung, làm rõ")),  # D-8: returns shown in the reports
     ("meeting_on", _("Ngày họp tập thể lãnh đạo")),
     ("meeting_on_time", _("Họp trong hạn 07 ngày làm việc")),
     ("votes_for", _("Số phiếu tán thành")),
@@ -127,7 +128,7 @@ def _scope(root: OrgUnit, period: Period):
 # plan, at every chunk, than their own queries cost to run.
 PROPOSAL_FIELDS = (
     "pk", "code", "title", "unit__name", "proposer_name", "proposer_position__title", "proposer_position__category",
-    "route", "field", "received_on", "review_due", "status",
+    "route", "field", "received_on", "review_due", "returns_count", "status",
 )
 RECEIVED_ON = PROPOSAL_FIELDS.index("received_on")
 
@@ -240,7 +241,7 @@ def detail_rows(root: OrgUnit, period: Period, *, chunk: int = 2000) -> Iterator
         )
         for (
             pk, code, title, unit, proposer, position_title, position_category, route_code, field_code, received_on,
-            review_due, status_code,
+            review_due, returns, status_code,
         ) in rows:
             meeting = meetings.get(pk)
             decision = decisions.get(pk)
@@ -252,7 +253,7 @@ def detail_rows(root: OrgUnit, period: Period, *, chunk: int = 2000) -> Iterator
             evaluated_on = evaluation_meetings.get(pk, (concluded_on,))[0]
             yield [
                 code, title, unit, proposer, position_title or None, category.get(position_category),
-                route.get(route_code), field.get(field_code), received_on, review_due,
+                route.get(route_code), field.get(field_code), received_on, review_due, returns,
                 *_meeting_cells(meeting, review_due, yes_no, on_time),
                 *((basis[decision[0]], decision[1], decision[2]) if decision else (None, None, None)),
                 started_on, completed_on,

@@ -400,7 +400,7 @@ def _floor_sql(root, period) -> tuple[str, list]:
     columns = [
         "p.code", "p.title", "u.name", "COALESCE(NULLIF(pr.full_name, ''), pr.username)", "NULLIF(pos.title, '')",
         case("pos.category", labels["category"]), case("p.route", labels["route"]), case("p.field", labels["field"]),
-        "p.received_on", "p.review_due", "m.held_on", on_time("m.held_on", "p.review_due"),
+        "p.received_on", "p.review_due", "p.returns_count", "m.held_on", on_time("m.held_on", "p.review_due"),
         "m.votes_for", "m.votes_against", "m.votes_abstain", "m.denominator", flag("m.tie_break_applied", "m.id"),
         case("d.kind", labels["basis"]), "d.number", "d.issued_on", "i.started_on", "i.completed_on",
         "res.funds", "res.people", "res.equipment", case("p.status", labels["status"]),

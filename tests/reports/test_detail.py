@@ -138,6 +138,15 @@ def test_a_rejection_a_tie_and_a_plan_still_waiting_say_only_what_happened(provi
     assert waiting_row["incidents"] == 0
 
 
+def test_returns_are_counted_per_proposal(province, proposer, leaders):
+    """Review D-8: each return before a decision is counted and the count is in the reports."""
+    head, deputy, _deputy2 = leaders
+    returned = drive_to(Status.RETURNED, proposer=proposer, head=head, deputy=deputy)
+    waiting = submitted_proposal(proposer=proposer, title="Số hóa hồ sơ cán bộ")
+    rows = {row["code"]: row for row in rows_of(province)}
+    assert (rows[returned.code]["returns"], rows[waiting.code]["returns"]) == (1, 0)
+
+
 def test_a_proposal_referred_upward_says_so(province, proposer, leaders):
     """Art. 4(2) (review D-5): a proposal beyond the unit's authority ends with the referral letter."""
     head, deputy, _deputy2 = leaders
