@@ -43,6 +43,32 @@ def private_media(settings, tmp_path) -> Path:
     return settings.MEDIA_ROOT
 
 
+def _blank_pdf() -> bytes:
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+
+    writer, buffer = PdfWriter(), BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _plan_pdf(request, monkeypatch):
+    """Every submission stores the plan as a PDF (review D-9); rendering it costs ~0.1 s, thousands of times over
+    the suite. Tests about the plan document (`@pytest.mark.plan_pdf`) get the real rendering; the others store a
+    blank one-page PDF through the same path (stored, hashed and audited like the real one)."""
+    if request.node.get_closest_marker("plan_pdf") is not None:
+        return
+    import dataclasses
+
+    from proposals import documents
+
+    blank = _blank_pdf()
+    monkeypatch.setattr(documents, "PLAN", dataclasses.replace(documents.PLAN, render=lambda document, **kwargs: blank))
+
+
 @pytest.fixture(autouse=True)
 def _frozen_clock(request):
     """`@pytest.mark.frozen_at(moment)` on a test, or `pytestmark` on a module: the clock stands at `moment`."""
