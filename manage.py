@@ -15,6 +15,15 @@ def main():
             "available on your PYTHONPATH environment variable? Did you "
             "forget to activate a virtual environment?"
         ) from exc
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    # Django swallows a settings module that refuses to load and fails later with "Models aren't loaded yet";
+    # ours refuses on purpose (no DJANGO_SECRET_KEY with DEBUG off): say why, and how to run it here.
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - reading a setting imports config.settings, here
+    except ImproperlyConfigured as error:
+        sys.exit(f"{error}")
     execute_from_command_line(sys.argv)
 
 

@@ -78,7 +78,10 @@ def units_person_may_act_for(
 
 
 def units_in_scope_of(*, person: User, on_date: datetime.date, roles: tuple[str, ...]) -> QuerySet[OrgUnit]:
-    """Every unit at or below a unit where `person` holds one of `roles` (inspectors read their subtree)."""
+    """Every unit at or below a unit where `person` holds one of `roles` (inspectors read their subtree); every unit
+    for a superuser, who reads every submitted proposal holding no position (proposals.scope)."""
+    if person.is_superuser:
+        return OrgUnit.objects.all()
     paths = units_person_may_act_for(person=person, on_date=on_date, roles=roles).values_list("path", flat=True)
     return OrgUnit.objects.filter(in_subtrees(list(paths)))
 

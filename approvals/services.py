@@ -418,6 +418,8 @@ def _decide(*, proposal: Proposal, position: Position, by, kind: str, action: st
     """Issue a decision on a proposal locked by the caller, who has checked the head's position and the input;
     `fields` as for `_issue`."""
     from_status = proposal.status
+    # Returned or referred before the meeting: the review deadline no longer runs (after a meeting it is closed).
+    step_close(proposal=proposal, kind="review")
     decision = _issue(proposal=proposal, kind=kind, by=by, position=position, text=text, meeting=_last_meeting(proposal),
                       **fields)
     if kind in (Decision.Kind.APPROVAL, Decision.Kind.OVERRIDE):
@@ -513,8 +515,6 @@ def proposal_return(*, proposal: Proposal, by, reasons: str, incomplete_items=()
             "Trả lại trước khi tập thể lãnh đạo họp chỉ để bổ sung, làm rõ nội dung kế hoạch: chọn ít nhất một nội dung "
             "theo Điều 7 khoản 2 còn chưa đầy đủ."
         )})
-    # Returned before the meeting: the review deadline no longer runs (after the vote, `_decide` closes "decision").
-    step_close(proposal=proposal, kind="review")
     proposal.returns_count += 1  # saved with the transition
     return _decide(proposal=proposal, position=position, by=by, kind=Decision.Kind.RETURN, action=Action.RETURN,
                    text=reasons, incomplete_items=[name for name in RETURNABLE_ITEMS if name in items],  # the plan's order
@@ -539,8 +539,6 @@ def decision_refer(*, proposal: Proposal, by, addressee: str, reasons: str) -> D
             "n": MIN_JUSTIFICATION_CHARS}
     if errors:
         raise ValidationError(errors)
-    # Referred before the meeting: the review deadline no longer runs (after the vote, `_decide` closes "decision").
-    step_close(proposal=proposal, kind="review")
     return _decide(proposal=proposal, position=position, by=by, kind=Decision.Kind.REFERRAL, action=Action.REFER,
                    text=documents.referral_text(addressee=addressee, reasons=reasons),
                    notice=gettext_noop("Đề xuất “%(title)s” vượt thẩm quyền quyết định của cơ quan, đã được báo cáo cấp có "

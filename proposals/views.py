@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import OrgUnit, Position
+from accounts.models import Position
 from accounts.selectors import positions_of, units_in_scope_of
 from core.actions import Situation
 from core.documents import BackLink, DocumentRenderError, pdf_response
@@ -357,10 +357,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_GET
 def proposal_list_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    # Superusers read every submitted proposal (proposals.scope): they filter by any unit, holding no position.
-    units = (OrgUnit.objects.all() if request.user.is_superuser else units_in_scope_of(
-        person=request.user, on_date=today, roles=tuple(Position.Role.values),
-    )).order_by("path")
+    units = units_in_scope_of(person=request.user, on_date=today, roles=tuple(Position.Role.values)).order_by("path")
     form = ProposalFilterForm(request.GET or None, units=units, today=today)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     proposals = selectors.proposal_list(

@@ -114,6 +114,11 @@ def save_narrative(*, user, report: AnnualReport, data: dict, today: datetime.da
     return report
 
 
+def may_sign(user, report: AnnualReport, today: datetime.date) -> bool:
+    """The head or a deputy of the report's unit signs it (what `send_upward` checks through `acting_position`)."""
+    return Position.objects.held_on(today).filter(person=user, unit=report.unit, role__in=SIGNERS).exists()
+
+
 @transaction.atomic
 def send_upward(*, user, report: AnnualReport, today: datetime.date) -> ReportRun:
     """Number and sign the report and freeze it (reports.md: "freezable once sent"): the head or a deputy of the

@@ -145,17 +145,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "table": _display_table(shown.figures | {"root_id": report.unit_id}, year=report.year, period_kind=report.period_kind)
         if shown else None,
         "narrative_form": NarrativeForm(instance=report) if may_write else None,
-        "may_write": may_write, "may_send": not report.frozen and _may_sign(request, report, today),
+        "may_write": may_write, "may_send": not report.frozen and services.may_sign(request.user, report, today),
         "working": any(run.state in (ReportRun.State.QUEUED, ReportRun.State.RUNNING) for run in runs),
     })
-
-
-def _may_sign(request: HttpRequest, report: AnnualReport, today) -> bool:
-    from accounts.models import Position
-
-    return Position.objects.held_on(today).filter(
-        person=request.user, unit=report.unit, role__in=services.SIGNERS,
-    ).exists()
 
 
 def _act(request: HttpRequest, pk: int, perform) -> HttpResponse:

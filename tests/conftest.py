@@ -69,6 +69,17 @@ def _plan_pdf(request, monkeypatch):
     monkeypatch.setattr(documents, "PLAN", dataclasses.replace(documents.PLAN, render=lambda document, **kwargs: blank))
 
 
+@pytest.fixture
+def celery_eager():
+    """Tasks run in the test's own process when enqueued (after the commit, as in production)."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
 @pytest.fixture(autouse=True)
 def _frozen_clock(request):
     """`@pytest.mark.frozen_at(moment)` on a test, or `pytestmark` on a module: the clock stands at `moment`."""

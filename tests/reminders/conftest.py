@@ -7,7 +7,6 @@ Wednesday 11/03 (on the day), and the escalation on Thursday 12/03.
 
 import pytest
 
-from config.celery import app
 from core.workdays import seed_year
 from tests.reminders.helpers import MONDAY
 
@@ -16,12 +15,3 @@ from tests.reminders.helpers import MONDAY
 def _monday(db, time_machine):
     seed_year(2026)
     time_machine.move_to(MONDAY, tick=False)
-
-
-@pytest.fixture
-def celery_eager():
-    """Tasks run in the test's own process when enqueued (after the commit, as in production)."""
-    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = previous

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from config.celery import app
 from core.models import AuditEvent
 from proposals.transitions import Status
 from reports import services
@@ -20,14 +19,6 @@ from tests.lifecycle import as_, drive_to, fresh, pdf_text
 
 pytestmark = pytest.mark.frozen_at("2026-11-30 09:00 +07:00")
 TODAY = datetime.date(2026, 11, 30)
-
-
-@pytest.fixture
-def celery_eager():
-    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
 
 
 @pytest.fixture
