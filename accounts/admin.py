@@ -52,7 +52,8 @@ class UserAdmin(ServiceModelAdmin, BaseUserAdmin):
     that checks the permission and records it."""
 
     list_display = ["username", "full_name", "employee_code", "email", "is_active", "is_staff"]
-    search_fields = ["username", "full_name", "employee_code", "email"]
+    # `search_name` (folded): "nguyen van" finds "Nguyễn Văn", here and in the person pickers of other admin pages.
+    search_fields = ["username", "full_name", "search_name", "employee_code", "email"]
     ordering = ["full_name"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),

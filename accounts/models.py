@@ -6,11 +6,14 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Generic, TypeVar
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as AuthUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import CharField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import gettext_lazy as _
+
+from core.text import fold
 
 # District-level units were abolished on 1 July 2025 (decree73.md §6.4, Law 72/2025/QH15): they may only
 # exist as history, so their validity must end before that day.
@@ -28,11 +31,42 @@ ORG_IMPORT_PERMISSIONS = (
 )
 
 
+# What `User.search_name` is folded from: saving any of these refreshes it.
+SEARCH_NAME_SOURCES = ("full_name", "username")
+
+
+class UserQuerySet(models.QuerySet):
+    """Bulk writes skip `save()`: these keep `search_name` right for the demo loader and the organisation import."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for user in objs:
+            user.refresh_search_name()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs, fields = list(objs), list(fields)
+        if set(fields) & set(SEARCH_NAME_SOURCES):
+            for user in objs:
+                user.refresh_search_name()
+            fields.append("search_name")
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
+class UserManager(AuthUserManager.from_queryset(UserQuerySet)):
+    pass
+
+
 class User(AbstractUser):
     """A person who signs in. Their powers come from dated `Position`s, never from flags on the user."""
 
     full_name = models.CharField(_("họ và tên"), max_length=150)
     employee_code = models.CharField(_("mã cán bộ"), max_length=40, unique=True, null=True, blank=True)
+    # Folded name and username for the people pickers: "nguyen van" finds "Nguyễn Văn" on every database; a
+    # trigram index serves `LIKE '%…%'` on PostgreSQL (migration 0005).
+    search_name = models.CharField(max_length=310, default="", editable=False)
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = _("người dùng")
@@ -40,6 +74,16 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.username
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_name()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(SEARCH_NAME_SOURCES):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
+    def refresh_search_name(self) -> None:
+        self.search_name = fold(" ".join(filter(None, (self.full_name, self.username))))
 
     def get_full_name(self):
         return self.full_name or super().get_full_name() or self.username

@@ -1,4 +1,6 @@
-"""Import of the organisation (units, people, positions) from a spreadsheet: upload → preview → confirm."""
+"""Import of the organisation (units, people, positions) from a spreadsheet: upload → preview → confirm; and the
+search behind the people pickers (core.widgets).
+"""
 
 import csv
 import functools
@@ -7,11 +9,15 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.text import fold
+from core.widgets import AUTOCOMPLETE_SOURCES, MIN_QUERY_LENGTH
 
 from .forms import ImportUploadForm
 from .importing import (
@@ -26,6 +32,9 @@ from .importing import (
     pending_store,
     sample_rows,
 )
+from .models import Position, User
+
+AUTOCOMPLETE_LIMIT = 20
 
 
 def _import_permission_required(view):
@@ -146,3 +155,36 @@ def import_template(request: HttpRequest, kind: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="mau-nhap-{kind}.csv"'
     return response
+
+
+# --- People pickers -----------------------------------------------------------------------------------------------
+
+
+def _person_text(person: User, positions: list[Position]) -> str:
+    """"Nguyễn Văn An — Trưởng phòng, Sở Nội vụ": the name and what the person holds today, to tell namesakes apart."""
+    held = "; ".join(f"{p.title or p.get_role_display()}, {p.unit.name}" for p in positions)
+    return f"{person.get_full_name()} — {held}" if held else person.get_full_name()
+
+
+@require_GET
+@login_required
+def people_autocomplete(request: HttpRequest) -> JsonResponse | HttpResponseBadRequest:
+    """At most 20 people of the picker's own candidates (`?for=`) whose folded name or username holds every word of
+    `?q=`, accents optional, ordered by name. Queries: the candidates' context (the source's own), the page of
+    people (1) and their positions today (1); nothing for a query under two characters.
+    """
+    source = AUTOCOMPLETE_SOURCES.get(request.GET.get("for", ""))
+    if source is None:
+        return HttpResponseBadRequest(_("Không rõ danh sách cần tìm."))
+    words = fold(request.GET.get("q", "")).split()
+    if len("".join(words)) < MIN_QUERY_LENGTH:
+        return JsonResponse({"results": []})
+    people = source(request)
+    for word in words[:10]:
+        people = people.filter(search_name__contains=word)
+    people = list(people.order_by("full_name", "pk")[:AUTOCOMPLETE_LIMIT])
+    positions: dict[int, list[Position]] = {}
+    held = Position.objects.held_on(timezone.localdate()).filter(person__in=people).select_related("unit")
+    for position in held.order_by("unit__path", "role"):
+        positions.setdefault(position.person_id, []).append(position)
+    return JsonResponse({"results": [{"id": p.pk, "text": _person_text(p, positions.get(p.pk, []))} for p in people]})

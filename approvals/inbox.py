@@ -2,13 +2,15 @@
 
 import datetime
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Position
-from proposals.inbox import InboxItem, InboxSection
+from core.paging import Key
+from proposals.inbox import InboxItem, InboxSection, only_shown
 from proposals.models import Proposal
-from proposals.selectors import DueBadges, due_state
+from proposals.selectors import NO_DUE_DATE, DueBadges, due_state
 from proposals.transitions import AWAITING_DECISION, Action, allowed_actions
 
 from . import rules
@@ -30,11 +32,8 @@ NEXT_STEP_OF_DECIDER = {
 
 def meetings_awaiting_vote_of(user) -> QuerySet[Meeting]:
     """Open meetings where `user` is an eligible voter marked present and has not voted yet."""
-    return (
-        Meeting.objects.filter(state=Meeting.State.OPEN, eligible_voters=user, attendees=user)
-        .exclude(votes__voter=user)
-        .select_related("proposal__unit", "proposal__profile")
-        .order_by("held_on", "pk")
+    return Meeting.objects.filter(state=Meeting.State.OPEN, eligible_voters=user, attendees=user).exclude(
+        votes__voter=user
     )
 
 
@@ -52,39 +51,42 @@ def expected_of_decider(proposal: Proposal) -> str:
 
 
 def inbox_sections(*, user, today: datetime.date) -> list[InboxSection]:
-    """Two queries, plus at most one calendar read per due-soon threshold.
+    """A query each, plus at most one calendar read per due-soon threshold:
 
-    1. proposals awaiting a decision in a unit where the user is head or secretariat today;
-    2. open meetings where the user is an eligible voter marked present and has not voted.
+    1. proposals awaiting a decision in a unit where the user is head or secretariat today, the earliest review
+       deadline first;
+    2. open meetings where the user is an eligible voter marked present and has not voted, the earliest first.
     """
     badges = DueBadges(today)
     deciding_units = Position.objects.held_on(today).filter(
         person=user, role__in=(Position.Role.HEAD, Position.Role.SECRETARIAT)
     ).values("unit_id")
     consulted = Consultation.objects.filter(proposal=OuterRef("pk"), version=OuterRef("current_version"))
-    to_decide = [
-        InboxItem(
+    to_decide = only_shown(
+        Proposal.objects.filter(status__in=AWAITING_DECISION, decision_unit_id__in=deciding_units),
+        "profile__override_allowed", "profile__consultation_required", "profile__consultation_before",
+    ).annotate(consulted=Exists(consulted))
+
+    def decide(proposal: Proposal) -> InboxItem:
+        return InboxItem(
             proposal, expected_of_decider(proposal), anchor=PANEL,
             subtitle=f"{proposal.code} — {proposal.proposer.get_full_name()}", context=proposal.unit.name,
             due=proposal.review_due, due_state=due_state(badges, proposal),
         )
-        for proposal in Proposal.objects.filter(status__in=AWAITING_DECISION, decision_unit_id__in=deciding_units)
-        .select_related("unit", "decision_unit", "profile", "proposer")
-        .annotate(consulted=Exists(consulted))
-        .order_by(F("review_due").asc(nulls_last=True), "created_at")
-    ]
-    to_vote = [
-        InboxItem(
+
+    def vote(meeting: Meeting) -> InboxItem:
+        return InboxItem(
             meeting.proposal, _("Biểu quyết tại cuộc họp tập thể lãnh đạo"), anchor=f"cuoc-hop-{meeting.pk}",
             subtitle=f"{meeting.proposal.code} — {meeting.proposal.unit.name}",
             context=meeting.held_on, due=meeting.proposal.review_due,
             due_state=due_state(badges, meeting.proposal), target=meeting,
         )
-        for meeting in meetings_awaiting_vote_of(user)
-    ]
+
     return [
         InboxSection(key="to_decide", heading=_("Đề xuất chờ cơ quan xem xét, quyết định"), anchor="cho-xu-ly",
-                     order=10, items=to_decide, context_label=_("Cơ quan, đơn vị")),
+                     order=10, rows=to_decide, item=decide, context_label=_("Cơ quan, đơn vị"),
+                     keys=[Key("due_key", Coalesce("review_due", Value(NO_DUE_DATE))), Key("created_at"), Key("pk")]),
         InboxSection(key="to_vote", heading=_("Cuộc họp chờ bạn biểu quyết"), anchor="bieu-quyet", order=20,
-                     items=to_vote, context_label=_("Ngày họp"), show_status=False),
+                     rows=only_shown(meetings_awaiting_vote_of(user), "held_on", through="proposal__"),
+                     keys=[Key("held_on"), Key("pk")], item=vote, context_label=_("Ngày họp"), show_status=False),
     ]

@@ -162,8 +162,9 @@ class MeetingRecord:
 
 
 def meetings_with_votes():
-    """Meetings with everything a `MeetingRecord` reads: 4 queries for any number of meetings."""
-    return Meeting.objects.select_related("chair").prefetch_related(
+    """Meetings with everything a `MeetingRecord` reads, and the unit the actions on them are judged for: 4 queries
+    for any number of meetings."""
+    return Meeting.objects.select_related("chair", "unit").prefetch_related(
         Prefetch("votes", queryset=Vote.objects.select_related("voter").order_by("cast_at")),
         "eligible_voters",
         "attendees",
@@ -262,11 +263,15 @@ def proposal_panel(situation) -> dict:
     """What `approvals/partials/panel.html` shows on the proposal page: consultations, meetings, decisions.
 
     It also leaves in `situation.facts` what the actions' predicates read (approvals.actions): whether the
-    version under review was consulted, and the open meeting with its members and votes. Queries:
-    consultations (1), meetings with votes, voters and attendees (1, +3 when there is a meeting), decisions (1),
-    the legal profile (1 when submitted).
+    version under review was consulted, and the open meeting with its members and votes; and the decisions, which
+    later stages read too (evaluation.selectors.parties). Queries:
+    consultations (1), meetings with votes, voters and attendees (1, +3 when there is a meeting), decisions (1);
+    none for a plan never submitted, which has none of them.
     """
     proposal = situation.proposal
+    if not proposal.current_version:
+        situation.facts.update(consulted=False, open_meeting=None, decisions=[])
+        return {"consultations": [], "meeting_records": [], "decisions": []}
     consultations = list(Consultation.objects.filter(proposal=proposal).select_related("recorded_by"))
     meetings = list(meetings_with_votes().filter(proposal=proposal))
     decisions = list(Decision.objects.filter(proposal=proposal).select_related("signer"))
@@ -276,6 +281,7 @@ def proposal_panel(situation) -> dict:
     if open_record is not None:
         open_record.user_voted = any(p.pk == situation.user.pk for p in open_record.voted)
     situation.facts["consulted"] = any(c.version == proposal.current_version for c in consultations)
+    situation.facts["decisions"] = decisions
     situation.facts["open_meeting"] = open_record.meeting if open_record else None
     return {
         "consultations": consultations,

@@ -104,6 +104,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # Writers wait for each other instead of failing at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# A connection serves many requests (issue 10: opening one per request cost the home page a third of its time);
+# the health check replaces a connection the database dropped (restart, failover) instead of failing a request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -207,11 +211,28 @@ if not 0 <= REMINDER_SEND_PAUSE_SECONDS <= 60:
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport so that `make run`
 # needs no service at all.
 REDIS_URL = env.str("REDIS_URL", default="")
+
+
+def cache_and_sessions(redis_url: str, key_prefix: str = "") -> tuple[dict, str]:
+    """CACHES and SESSION_ENGINE: with Redis, a shared cache in front of the database's sessions.
+
+    `cached_db` reads a session from Redis and writes it through to the database, so a Redis restart logs nobody
+    out. Without Redis each process would keep a cache of its own and read stale sessions: they stay in the
+    database. Deployments sharing one Redis database need their own `key_prefix`, or one's session keys would
+    open the other's cached sessions.
+    """
+    if not redis_url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}, "django.contrib.sessions.backends.db"
+    cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url, "KEY_PREFIX": key_prefix}
+    return {"default": cache}, "django.contrib.sessions.backends.cached_db"
+
+
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 # With acks_late, a task whose worker was killed is handed out again once the visibility timeout has passed
 # (Redis); it must exceed the longest task. A key prefix lets several deployments share one Redis database.
 CELERY_VISIBILITY_TIMEOUT = _env_int_in("CELERY_VISIBILITY_TIMEOUT", 3600, 1, 7 * 86400)
 CELERY_BROKER_KEY_PREFIX = env.str("CELERY_BROKER_KEY_PREFIX", default="")
+CACHES, SESSION_ENGINE = cache_and_sessions(REDIS_URL, CELERY_BROKER_KEY_PREFIX)
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
     | ({"global_keyprefix": CELERY_BROKER_KEY_PREFIX} if CELERY_BROKER_KEY_PREFIX else {})

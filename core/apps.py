@@ -19,6 +19,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Hệ thống")
 
     def ready(self):
+        from . import lookups  # noqa: F401  (registers `__any_of`)
         from .stages import NavItem, stages
 
         post_migrate.connect(_seed_calendar, sender=self, dispatch_uid="core.seed_calendar")

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.actions import ActionSpec, Situation
-from proposals.models import LegalProfile, PlanVersion
+from proposals.models import LegalProfile
+from proposals.selectors import plan_version
 from proposals.transitions import Action, can
 
 from . import forms, rules, services
@@ -39,7 +40,7 @@ def _adjust_form(situation: Situation, data=None, files=None) -> forms.AdjustFor
     collective = situation.proposal.profile.adjustment_path == LegalProfile.DecisionPath.COLLECTIVE
     if data is not None:
         return forms.AdjustForm(data, collective=collective)
-    approved = PlanVersion.objects.get(proposal=situation.proposal, number=situation.proposal.approved_version)
+    approved = plan_version(situation.proposal, situation.proposal.approved_version)
     initial = {name: getattr(approved, name) for name in services.ADJUSTABLE_FIELDS}
     return forms.AdjustForm(collective=collective, initial={**initial, "effective_on": situation.today})
 

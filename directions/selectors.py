@@ -10,6 +10,7 @@ from approvals.models import Decision
 from core.actions import Situation
 from implementation import selectors as implementation_selectors
 from implementation.models import Assignment
+from proposals.actions import unit_paths_held
 from proposals.diff import field_label
 from proposals.models import LegalProfile, Proposal
 from proposals.steps import due_after
@@ -62,15 +63,7 @@ def may_record_non_compliance(situation: Situation) -> bool:
         return True
     except PermissionDenied:
         pass
-    inspected = situation.memo(
-        "inspected_paths",
-        lambda: [
-            position.unit.path
-            for position in Position.objects.held_on(situation.today)
-            .filter(person=situation.user, role=Position.Role.INSPECTOR)
-            .select_related("unit")
-        ],
-    )
+    inspected = unit_paths_held(situation, Position.Role.INSPECTOR)
     return any(situation.proposal.unit.path.startswith(path) for path in inspected)
 
 
@@ -79,8 +72,8 @@ def proposal_panel(situation: Situation) -> dict:
     the link to record non-compliance.
 
     Queries, whatever the number of directions: none before implementation starts; else the directions with signer and
-    superior (1), the user's positions in the deciding unit (1, shared with the actions' `who`), their inspector
-    positions (1, only when not the head).
+    superior (1), the user's positions (1 for the deciding unit, shared with the actions' `who`, +1 for the
+    inspector posts when not the head; none when the page read them: proposals.actions.page_situation).
     """
     proposal = situation.proposal
     if proposal.status not in DIRECTED_STATUSES:

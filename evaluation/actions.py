@@ -123,8 +123,11 @@ def _close_possible(situation: Situation) -> bool | str:
 
 
 def parties_for_encouragement(situation: Situation) -> list:
-    """Every party of the proposal (selectors.parties), read once per page."""
-    return situation.memo("evaluation_parties", lambda: parties(situation.proposal))
+    """Every party of the proposal (selectors.parties), read once per page, from the assignments and the decisions
+    the implementation and approvals panels left in the facts."""
+    return situation.memo("evaluation_parties", lambda: parties(
+        situation.proposal, assignments=situation.facts.get("assignments"), decisions=situation.facts.get("decisions"),
+    ))
 
 
 # --- forms ------------------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from approvals.selectors import MeetingRecord, meeting_record
 from core.models import AuditEvent
 from implementation.selectors import evaluation_path  # EVL-6: one reading, shared with the step label
 from proposals.models import LegalProfile, PlanVersion, Proposal, Step
+from proposals.selectors import plan_version
 from proposals.transitions import Action, Status
 
 from . import rules
@@ -76,12 +77,14 @@ def _implementation_model(name: str):
         return None
 
 
-def completion_report(proposal: Proposal) -> ReportSummary | None:
-    """The proposal's completion report, or None (none filed, or no implementation app yet). One query."""
+def completion_report(proposal: Proposal, report=None) -> ReportSummary | None:
+    """The proposal's completion report, or None (none filed, or no implementation app yet). One query, none when
+    the caller has the report's row (`report`: the implementation panel loaded it)."""
     model = _implementation_model("CompletionReport")
     if model is None:
         return None
-    report = model.objects.filter(proposal=proposal).order_by("-pk").first()
+    if report is None:
+        report = model.objects.filter(proposal=proposal).order_by("-pk").first()
     if report is None:
         return None
     outcome = _REPORT_OUTCOME.get(getattr(report, "overall", ""), "")
@@ -120,12 +123,15 @@ class Party:
         return f"{self.name}{suffix} ({self.kind_label})"
 
 
-def implementers(proposal: Proposal) -> list[Party]:
-    """The implementers who did not refuse their task (implementation app's assignments), or []. One query."""
+def implementers(proposal: Proposal, assignments=None) -> list[Party]:
+    """The implementers who did not refuse their task (implementation app's assignments), or []. One query, none
+    when the caller has every assignment of the proposal, people joined (`assignments`)."""
     model = _implementation_model("Assignment")
     if model is None:
         return []
-    rows = model.objects.filter(proposal=proposal).exclude(answer="refused").select_related("person").order_by("pk")
+    if assignments is None:
+        assignments = model.objects.filter(proposal=proposal).select_related("person")
+    rows = sorted((row for row in assignments if row.answer != "refused"), key=lambda row: row.pk)
     parties = []
     for row in rows:
         person = getattr(row, "person", None)
@@ -139,19 +145,22 @@ def implementers(proposal: Proposal) -> list[Party]:
     return parties
 
 
-def approval_decision(proposal: Proposal) -> Decision | None:
-    """The approval or override decision of the version in force (the latest one otherwise). One query."""
-    decisions = (
-        Decision.objects.filter(proposal=proposal, kind__in=(Decision.Kind.APPROVAL, Decision.Kind.OVERRIDE))
-        .select_related("signer")
-        .order_by("-created_at", "-pk")
+def approval_decision(proposal: Proposal, decisions=None) -> Decision | None:
+    """The approval or override decision of the version in force (the latest one otherwise). One query, none when
+    the caller has every decision of the proposal, signers joined (`decisions`)."""
+    if decisions is None:
+        decisions = Decision.objects.filter(proposal=proposal).select_related("signer")
+    approvals = sorted(
+        (d for d in decisions if d.kind in (Decision.Kind.APPROVAL, Decision.Kind.OVERRIDE)),
+        key=lambda d: (d.created_at, d.pk), reverse=True,
     )
-    return next((d for d in decisions if d.version == proposal.approved_version), None) or decisions.first()
+    return next((d for d in approvals if d.version == proposal.approved_version), None) or next(iter(approvals), None)
 
 
-def parties(proposal: Proposal) -> list[Party]:
+def parties(proposal: Proposal, *, assignments=None, decisions=None) -> list[Party]:
     """Every party a protection or encouragement record may be for, each once, in this order: the proposer, the
-    co-authors, the implementers, the approving unit and the head who approved (PRO-3, ENC-1). Three queries."""
+    co-authors, the implementers, the approving unit and the head who approved (PRO-3, ENC-1). Three queries, one
+    when the caller has the assignments and the decisions (`implementers`, `approval_decision`)."""
     found: dict[str, Party] = {}
 
     def add(party: Party) -> None:
@@ -163,11 +172,11 @@ def parties(proposal: Proposal) -> list[Party]:
     for person in proposal.co_authors.order_by("full_name", "pk"):
         add(Party(key=f"user:{person.pk}", kind=PartyKind.CO_AUTHOR, type=PartyType.INDIVIDUAL,
                   name=person.get_full_name(), person=person))
-    for party in implementers(proposal):
+    for party in implementers(proposal, assignments):
         add(party)
     unit = proposal.decision_unit
     add(Party(key=f"unit:{unit.pk}", kind=PartyKind.APPROVING_UNIT, type=PartyType.ORGANISATION, name=unit.name))
-    decision = approval_decision(proposal)
+    decision = approval_decision(proposal, decisions)
     if decision is not None:
         add(Party(key=f"user:{decision.signer_id}", kind=PartyKind.APPROVING_HEAD, type=PartyType.INDIVIDUAL,
                   name=decision.signer.get_full_name(), title=decision.signer_title, person=decision.signer))
@@ -191,8 +200,7 @@ def report_received_on(proposal: Proposal, report: ReportSummary | None = None) 
 
 
 def plan_in_force(proposal: Proposal) -> PlanVersion | None:
-    number = proposal.approved_version or proposal.current_version
-    return PlanVersion.objects.filter(proposal=proposal, number=number).first()
+    return plan_version(proposal, proposal.approved_version or proposal.current_version)
 
 
 def meetings_with_votes():
@@ -263,10 +271,11 @@ class EvaluationFile:
         )
 
 
-def evaluation_file(proposal: Proposal, *, user=None) -> EvaluationFile:
+def evaluation_file(proposal: Proposal, *, user=None, report_row=None) -> EvaluationFile:
     """Everything the evaluation stage recorded on `proposal`; nothing (and no query) before the report.
 
-    Queries, by status: the completion report (1, when the implementation app has it); consultation (1);
+    Queries, by status: the completion report (1, when the implementation app has it, none when `report_row` is
+    given); consultation (1);
     meetings with votes, voters and attendees (1, +3 when there is one); until concluded, open steps (1) and the
     REPORT event (1, only without a dated report); stopped? (1, while REPORTED); once evaluated, the conclusion
     (1) and the protection and encouragement records (2).
@@ -274,7 +283,7 @@ def evaluation_file(proposal: Proposal, *, user=None) -> EvaluationFile:
     if proposal.status not in EVALUATION_STATUSES:
         return EvaluationFile(active=False)
     status = proposal.status
-    report = completion_report(proposal)
+    report = completion_report(proposal, report_row)
     file = EvaluationFile(active=True, report=report)
     file.consultation = EvaluationConsultation.objects.select_related("recorded_by").filter(proposal=proposal).first()
     meetings = list(meetings_with_votes().filter(proposal=proposal))
@@ -299,8 +308,11 @@ def evaluation_file(proposal: Proposal, *, user=None) -> EvaluationFile:
 
 
 def situation_file(situation) -> EvaluationFile:
-    """The evaluation file of the situation's proposal, loaded once per page (the panel loads it first)."""
-    return situation.memo("evaluation", lambda: evaluation_file(situation.proposal))
+    """The evaluation file of the situation's proposal, loaded once per page (the panel loads it first), with the
+    completion report the implementation panel read before it (`facts["report"]`), if it did."""
+    return situation.memo(
+        "evaluation", lambda: evaluation_file(situation.proposal, report_row=situation.facts.get("report"))
+    )
 
 
 def proposal_panel(situation) -> dict:

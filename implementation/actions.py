@@ -90,7 +90,7 @@ def _reportable(situation: Situation) -> bool:
 
 def _assign_form(situation: Situation, data=None, files=None) -> forms.AssignForm:
     candidates = cadre_candidates(proposal=situation.proposal, today=situation.today)
-    return forms.AssignForm(data, candidates=candidates)
+    return forms.AssignForm(data, candidates=candidates, proposal=situation.proposal)
 
 
 def _outside_answer_form(situation: Situation, data=None, files=None) -> forms.OutsideAnswerForm:

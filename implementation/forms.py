@@ -10,10 +10,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from core.widgets import PICKER_ERRORS, AutocompleteSelect, autocomplete_source, context_id
 from proposals.forms import DateInput
+from proposals.models import Proposal
 
 from .documents import ATTESTATION
 from .models import Assignment, CompletionReport, ReportResult, Resource, Target
+from .selectors import cadre_candidates
 from .services import MAX_VND
 
 DATE_HELP = _("Định dạng ngày/tháng/năm.")
@@ -88,7 +92,7 @@ class AssignForm(forms.Form):
                              initial=Assignment.Kind.CADRE)
     person = forms.ModelChoiceField(
         label=_("Cán bộ"), queryset=None, required=False, empty_label=_("— Chọn cán bộ —"),
-        help_text=_("Cán bộ đang công tác tại cơ quan, đơn vị hoặc đơn vị trực thuộc."),
+        help_text=_("Cán bộ đang công tác tại cơ quan, đơn vị hoặc đơn vị trực thuộc."), error_messages=PICKER_ERRORS,
     )
     name = forms.CharField(label=_("Tên cá nhân, tổ chức (ngoài hệ thống)"), max_length=255, required=False)
     contact_person = forms.CharField(label=_("Người liên hệ của tổ chức"), max_length=150, required=False)
@@ -98,10 +102,23 @@ class AssignForm(forms.Form):
     is_lead = forms.BooleanField(label=_("Chủ trì thực hiện"), required=False,
                                  help_text=_("Người chủ trì nộp báo cáo kết quả thực hiện (Điều 18)."))
 
-    def __init__(self, *args, candidates, **kwargs):
+    def __init__(self, *args, candidates, proposal: Proposal, **kwargs):
+        """`candidates`: `cadre_candidates(proposal=…)`, searched for the `proposal`, not listed: a provincial
+        deciding unit has thousands of staff below it, and only the chosen one is rendered."""
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = candidates
         self.fields["person"].label_from_instance = lambda person: person.get_full_name()
+        self.fields["person"].widget = AutocompleteSelect(purpose="implementers", params={"proposal": proposal.pk})
+        self.fields["person"].widget.choices = self.fields["person"].choices
+
+
+@autocomplete_source("implementers")
+def _implementer_source(request) -> "forms.QuerySet[User]":
+    """The cadres `AssignForm` accepts for `?proposal=`, if the user may see that proposal (else nobody)."""
+    pk = context_id(request, "proposal")
+    visible = Proposal.objects.visible_to(request.user).filter(decision_unit__isnull=False)
+    proposal = visible.select_related("decision_unit").filter(pk=pk).first() if pk else None
+    return cadre_candidates(proposal=proposal) if proposal is not None else User.objects.none()
 
 
 ANSWERS = [("accept", _("Nhận nhiệm vụ")), ("refuse", _("Từ chối (nêu lý do)"))]

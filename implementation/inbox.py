@@ -1,16 +1,18 @@
 """The implementation sections of the work inbox: what implementers have to do, what the employing unit has to set
 up, and what the secretariat records on behalf of implementers outside the system.
 
-Two queries whatever the number of rows (plus at most one calendar read per due-soon threshold).
+A query per section whatever the number of rows (plus at most one calendar read per due-soon threshold).
 """
 
 import datetime
+import functools
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Position
-from proposals.inbox import InboxItem, InboxSection
+from core.paging import Key
+from proposals.inbox import InboxItem, InboxSection, only_shown
 from proposals.models import Proposal, Step
 from proposals.selectors import DueBadges
 from proposals.transitions import Status
@@ -38,86 +40,89 @@ def _open_step(kind: str, *, proposal_ref: str, **filters):
     return Step.objects.open().filter(proposal=OuterRef(proposal_ref), kind=kind, **filters)
 
 
-def _implementer_items(user, badges: DueBadges) -> list[InboxItem]:
-    """Query 1: the user's assignments not refused, with the open steps that are theirs."""
-    rows = (
-        Assignment.objects.filter(person=user, proposal__status__in=ASSIGNED_STATUSES)
-        .exclude(answer=Assignment.Answer.REFUSED)
-        .select_related("proposal__unit", "proposal__profile")
+def _implementer_rows(user) -> QuerySet[Assignment]:
+    """The user's assignments not refused with something to do now: an answer, progress to record, or the report
+    (with their open steps); not one approved and not started, suspended, or whose report the lead files."""
+    return (
+        only_shown(
+            Assignment.objects.filter(person=user, proposal__status__in=ASSIGNED_STATUSES)
+            .exclude(answer=Assignment.Answer.REFUSED),
+            "answer", "is_lead", "assigned_at", through="proposal__",
+        )
         .annotate(
             report_due=Subquery(_open_step(STEP_COMPLETION_REPORT, proposal_ref="proposal_id", person=user).values("due_on")[:1]),
             progress_due=Subquery(_open_step(STEP_PROGRESS_REPORT, proposal_ref="proposal_id", person=user).values("due_on")[:1]),
         )
-        .order_by("assigned_at", "pk")
-    )
-    items = []
-    for assignment in rows:
-        proposal = assignment.proposal
-        if assignment.answer == Assignment.Answer.PENDING:
-            expected, due = ANSWER, None
-        elif proposal.status == Status.IN_IMPLEMENTATION:
-            expected, due = (PROGRESS_LEAD if assignment.is_lead else PROGRESS), assignment.progress_due
-        elif proposal.status in REPORT_DUE_STATUSES and assignment.report_due is not None:
-            expected, due = REPORT, assignment.report_due
-        else:
-            continue  # nothing to do now: approved and not started, suspended, or reported by the lead
-        items.append(InboxItem(
-            proposal, expected, anchor=PANEL, subtitle=f"{proposal.code} — {proposal.unit.name}",
-            context=_("Chủ trì") if assignment.is_lead else _("Phối hợp"), due=due,
-            due_state=badges.state(due=due, soon_wd=proposal.profile.due_soon_wd), target=assignment,
-        ))
-    return items
-
-
-def _unit_rows(user, today: datetime.date):
-    """Query 2: proposals of units where the user is head or secretariat today that wait for the unit: to set up
-    and start, or an outside implementer's answer or report to record."""
-    held = Position.objects.held_on(today).filter(person=user)
-    units = held.filter(role__in=(Position.Role.HEAD, Position.Role.SECRETARIAT)).values("unit_id")
-    outside_lead = Assignment.objects.filter(proposal=OuterRef("pk"), is_lead=True, person__isnull=True).exclude(
-        answer=Assignment.Answer.REFUSED
-    )
-    pending_outside = Assignment.objects.filter(proposal=OuterRef("pk"), person__isnull=True, answer=Assignment.Answer.PENDING)
-    lead = Assignment.objects.filter(proposal=OuterRef("pk"), is_lead=True).exclude(answer=Assignment.Answer.REFUSED)
-    reported = CompletionReport.objects.filter(proposal=OuterRef("pk"))
-    return (
-        Proposal.objects.filter(decision_unit_id__in=units)
-        .annotate(
-            has_lead=Exists(lead), has_pending_outside=Exists(pending_outside),
-            has_outside_lead=Exists(outside_lead), has_report=Exists(reported),
-            secretariat=Exists(held.filter(role=Position.Role.SECRETARIAT, unit_id=OuterRef("decision_unit_id"))),
-            report_due=Subquery(_open_step(STEP_COMPLETION_REPORT, proposal_ref="pk", person__isnull=True).values("due_on")[:1]),
-        )
         .filter(
-            Q(status=Status.APPROVED)
-            | Q(status__in=ANSWERING, has_pending_outside=True)
-            | Q(status__in=REPORT_DUE_STATUSES, has_outside_lead=True, has_report=False, secretariat=True)
+            Q(answer=Assignment.Answer.PENDING)
+            | Q(proposal__status=Status.IN_IMPLEMENTATION)
+            | Q(proposal__status__in=REPORT_DUE_STATUSES, report_due__isnull=False)
         )
-        .select_related("unit", "profile", "proposer")
-        .order_by("created_at", "pk")
     )
+
+
+def _implementer_item(assignment: Assignment, badges: DueBadges) -> InboxItem:
+    proposal = assignment.proposal
+    if assignment.answer == Assignment.Answer.PENDING:
+        expected, due = ANSWER, None
+    elif proposal.status == Status.IN_IMPLEMENTATION:
+        expected, due = (PROGRESS_LEAD if assignment.is_lead else PROGRESS), assignment.progress_due
+    else:
+        expected, due = REPORT, assignment.report_due
+    return InboxItem(
+        proposal, expected, anchor=PANEL, subtitle=f"{proposal.code} — {proposal.unit.name}",
+        context=_("Chủ trì") if assignment.is_lead else _("Phối hợp"), due=due,
+        due_state=badges.state(due=due, soon_wd=proposal.profile.due_soon_wd), target=assignment,
+    )
+
+
+def _on_behalf_item(proposal: Proposal, badges: DueBadges) -> InboxItem:
+    subtitle = f"{proposal.code} — {proposal.proposer.get_full_name()}"
+    if proposal.status in ANSWERING:
+        return InboxItem(proposal, OUTSIDE_ANSWER, anchor=PANEL, subtitle=subtitle, context=proposal.unit.name)
+    return InboxItem(
+        proposal, OUTSIDE_REPORT, anchor=PANEL, subtitle=subtitle, context=proposal.unit.name, due=proposal.report_due,
+        due_state=badges.state(due=proposal.report_due, soon_wd=proposal.profile.due_soon_wd),
+    )
+
+
+def _set_up_item(proposal: Proposal) -> InboxItem:
+    return InboxItem(proposal, START if proposal.has_lead else SET_UP, anchor=PANEL,
+                     subtitle=f"{proposal.code} — {proposal.proposer.get_full_name()}", context=proposal.unit.name)
 
 
 def inbox_sections(*, user, today: datetime.date) -> list[InboxSection]:
+    """A query each, plus at most one calendar read per due-soon threshold:
+
+    1. approved proposals of the units where the user is head or secretariat today, to set up and start;
+    2. the user's assignments with something to do;
+    3. proposals of those units with an outside implementer's answer or report to record on their behalf (the
+       report by the secretariat only: the head receives it).
+    """
     badges = DueBadges(today)
-    to_set_up, on_behalf = [], []
-    for proposal in _unit_rows(user, today):
-        subtitle = f"{proposal.code} — {proposal.proposer.get_full_name()}"
-        if proposal.status == Status.APPROVED:
-            to_set_up.append(InboxItem(proposal, START if proposal.has_lead else SET_UP, anchor=PANEL,
-                                       subtitle=subtitle, context=proposal.unit.name))
-        if proposal.has_pending_outside and proposal.status in ANSWERING:
-            on_behalf.append(InboxItem(proposal, OUTSIDE_ANSWER, anchor=PANEL, subtitle=subtitle, context=proposal.unit.name))
-        if proposal.status in REPORT_DUE_STATUSES and proposal.has_outside_lead and not proposal.has_report and proposal.secretariat:
-            on_behalf.append(InboxItem(
-                proposal, OUTSIDE_REPORT, anchor=PANEL, subtitle=subtitle, context=proposal.unit.name,
-                due=proposal.report_due, due_state=badges.state(due=proposal.report_due, soon_wd=proposal.profile.due_soon_wd),
-            ))
+    held = Position.objects.held_on(today).filter(person=user)
+    units = held.filter(role__in=(Position.Role.HEAD, Position.Role.SECRETARIAT)).values("unit_id")
+    unit_rows = only_shown(Proposal.objects.filter(decision_unit_id__in=units))
+    lead = Assignment.objects.filter(proposal=OuterRef("pk"), is_lead=True).exclude(answer=Assignment.Answer.REFUSED)
+    outside_lead = lead.filter(person__isnull=True)
+    pending_outside = Assignment.objects.filter(proposal=OuterRef("pk"), person__isnull=True, answer=Assignment.Answer.PENDING)
+    secretariat = held.filter(role=Position.Role.SECRETARIAT, unit_id=OuterRef("decision_unit_id"))
+    reported = CompletionReport.objects.filter(proposal=OuterRef("pk"))
+    on_behalf = unit_rows.filter(
+        Q(Exists(pending_outside), status__in=ANSWERING)
+        | Q(Exists(outside_lead), ~Exists(reported), Exists(secretariat), status__in=REPORT_DUE_STATUSES)
+    ).annotate(
+        report_due=Subquery(_open_step(STEP_COMPLETION_REPORT, proposal_ref="pk", person__isnull=True).values("due_on")[:1]),
+    )
+    oldest_first = [Key("created_at"), Key("pk")]
     return [
         InboxSection(key="to_implement", heading=_("Đề xuất chờ bố trí triển khai"), anchor="cho-trien-khai", order=30,
-                     items=to_set_up, context_label=_("Cơ quan, đơn vị"), show_status=False, shows_due=False),
+                     rows=unit_rows.filter(status=Status.APPROVED).annotate(has_lead=Exists(lead)), keys=oldest_first,
+                     item=_set_up_item, context_label=_("Cơ quan, đơn vị"), show_status=False, shows_due=False),
         InboxSection(key="implementation_tasks", heading=_("Việc triển khai được giao"), anchor="trien-khai-duoc-giao",
-                     order=40, items=_implementer_items(user, badges), context_label=_("Vai trò")),
+                     order=40, rows=_implementer_rows(user), keys=[Key("assigned_at"), Key("pk")],
+                     item=functools.partial(_implementer_item, badges=badges), context_label=_("Vai trò")),
         InboxSection(key="implementation_on_behalf", heading=_("Việc ghi nhận thay cá nhân, tổ chức thực hiện"),
-                     anchor="ghi-nhan-thay", order=50, items=on_behalf, context_label=_("Cơ quan, đơn vị")),
+                     anchor="ghi-nhan-thay", order=50, rows=on_behalf, keys=oldest_first,
+                     item=functools.partial(_on_behalf_item, badges=badges), context_label=_("Cơ quan, đơn vị")),
     ]

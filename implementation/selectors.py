@@ -13,7 +13,7 @@ from accounts.models import User
 from accounts.selectors import people_in_subtree
 from approvals.models import Decision
 from proposals.models import LegalProfile, PlanVersion, Proposal, Step
-from proposals.selectors import DueBadges
+from proposals.selectors import DueBadges, plan_version
 from proposals.transitions import IMPLEMENTING, POST_DECISION, Status
 
 from . import rules
@@ -61,7 +61,7 @@ def lead_implementer(proposal: Proposal) -> User | None:
 def implementer_scope_q(user) -> Q:
     """The proposals `user` is assigned to implement (any answer): the stage's `scope`, so that an implementer
     outside the deciding roles sees the proposal they must act on (proposals.scope)."""
-    return Q(pk__in=Assignment.objects.filter(person=user).values("proposal_id"))
+    return Q(pk__any_of=Assignment.objects.filter(person=user).values("proposal_id"))
 
 
 def lead_assignment(proposal: Proposal) -> Assignment | None:
@@ -70,9 +70,7 @@ def lead_assignment(proposal: Proposal) -> Assignment | None:
 
 def plan_in_force(proposal: Proposal) -> PlanVersion | None:
     """The approved version in force (after an adjustment, the newest approved one)."""
-    if not proposal.approved_version:
-        return None
-    return PlanVersion.objects.filter(proposal=proposal, number=proposal.approved_version).first()
+    return plan_version(proposal, proposal.approved_version)
 
 
 def approval_decision(proposal: Proposal) -> Decision | None:

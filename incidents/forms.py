@@ -12,10 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, Position, User
 from accounts.selectors import people_in_subtree
+from core.widgets import PICKER_ERRORS, AutocompleteSelectMultiple, autocomplete_source, context_id
 from proposals.forms import DATE_HELP, DateInput
 from proposals.models import Proposal
 
 from .models import KIND_SHORT, Incident, RegisterEntry
+from .selectors import proposal_for_reporter
 from .services import DESCRIPTION_MAX_CHARS, MAX_EVIDENCE_FILES, NOTE_MAX_CHARS
 
 # `?loai=` of the links other stages make (`incidents:report`): both are acts of Art. 6(4).
@@ -35,6 +37,8 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
+    default_error_messages = PICKER_ERRORS
+
     def label_from_instance(self, obj):
         return f"{obj.get_full_name()} ({obj.username})"
 
@@ -80,6 +84,14 @@ def reported_candidates(*, user, proposal: Proposal | None):
     if proposal is not None:
         paths.add(_parent_path(proposal.unit.path))
     return people_in_subtree(paths=sorted(paths), on_date=today).exclude(pk=user.pk).order_by("full_name", "username")
+
+
+@autocomplete_source("reported_people")
+def _reported_source(request) -> "forms.QuerySet[User]":
+    """The people `IncidentReportForm` offers: of the reporter's province, and of `?proposal=` if they may see it."""
+    pk = context_id(request, "proposal")
+    proposal = proposal_for_reporter(user=request.user, pk=pk) if pk else None
+    return reported_candidates(user=request.user, proposal=proposal)
 
 
 class _ReportFields(forms.Form):
@@ -128,10 +140,10 @@ class IncidentReportForm(_ReportFields):
     )
     reported_people = PersonChoiceField(
         label=_("Cán bộ bị phản ánh"), queryset=User.objects.none(), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=AutocompleteSelectMultiple(purpose="reported_people"),
         help_text=_("Cán bộ đang công tác tại cơ quan, đơn vị nơi xảy ra hành vi, đơn vị trực thuộc hoặc cấp trên. Người được "
-                    "chọn ở đây không xem được phản ánh, kể cả khi là cán bộ kiểm tra, thanh tra. Giữ Ctrl (hoặc Cmd) để chọn "
-                    "nhiều người."),
+                    "chọn ở đây không xem được phản ánh, kể cả khi là cán bộ kiểm tra, thanh tra. Gõ họ tên (có dấu hoặc "
+                    "không dấu) rồi chọn; chọn được nhiều người."),
     )
 
     def __init__(self, *args, user, proposal: Proposal | None = None, **kwargs):
@@ -139,6 +151,7 @@ class IncidentReportForm(_ReportFields):
         self.user = user
         self.fields["unit"].queryset = active_units()
         self.fields["reported_people"].queryset = reported_candidates(user=user, proposal=proposal)
+        self.fields["reported_people"].widget.params = {"proposal": proposal.pk if proposal is not None else None}
 
     def clean(self):
         cleaned = super().clean()

@@ -1,7 +1,7 @@
 """The handlers' section of the work inbox: "Phản ánh chờ xử lý" (INC-2).
 
 Two queries whatever the number of rows: the handler's paths, then the incidents waiting (received, being
-handled, or a denunciation not yet handed on), oldest first, with their unit and proposal joined.
+handled, or a denunciation not yet handed on), oldest first, with their unit and proposal joined, a page at a time.
 
 Each row leads to the incident's own page (`InboxItem.url`), whether it is about a proposal or only a unit; the
 home page's task box leads to the handlers' full list ("Phản ánh" → "Cần xử lý").
@@ -12,6 +12,7 @@ import datetime
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.paging import Key
 from proposals.inbox import InboxItem, InboxSection
 
 from .models import Incident
@@ -43,7 +44,12 @@ def _item(incident: Incident) -> InboxItem:
 
 
 def inbox_sections(*, user, today: datetime.date) -> list[InboxSection]:
+    """The handler's paths now (one query), the incidents waiting when the section is shown (one more; none for a
+    person who handles nothing)."""
     paths = handler_paths(user=user, today=today)
-    items = [_item(incident) for incident in awaiting_handling(user=user, paths=paths).select_related("unit", "proposal")]
+    rows = awaiting_handling(user=user, paths=paths).select_related("unit", "proposal").only(
+        "kind", "status", "received_at", "unit__name", "proposal__title", "proposal__status", "proposal__updated_at",
+    )
     return [IncidentSection(key="incidents", heading=_("Phản ánh chờ xử lý"), anchor="phan-anh-cho-xu-ly", order=60,
-                            items=items, context_label=_("Cơ quan, đơn vị"), show_status=False)]
+                            rows=rows, keys=[Key("received_at"), Key("pk")], item=_item,
+                            context_label=_("Cơ quan, đơn vị"), show_status=False)]

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import OrgUnit, Position, in_subtrees
+from proposals.actions import unit_paths_held
 from proposals.models import Proposal
 
 from . import rules
@@ -131,9 +132,10 @@ def incident_list(*, user, mine: bool, paths: list[str], status: str = "", kind:
 def proposal_panel(situation) -> dict:
     """The incidents section of a proposal page: a link to report one about the proposal, and the incidents
     about it that the person may see (their own reports; all of them for its handlers). A person the incident
-    names never sees it here either. Queries: the handler's paths (1), the incidents (1)."""
+    names never sees it here either. Queries: the incidents (1), and the person's positions (1) unless the page
+    read them already (proposals.actions.page_situation)."""
     proposal, user = situation.proposal, situation.user
-    paths = situation.memo("incident_handler_paths", lambda: handler_paths(user=user, today=situation.today))
+    paths = unit_paths_held(situation, Position.Role.INSPECTOR)  # as `handler_paths`
     incidents = list(incidents_visible_to(user, paths=paths).filter(proposal=proposal).order_by("-received_at", "-pk"))
     return {
         "incidents": incidents,

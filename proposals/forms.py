@@ -9,7 +9,8 @@ views attach to the fields named in them.
 import datetime
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core import signing
+from django.core.exceptions import NON_FIELD_ERRORS, BadRequest, ValidationError
 from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -17,8 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
 from accounts.selectors import people_in_subtree
+from core.widgets import PICKER_ERRORS, AutocompleteSelectMultiple, PlainSelect, autocomplete_source
 
 from .models import END_BEFORE_START, FieldOfWork, PlanContent, Proposal
+from .selectors import SEARCH_MIN_LENGTH, search_words
 from .transitions import Status
 
 DATE_HELP = _("Ngày/tháng/năm, ví dụ 05/04/2026.")
@@ -110,7 +113,30 @@ def coauthor_candidates(*, units, exclude_user, keep=()) -> "forms.QuerySet[User
     return (candidates | kept).exclude(pk=exclude_user.pk).order_by("full_name", "username")
 
 
+def _coauthor_salt(user) -> str:
+    return f"proposals.co_authors:{user.pk}"
+
+
+@autocomplete_source("co_authors")
+def _coauthor_source(request) -> "forms.QuerySet[User]":
+    """What the co-author picker may offer: the candidates of the form that signed `?units=` for this very user."""
+    try:
+        unit_ids = signing.loads(request.GET.get("units", ""), salt=_coauthor_salt(request.user))
+    except signing.BadSignature as error:
+        raise BadRequest("Bad units.") from error
+    return coauthor_candidates(units=OrgUnit.objects.filter(pk__in=unit_ids), exclude_user=request.user)
+
+
 class CoAuthorField(forms.ModelMultipleChoiceField):
+    """Thousands of people in a province: only the chosen ones are rendered, the others are searched (core.widgets)."""
+
+    def __init__(self, *, user, units, **kwargs):
+        # The units, signed for the user: the search offers exactly this form's candidates and cannot be pointed
+        # at another province.
+        scope = signing.dumps(sorted(unit.pk for unit in units), salt=_coauthor_salt(user))
+        widget = AutocompleteSelectMultiple(purpose="co_authors", params={"units": scope})
+        super().__init__(widget=widget, error_messages=PICKER_ERRORS, **kwargs)
+
     def label_from_instance(self, obj):
         return f"{obj.get_full_name()} ({obj.username})"
 
@@ -138,11 +164,12 @@ class ProposalPlanForm(forms.Form):
             )
         self.fields.update(_plan_fields(required_on_submit))
         self.fields["co_authors"] = CoAuthorField(
+            user=user,
+            units=units,
             label=_("Đồng tác giả"),
             queryset=coauthor_candidates(units=units, exclude_user=user, keep=co_author_initial),
             required=False,
-            widget=forms.SelectMultiple(attrs={"size": 6}),
-            help_text=_("Cán bộ trong cùng tỉnh, bộ, ngành. Giữ phím Ctrl (hoặc Cmd) để chọn nhiều người."),
+            help_text=_("Cán bộ trong cùng tỉnh, bộ, ngành. Gõ họ tên (có dấu hoặc không dấu) rồi chọn; chọn được nhiều người."),
         )
 
     def clean(self):
@@ -207,7 +234,9 @@ class VersionCompareForm(forms.Form):
 class ProposalFilterForm(forms.Form):
     """The GET filter of the proposal list; every field optional, values kept in the page."""
 
+    # With a search, the default order is relevance: the words side by side as typed first (selectors.search).
     SORTS = {
+        "": _("Phù hợp nhất (khi tìm kiếm), mới nhất"),
         "newest": _("Mới nhất"),
         "due": _("Hạn xử lý gần nhất"),
         "title": _("Tên đề xuất (A–Z)"),
@@ -219,7 +248,7 @@ class ProposalFilterForm(forms.Form):
     )
     unit = forms.ModelChoiceField(
         label=_("Cơ quan, đơn vị (gồm đơn vị trực thuộc)"), queryset=OrgUnit.objects.none(), required=False,
-        empty_label=_("Tất cả"),
+        empty_label=_("Tất cả"), widget=PlainSelect,
     )
     status = forms.ChoiceField(label=_("Trạng thái"), required=False)
     field = forms.ChoiceField(label=_("Lĩnh vực"), required=False)
@@ -234,3 +263,13 @@ class ProposalFilterForm(forms.Form):
         self.fields["field"].choices = [("", _("Tất cả")), *FieldOfWork.choices]
         # Decree 73 took effect in 2023: no proposal is older.
         self.fields["year"].choices = [("", _("Tất cả"))] + [(y, str(y)) for y in range(today.year, 2022, -1)]
+
+    def clean_q(self) -> str:
+        """A search needs one word of SEARCH_MIN_LENGTH letters: shorter ones alone would read every row."""
+        q = self.cleaned_data["q"].strip()
+        if q and not any(len(word) >= SEARCH_MIN_LENGTH for word in search_words(q)):
+            raise ValidationError(
+                _("Nhập ít nhất một từ có từ %(n)d chữ cái trở lên để tìm kiếm."), params={"n": SEARCH_MIN_LENGTH},
+                code="too_short",
+            )
+        return q

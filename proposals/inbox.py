@@ -1,20 +1,46 @@
 """The work inbox and the home page's task box: sections that the stages contribute (core.stages).
 
-Each section is a fixed number of queries whatever the number of rows; a stage's section lists proposals
-with what is expected of the user, where on the proposal page to do it, and when it is due.
+A section is a query, not a list: its rows (exactly the section's, with only the columns a row shows), the order
+they have as seek keys (core.paging) and how a row reads as an item. The inbox page reads the first
+`PREVIEW_SIZE` rows of each section, one query per section, with a count bounded at `COUNT_LIMIT` when there are
+more; a section alone (`?muc=<key>`) is read a page at a time by keyset. No page reads every row (issue 10).
 """
 
 import dataclasses
 import datetime
+import functools
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from core.paging import Key, SeekPage, bounded_count, seek_page
 from core.stages import stages
 
 from .models import Proposal
 from .transitions import AWAITING_PROPOSER, Status
+
+PREVIEW_SIZE = 10  # rows of each section on the inbox page
+PAGE_SIZE = 50  # rows of a page of one section alone
+COUNT_LIMIT = 100  # a section's count is exact up to here, "hơn 100" beyond
+
+# What an inbox row shows of a proposal (title, code, status, unit, proposer, when it changed), what its due badge
+# reads and what the sections order by: never the plan texts.
+ROW_COLUMNS = (
+    "code", "title", "status", "review_due", "created_at", "updated_at", "unit__name", "proposer__full_name",
+    "proposer__first_name", "proposer__last_name", "proposer__username", "profile__due_soon_wd",
+)
+
+
+def only_shown(rows: QuerySet, *own: str, through: str = "") -> QuerySet:
+    """`rows` with the proposal's unit, proposer and profile joined, reading only `ROW_COLUMNS` of the proposal
+    (reached through `through`, e.g. "proposal__" from a meeting) and the row's `own` columns."""
+    return rows.select_related(*(f"{through}{relation}" for relation in ("unit", "proposer", "profile"))).only(
+        *own, *(f"{through}{column}" for column in ROW_COLUMNS)
+    )
 
 
 @dataclasses.dataclass
@@ -38,16 +64,57 @@ class InboxSection:
     heading: Any
     anchor: str
     order: int
-    items: list[InboxItem]
+    rows: QuerySet  # the section's rows and no other, reading only what `item` needs
+    keys: Sequence[Key]  # the section's order, the last key unique
+    item: Callable[[Any], InboxItem]  # one row as the inbox shows it
     context_label: Any = ""  # an extra column ("Cơ quan, đơn vị", "Ngày họp"); none when empty
     show_status: bool = True
     # The last column: the due date with its badge, or (False) when the proposal was last changed.
     shows_due: bool = True
+    # How many rows there are, once a first page has read them all: the count then costs no query.
+    _all_read: int | None = dataclasses.field(default=None, init=False, repr=False)
+
+    def page(self, *, cursor: str | None = None, size: int | None = None) -> SeekPage:
+        """One page of items after `cursor`: one query. BadCursor for a cursor the inbox did not issue."""
+        page = seek_page(self.rows, self.keys, cursor=cursor, size=size or PAGE_SIZE)
+        if page.number == 1 and not page.has_next:
+            self._all_read = len(page.rows)
+        return dataclasses.replace(page, rows=[self.item(row) for row in page.rows])
+
+    @functools.cached_property
+    def preview(self) -> SeekPage:
+        return self.page(size=PREVIEW_SIZE)
+
+    @property
+    def items(self) -> list[InboxItem]:
+        """The first rows, as the inbox page and the home page's task box show them."""
+        return self.preview.rows
+
+    @functools.cached_property
+    def _counted(self) -> tuple[int, bool]:
+        if self._all_read is not None:
+            return self._all_read, False
+        return bounded_count(self.rows, self.keys, COUNT_LIMIT)
+
+    @property
+    def count(self) -> int:
+        """How many items, at most `COUNT_LIMIT` (then `count_more`): one query unless a first page read them all
+        (read the page first)."""
+        return self._counted[0]
+
+    @property
+    def count_more(self) -> bool:
+        return self._counted[1]
 
     @property
     def url(self) -> str:
         """The section on the inbox page: where the home page's task box leads."""
         return f"{reverse('proposals:inbox')}#{self.anchor}"
+
+    @property
+    def all_url(self) -> str:
+        """The section alone, a page at a time ("Xem tất cả")."""
+        return f"{reverse('proposals:inbox')}?{urlencode({'muc': self.key})}"
 
 
 @dataclasses.dataclass
@@ -55,10 +122,14 @@ class Inbox:
     sections: list[InboxSection]
 
     def __getitem__(self, key: str) -> list[InboxItem]:
-        """The items of the section `key`; KeyError for no such section (templates then read attributes)."""
+        """The first items of the section `key`; KeyError for no such section (templates then read attributes)."""
+        return self.section(key).items
+
+    def section(self, key: str) -> InboxSection:
+        """The section `key`; KeyError for no such section."""
         for section in self.sections:
             if section.key == key:
-                return section.items
+                return section
         raise KeyError(key)
 
     def __len__(self):
@@ -79,17 +150,17 @@ EXPECTED_OF_PROPOSER = {
 
 
 def proposer_section(*, user, today: datetime.date) -> list[InboxSection]:
-    """The user's own drafts and returned or rejected proposals: one query."""
-    items = [
-        InboxItem(proposal, EXPECTED_OF_PROPOSER[proposal.status], anchor="thao-tac", subtitle=proposal.unit.name)
-        for proposal in Proposal.objects.filter(proposer=user, status__in=AWAITING_PROPOSER)
-        .select_related("unit")
-        .order_by("-updated_at")
-    ]
-    return [InboxSection(key="mine", heading=_("Đề xuất của tôi cần hoàn thiện"), anchor="cua-toi", order=90,
-                         items=items, show_status=True, shows_due=False)]
+    """The user's own drafts and returned or rejected proposals, the latest changed first."""
+    return [InboxSection(
+        key="mine", heading=_("Đề xuất của tôi cần hoàn thiện"), anchor="cua-toi", order=90,
+        rows=only_shown(Proposal.objects.filter(proposer=user, status__in=AWAITING_PROPOSER)),
+        keys=[Key("updated_at", descending=True), Key("pk", descending=True)],
+        item=lambda proposal: InboxItem(proposal, EXPECTED_OF_PROPOSER[proposal.status], anchor="thao-tac",
+                                        subtitle=proposal.unit.name),
+        show_status=True, shows_due=False,
+    )]
 
 
 def inbox_for(*, user, today: datetime.date) -> Inbox:
-    """Everything waiting for `user` today, section by section."""
+    """Everything waiting for `user` today, section by section; nothing is read until a section is shown."""
     return Inbox(stages.inbox(user=user, today=today))

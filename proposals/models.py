@@ -10,7 +10,8 @@ import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,9 @@ from accounts.models import OrgUnit, Position
 from .scope import proposal_scope_q
 from .transitions import DB_TRANSITIONS, Status
 
+# The day after every review deadline: proposals without one come last in the list's "due" order, whose seek key
+# may not be NULL (core.paging); the same expression is indexed (proposal_due_idx).
+NO_DUE_DATE = datetime.date(9999, 12, 31)
 END_BEFORE_START = _("Thời gian kết thúc phải sau thời gian bắt đầu.")
 NO_ELIGIBLE_CATEGORY = _("Phải chọn ít nhất một đối tượng được quyền đề xuất (Điều 2).")
 
@@ -353,7 +357,7 @@ class ProposalQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not user.is_authenticated:
             return self.none()
-        return self.filter(proposal_scope_q(user)).distinct()
+        return self.filter(proposal_scope_q(user))
 
 
 class Proposal(PlanContent):
@@ -422,8 +426,16 @@ class Proposal(PlanContent):
             # "Overdue only" and the inbox's due-date ordering.
             models.Index(fields=["status", "review_due"], name="proposal_status_due_idx"),
             models.Index(fields=["proposer", "status"], name="proposal_proposer_idx"),
-            models.Index(fields=["field"], name="proposal_field_idx"),
             models.Index(fields=["received_on"], name="proposal_received_idx"),
+            # The list's orders and filters, seeked by keyset (issue 10; proposals.selectors.sort_keys): the newest
+            # first, alone or within one status or field; the "due" order (NULL dates last). The Vietnamese title
+            # order and the trigram search index are PostgreSQL's own (migration 0009).
+            models.Index(F("created_at").desc(), F("id").desc(), name="proposal_newest_idx"),
+            models.Index(F("status"), F("created_at").desc(), F("id").desc(), name="proposal_status_newest_idx"),
+            models.Index(F("field"), F("created_at").desc(), F("id").desc(), name="proposal_field_newest_idx"),
+            models.Index(
+                Coalesce("review_due", Value(NO_DUE_DATE)), F("created_at").desc(), F("id").desc(), name="proposal_due_idx",
+            ),
         ]
         triggers = [
             # The database refuses an illegal status change, whatever code issues it (style.md §4).

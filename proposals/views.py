@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,11 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Position
 from accounts.selectors import positions_of, units_in_scope_of
-from core.actions import Situation
 from core.documents import BackLink, DocumentRenderError, pdf_response
+from core.paging import BadCursor, bounded_count, seek_tiers
 
 from . import selectors, services
-from .actions import stage_sections
+from .actions import page_situation, stage_sections
+from .context_processors import acting_for
 from .diff import compare_plans, plan_sections
 from .documents import PLAN
 from .forms import AttachmentForm, ProposalFilterForm, ProposalPlanForm, VersionCompareForm, add_service_errors
@@ -270,8 +270,9 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     is_proposer = proposal.proposer_id == user.pk
     plan = selectors.plan_shown_to(proposal=proposal, user=user)
-    # The stages' sections (the deciding unit's today) with what the user may do in each (core.stages).
-    sections = stage_sections(Situation(proposal=proposal, user=user))
+    # The stages' sections (the deciding unit's today) with what the user may do in each (core.stages), judged on
+    # the positions the navigation bar reads (one query for both).
+    sections = stage_sections(page_situation(proposal=proposal, user=user, held=acting_for(request)["positions"]))
     page = {
         "proposal": proposal,
         "plan": plan,
@@ -350,27 +351,49 @@ def version_compare(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    return render(request, "proposals/inbox.html", {"inbox": inbox_for(user=request.user, today=timezone.localdate())})
+    """Each section's first rows with its count, or one section alone (`muc`: its key) a page at a time by keyset
+    (`sau`: the cursor of the next page)."""
+    inbox = inbox_for(user=request.user, today=timezone.localdate())
+    if "muc" not in request.GET:
+        return render(request, "proposals/inbox.html", {"inbox": inbox})
+    try:
+        section = inbox.section(request.GET["muc"])
+    except KeyError:
+        raise Http404 from None
+    try:
+        page = section.page(cursor=request.GET.get("sau"))
+    except BadCursor:  # a link edited by hand or cut off: the first page rather than an error
+        page = section.page()
+    return render(request, "proposals/inbox.html", {"inbox": inbox, "section": section, "page": page})
 
 
 @login_required
 @require_GET
 def proposal_list_view(request: HttpRequest) -> HttpResponse:
+    """The list a page at a time by keyset (`sau`: the cursor of the next page), with a bounded count."""
     today = timezone.localdate()
     units = units_in_scope_of(person=request.user, on_date=today, roles=tuple(Position.Role.values)).order_by("path")
     form = ProposalFilterForm(request.GET or None, units=units, today=today)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    proposals = selectors.proposal_list(
+    listed = selectors.proposal_list(
         user=request.user, today=today, q=filters.get("q", ""), unit=filters.get("unit"),
         status=filters.get("status", ""), field=filters.get("field", ""), year=filters.get("year"),
-        overdue=filters.get("overdue", False), sort=filters.get("sort") or "newest",
+        overdue=filters.get("overdue", False),
     )
-    page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("trang"))
+    sort = filters.get("sort", "")
+    # Relevance first unless the user chose an order (ProposalFilterForm.SORTS).
+    tiers, keys = (listed.tiers if not sort else [listed.matches]), selectors.sort_keys(sort)
+    try:
+        page = seek_tiers(tiers, keys, cursor=request.GET.get("sau"), size=PAGE_SIZE)
+    except BadCursor:  # a link edited by hand or cut off: the first page rather than an error
+        page = seek_tiers(tiers, keys, cursor=None, size=PAGE_SIZE)
+    count, more = bounded_count(listed.matches, keys)
     badges = selectors.DueBadges(today)
-    for proposal in page:
+    for proposal in page.rows:
         proposal.due_state = selectors.due_state(badges, proposal)
     query = request.GET.copy()
-    query.pop("trang", None)
+    query.pop("sau", None)
     return render(request, "proposals/list.html", {
-        "form": form, "page": page, "query": query.urlencode(), "is_filtered": bool(filters and any(filters.values())),
+        "form": form, "page": page, "count": count, "count_more": more, "query": query.urlencode(),
+        "is_filtered": bool(filters and any(filters.values())),
     })

@@ -30,13 +30,19 @@ def _evaluated(situation: Situation) -> bool:
     return rules.evaluated(situation.proposal.status)
 
 
+def _outcome(situation: Situation) -> str:
+    """The evaluation outcome in words, from the conclusion the evaluation panel left in the facts when it did."""
+    conclusion = getattr(situation.facts.get("evaluation"), "conclusion", None)
+    return selectors.evaluation_outcome(situation.proposal, conclusion)
+
+
 def _publish_form(situation: Situation, data=None, files=None) -> forms.SummaryForm:
     evaluated = _evaluated(situation)
     if data is not None:
         return forms.SummaryForm(data, evaluated=evaluated)
     initial = selectors.summary_initial(situation.proposal)
     if evaluated:
-        initial["outcome"] = selectors.evaluation_outcome(situation.proposal)
+        initial["outcome"] = _outcome(situation)
     return forms.SummaryForm(initial=initial, evaluated=evaluated)
 
 
@@ -47,7 +53,7 @@ def _update_form(situation: Situation, data=None, files=None) -> forms.UpdateFor
     live = _live(situation)
     initial = {"title": live.title, "summary": live.summary, "outcome": live.outcome}
     if evaluated and not live.outcome:
-        initial["outcome"] = selectors.evaluation_outcome(situation.proposal)
+        initial["outcome"] = _outcome(situation)
     return forms.UpdateForm(initial=initial, evaluated=evaluated)
 
 

@@ -12,6 +12,7 @@ from approvals.models import Decision
 from core.stages import DossierEntry
 from core.text import fold
 from proposals.models import PlanVersion, Proposal
+from proposals.selectors import plan_version
 
 from . import rules
 from .models import Publication
@@ -88,7 +89,7 @@ def approval_decision(proposal: Proposal) -> Decision | None:
 
 
 def approved_plan(proposal: Proposal) -> PlanVersion | None:
-    return PlanVersion.objects.filter(proposal=proposal, number=proposal.approved_version).first()
+    return plan_version(proposal, proposal.approved_version)
 
 
 def summary_initial(proposal: Proposal) -> dict:
@@ -113,10 +114,13 @@ def conclusion_model():
         return None
 
 
-def evaluation_outcome(proposal: Proposal) -> str:
-    """The outcome of the evaluation conclusion in words, to pre-fill the published outcome; "" when none."""
+def evaluation_outcome(proposal: Proposal, conclusion=None) -> str:
+    """The outcome of the evaluation conclusion in words, to pre-fill the published outcome; "" when none.
+
+    `conclusion`: the one the page has read already (the evaluation panel's), else it is read here."""
     model = conclusion_model()
-    conclusion = model.objects.filter(proposal=proposal).first() if model is not None else None
+    if conclusion is None and model is not None:
+        conclusion = model.objects.filter(proposal=proposal).first()
     if conclusion is None:
         return ""
     issued_on: datetime.date | None = getattr(conclusion, "issued_on", None)
@@ -131,16 +135,18 @@ def proposal_publications(proposal: Proposal) -> QuerySet[Publication]:
 
 
 def proposal_panel(situation) -> dict:
-    """What `publication/partials/panel.html` shows: the live summary and the withdrawn ones. One query.
+    """What `publication/partials/panel.html` shows: the live summary and the withdrawn ones. One query, none
+    before the decision to implement (nothing is published before it).
 
     Leaves the live summary in `situation.facts` for the actions' predicates (publication.actions)."""
-    publications = list(proposal_publications(situation.proposal))
+    publishable = rules.publishable(situation.proposal.status)
+    publications = list(proposal_publications(situation.proposal)) if publishable else []
     live = next((p for p in publications if p.withdrawn_at is None), None)
     situation.facts["live_publication"] = live
     return {
         "live": live,
         "withdrawn": [p for p in publications if p.withdrawn_at is not None],
-        "publishable": rules.publishable(situation.proposal.status),
+        "publishable": publishable,
         "outcome_missing": live is not None and not live.outcome and rules.evaluated(situation.proposal.status),
     }
 

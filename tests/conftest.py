@@ -21,7 +21,7 @@ from django.db import connection
 from accounts.models import OrgUnit, Position
 from proposals.models import LegalProfile, Proposal
 from proposals.selectors import DEFAULT_PROFILE_CODE
-from tests.factories import OrgUnitFactory, PositionFactory, UserFactory
+from tests.factories import VIETNAMESE_NAMES, OrgUnitFactory, PositionFactory, UserFactory
 from tests.lifecycle import at_friday_before_tet, submitted_proposal
 
 
@@ -86,6 +86,18 @@ def _frozen_clock(request):
     marker = request.node.get_closest_marker("frozen_at")
     if marker is not None:
         request.getfixturevalue("time_machine").move_to(marker.args[0], tick=False)
+
+
+@pytest.fixture(autouse=True)
+def _names_unique_within_the_test():
+    VIETNAMESE_NAMES.clear()
+
+
+@pytest.fixture(autouse=True)
+def _sessions_in_the_database(settings):
+    """With Redis, sessions are cached (config.settings.cache_and_sessions) and reading one costs no query: the
+    pinned query counts hold the worst case, the same whether or not the run has Redis."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 
 @pytest.fixture(autouse=True)

@@ -238,10 +238,10 @@ def test_the_home_page_loads_the_positions_once(client, head, deputy, department
     client.force_login(head)
 
     # The session, the user, today's positions with their units (shared by the navigation bar and the
-    # page through the `acting` context processor), the unread-notification count; the task box: the stages'
-    # inbox queries (proposals 1, approvals 2, implementation 2, directions 1, evaluation 1, incidents 2),
-    # whatever the number of rows.
-    with django_assert_num_queries(12):
+    # page through the `acting` context processor), the unread-notification count; the task box: the first rows of
+    # each inbox section, one query each (proposals 1, approvals 2, implementation 3, directions 1, evaluation 4,
+    # incidents 1 for the handler's paths and none for the rows, as there are none), whatever the number of rows.
+    with django_assert_num_queries(16):
         html = client.get("/").content.decode()
 
     assert html.count(department.name) == 2

@@ -34,6 +34,7 @@ from tests.directions.helpers import (
     url,
 )
 from tests.lifecycle import as_, drive_to, sha256
+from tests.proposals.helpers import walked
 
 pytestmark = pytest.mark.frozen_at(NOW)
 NON_COMPLIANCE = "Ghi nhận hành vi không chấp hành chỉ đạo (Điều 6 khoản 4)"
@@ -164,10 +165,11 @@ def test_the_head_finds_suspended_proposals_in_the_inbox_in_one_query(
 
     with django_assert_num_queries(1):
         [section] = inbox_sections(user=head, today=TODAY)
+        assert len(section.items) == count
 
-    assert len(section.items) == count
     assert section.items[-1].context == datetime.date(2026, 2, 9)  # the longest suspended first
     assert section.items[0].anchor == "chi-dao"
+    assert [i.proposal.pk for i in walked(section)] == [i.proposal.pk for i in section.items]  # by keyset, a row at a time
     assert inbox_sections(user=deputy, today=TODAY)[0].items == []
 
 

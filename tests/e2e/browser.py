@@ -4,12 +4,20 @@ forms and the proposal's facts, and saving a download. Fixtures are in conftest.
 import datetime
 import re
 
+from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from tests.factories import DEMO_PASSWORD
 
 # Generous for a loaded two-core CI machine: a walk waits only as long as the page needs.
 TIMEOUT_MS = 15_000
+
+
+def meeting_start() -> datetime.time:
+    """A meeting held today starts at 08:30, or at midnight in a run before 08:45: a vote is closed with the time
+    it ends, now by default, which must follow the start (review D-7). The walks run on the real clock."""
+    now = timezone.localtime().time()
+    return datetime.time(8, 30) if now >= datetime.time(8, 45) else datetime.time(0, 0)
 
 
 def dmy(day: datetime.date) -> str:
@@ -71,3 +79,11 @@ def download(page: Page, link_name: str | re.Pattern, *, exact: bool = False):
     with page.expect_download() as info:
         page.get_by_role("link", name=link_name, exact=exact).click()
     return info.value
+
+
+def pick_person(scope: Locator | Page, label: str, typed: str, name: str) -> None:
+    """Choose `name` in a people picker (core.widgets, static/js/autocomplete.js) as a person does: type part of the
+    name into the combobox labelled `label`, then click the match the server offers."""
+    box = scope.get_by_role("combobox", name=re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+    box.fill(typed)
+    scope.get_by_role("option").filter(has_text=name).first.click()

@@ -23,7 +23,16 @@ from evaluation.models import Conclusion, ProtectionRecord
 from implementation.models import Assignment, CompletionReport, Target
 from incidents.models import Incident
 from proposals.transitions import Status
-from tests.e2e.browser import dmy, expect_message, labelled, main_nav, open_disclosure, status_of
+from tests.e2e.browser import (
+    dmy,
+    expect_message,
+    labelled,
+    main_nav,
+    meeting_start,
+    open_disclosure,
+    pick_person,
+    status_of,
+)
 from tests.lifecycle import drive_to, pdf_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -144,7 +153,7 @@ def test_walk_1_from_approval_to_protection_and_the_dossier(
     boss.goto(detail)
     form = action(boss, "Phân công người thực hiện")
     form.get_by_role("radio", name="Cán bộ, công chức, viên chức", exact=True).check()
-    labelled(form, "Cán bộ").select_option(value=str(proposer.pk))
+    pick_person(form, "Cán bộ", proposer.username, proposer.full_name)
     form.get_by_label("Nhiệm vụ được giao").fill("Chủ trì xây dựng quy trình liên thông")
     form.get_by_label("Chủ trì thực hiện").check()
     form.get_by_role("button", name="Phân công").click()
@@ -217,7 +226,7 @@ def test_walk_1_from_approval_to_protection_and_the_dossier(
     expect(office.get_by_text("Đảng ủy Sở Nội vụ").first).to_be_visible()
     form = action(office, "Tổ chức họp đánh giá kết quả thực hiện")
     labelled(form, "Ngày họp").fill(dmy(today))
-    form.get_by_label("Giờ bắt đầu").fill("08:30")
+    form.get_by_label("Giờ bắt đầu").fill(f"{meeting_start():%H:%M}")
     labelled(form, "Địa điểm").fill("Phòng họp tầng 3, Sở Nội vụ")
     form.get_by_label("Thư ký cuộc họp").fill(secretariat.get_full_name())
     present = form.get_by_role("group", name=re.compile("Thành viên có quyền biểu quyết có mặt"))

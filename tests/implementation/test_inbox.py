@@ -15,6 +15,7 @@ from proposals.inbox import inbox_for
 from proposals.transitions import Status
 from tests.implementation import helpers as h
 from tests.lifecycle import as_, drive_to
+from tests.proposals.helpers import walked
 
 pytestmark = pytest.mark.frozen_at(h.NOW)
 
@@ -101,11 +102,15 @@ def test_the_sections_read_a_fixed_number_of_queries(calendar_2026, head, deputy
         h.start(completed, head, proposer)
         h.complete(completed, proposer)  # a report due, with its badge
         drive_to(Status.APPROVED, proposer=proposer, head=head, deputy=deputy)  # one to set up
-    # 1 the deciding unit's proposals (set up, outside answers and reports; positions as subqueries), 2 the user's
-    # assignments with their open steps (subqueries), 3 the calendar for "due soon", once.
-    with django_assert_num_queries(3):
+    # A query per section (positions and open steps as subqueries): 1 proposals to set up, 2 the user's assignments,
+    # 3 the calendar for "due soon", once, 4 outside answers and reports to record.
+    with django_assert_num_queries(4):
         sections = {s.key: s.items for s in inbox_sections(user=proposer, today=h.TODAY)}
     assert len(sections["implementation_tasks"]) == 2 * count
-    with django_assert_num_queries(2):  # no due date among the head's rows: the calendar is not read
+    with django_assert_num_queries(3):  # no due date among the head's rows: the calendar is not read
         sections = {s.key: s.items for s in inbox_sections(user=head, today=h.TODAY)}
     assert (len(sections["to_implement"]), len(sections["implementation_on_behalf"])) == (count, count)
+    # Read a row at a time by keyset, each section gives the same rows in the same order.
+    for user in (head, proposer):
+        for section in inbox_sections(user=user, today=h.TODAY):
+            assert [(i.proposal.pk, i.target) for i in walked(section)] == [(i.proposal.pk, i.target) for i in section.items]

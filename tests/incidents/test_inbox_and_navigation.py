@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from incidents.inbox import inbox_sections
 from tests.lifecycle import as_
+from tests.proposals.helpers import walked
 
 from .helpers import NOW, TODAY, closed, report, url
 
@@ -60,6 +61,7 @@ def test_the_section_reads_two_queries_however_many_rows(submitted, proposer, de
     with django_assert_num_queries(2):
         items = section(inspector).items
     assert len(items) == count
+    assert [i.target for i in walked(section(inspector))] == [i.target for i in items]  # by keyset, a row at a time
 
 
 def test_everyone_signed_in_sees_phan_anh_and_only_supervisors_see_giam_sat(proposer, inspector, secretariat, head):

@@ -35,3 +35,14 @@ def form_data(plan: dict, **extra) -> dict:
             data[name] = value
     data.update(extra)
     return data
+
+
+def walked(section, size: int = 1) -> list:
+    """Every item of the inbox section, read `size` at a time by following the cursors (core.paging)."""
+    items, cursor = [], None
+    while True:
+        page = section.page(cursor=cursor, size=size)
+        items += page.rows
+        if not page.has_next:
+            return items
+        cursor = page.next_cursor

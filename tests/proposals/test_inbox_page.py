@@ -8,14 +8,20 @@ is due for review on Thursday 19/03/2026 (tests/proposals/helpers.py).
 """
 
 import datetime
+import html
+import re
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from approvals import services as approvals
 from approvals.models import Meeting
+from proposals import inbox as inbox_module
+from proposals.inbox import PREVIEW_SIZE, inbox_for
+from proposals.models import Proposal
 from tests.lifecycle import HANOI, as_, draft_proposal, new_profile_version, open_meeting, submitted_proposal
-from tests.proposals.helpers import NOW, REVIEW_DUE, url
+from tests.proposals.helpers import NOW, REVIEW_DUE, url, walked
 
 pytestmark = pytest.mark.frozen_at(NOW)
 
@@ -142,22 +148,145 @@ def test_inbox_of_an_outsider_is_empty(outsider, submitted):
     assert "Hiện không có việc nào cần bạn xử lý." in response.content.decode()
 
 
-@pytest.mark.parametrize("count", [3, 10])
-def test_inbox_query_count_does_not_grow_with_rows(django_assert_num_queries, head, deputy, proposer, secretariat, count):
+@pytest.mark.parametrize(("count", "queries"), [(3, 17), (10, 17), (11, 18), (25, 18)])
+def test_inbox_query_count_does_not_grow_with_rows(django_assert_num_queries, head, deputy, proposer, count, queries):
     for n in range(count):
         proposal = submitted_proposal(proposer=proposer, title=f"Đề xuất {n}")
         if n == 0:
             approvals.consultation_record(proposal=proposal, by=head, committee="Đảng ủy", opinion_date=NOW.date(), opinion="Đồng ý.")
             open_meeting(proposal=proposal, by=head, held_on=NOW.date(), attendees=[head, deputy])
     client = as_(head)
-    # 1 session, 2 user; then each stage's sections in order: 3 own drafts/returned (proposals), 4 proposals to
-    # decide (unit, decider, profile, proposer joined; consultation as EXISTS), 5 calendar days for "due soon"
-    # (once, not per row), 6 open meetings to vote in (approvals), 7 proposals awaiting set-up, 8 the user's
-    # assignments (implementation), 9 suspended proposals (directions), 10 evaluation work (evaluation),
-    # 11 the units whose incidents the user handles (incidents; none here, so no incident query), 12 positions
-    # held today with the Art. 2 categories of the profile in force as a subquery (navbar), 13 unread
-    # notifications (navbar).
-    with django_assert_num_queries(13):
+    # 1 session, 2 user, 3 the units whose incidents the user handles (incidents; none here, so no incident query),
+    # 4 positions held today with the Art. 2 categories of the profile in force as a subquery (navbar), 5 unread
+    # notifications (navbar); then the first rows of each section, a query each, in order: 6 proposals to decide
+    # (unit, proposer, profile joined; consultation as EXISTS), 7 calendar days for "due soon" (once, not per row),
+    # 8 open meetings to vote in (approvals), 9 proposals awaiting set-up, 10 the user's assignments
+    # (implementation), 11 suspended proposals (directions), 12 outside implementers' answers and reports
+    # (implementation), 13-16 to evaluate, to conclude, to vote on, to settle (evaluation), 17 own drafts and
+    # returned (proposals). A section with more rows than it shows counts them, bounded: 18.
+    with django_assert_num_queries(queries):
         response = client.get(url("inbox"))
-    assert len(response.context["inbox"]["to_decide"]) == count
+    assert len(response.context["inbox"]["to_decide"]) == min(count, PREVIEW_SIZE)
     assert len(response.context["inbox"]["to_vote"]) == 1
+
+
+# --- Bounded sections, each alone a page at a time (issue 10) -----------------------------------------------------
+
+
+def _many_to_decide(proposer, count: int) -> list[int]:
+    """`count` proposals awaiting the head's decision, in the section's order: the review due date, then the oldest,
+    then the primary key. A third of them due earlier; the others share a due date and a creation time."""
+    pks = [submitted_proposal(proposer=proposer, title=f"Đề xuất {n:02}").pk for n in range(count)]
+    Proposal.objects.filter(pk__in=pks[1::3]).update(review_due=REVIEW_DUE - datetime.timedelta(days=1))
+    return list(Proposal.objects.filter(pk__in=pks).order_by("review_due", "created_at", "pk").values_list("pk", flat=True))
+
+
+def test_a_section_shows_its_first_rows_its_count_and_a_link_to_all(head, proposer):
+    expected = _many_to_decide(proposer, PREVIEW_SIZE + 2)
+    response = as_(head).get(url("inbox"))
+
+    section = response.context["inbox"].section("to_decide")
+    assert [item.proposal.pk for item in section.items] == expected[:PREVIEW_SIZE]
+    assert (section.count, section.count_more) == (PREVIEW_SIZE + 2, False)
+    body = response.content.decode()
+    all_url = f'{url("inbox")}?muc=to_decide'
+    assert body.count(f'href="{all_url}"') == 1 and "Xem tất cả" in body
+    # The summary at the top leads to each section with its count.
+    assert 'href="#cho-xu-ly">Đề xuất chờ cơ quan xem xét, quyết định</a> <span class="badge text-bg-secondary">12</span>' in body
+    assert 'id="cho-xu-ly"' in body
+
+
+def test_a_section_shows_no_link_to_all_when_every_row_is_shown(head, submitted):
+    body = as_(head).get(url("inbox")).content.decode()
+    assert "?muc=" not in body and "Xem tất cả" not in body
+
+
+def test_counts_past_the_limit_read_as_more_than_on_the_inbox_and_the_home_page(head, proposer, monkeypatch):
+    monkeypatch.setattr(inbox_module, "COUNT_LIMIT", 11)
+    _many_to_decide(proposer, 13)
+    inbox = as_(head).get(url("inbox")).content.decode()
+    home = as_(head).get(reverse("core:home")).content.decode()
+    assert inbox.count('<span class="badge text-bg-secondary">hơn 11</span>') == 2  # the summary and the heading
+    # The home page counts no further than the rows it reads anyway (a section's first 10): no count query.
+    assert '<span class="badge text-bg-primary">hơn 10</span>' in home
+
+
+def test_the_home_page_counts_a_section_exactly_up_to_its_first_rows(head, proposer):
+    _many_to_decide(proposer, 10)
+    assert '<span class="badge text-bg-primary">10</span>' in as_(head).get(reverse("core:home")).content.decode()
+
+
+def _next_link(body: str) -> str | None:
+    found = re.search(r'rel="next" href="([^"]+)"', body)
+    return html.unescape(found.group(1)) if found else None
+
+
+def test_the_section_alone_walks_every_row_once_by_keyset(head, proposer, monkeypatch):
+    monkeypatch.setattr(inbox_module, "PAGE_SIZE", 10)
+    expected = _many_to_decide(proposer, 25)
+    client = as_(head)
+
+    pages, link = [], f'{url("inbox")}?muc=to_decide'
+    while link:
+        response = client.get(link)
+        page = response.context["page"]
+        pages.append([item.proposal.pk for item in page.rows])
+        body = response.content.decode()
+        assert ("Trang đầu" in body) is (page.number > 1)
+        assert f"Trang {page.number}" in body
+        link = _next_link(body)
+
+    assert [len(rows) for rows in pages] == [10, 10, 5]
+    assert sum(pages, []) == expected  # no row twice, none left out, in the inbox's order
+    assert "Đề xuất chờ cơ quan xem xét, quyết định" in body and ">25</span>" in body
+
+
+@pytest.mark.parametrize("cursor", ["rac", "eyJrIjpbXSwibiI6Mn0", ""])
+def test_a_cursor_the_inbox_did_not_issue_answers_with_the_first_page(head, proposer, monkeypatch, cursor):
+    monkeypatch.setattr(inbox_module, "PAGE_SIZE", 10)
+    expected = _many_to_decide(proposer, 12)
+    response = as_(head).get(url("inbox"), {"muc": "to_decide", "sau": cursor})
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.number == 1 and [item.proposal.pk for item in page.rows] == expected[:10]
+
+
+def test_meetings_and_own_drafts_are_read_by_keyset_too(head, deputy, proposer):
+    for n in range(3):
+        proposal = submitted_proposal(proposer=proposer, title=f"Họp {n}")
+        approvals.consultation_record(proposal=proposal, by=head, committee="Đảng ủy", opinion_date=NOW.date(), opinion="Đồng ý.")
+        open_meeting(proposal=proposal, by=head, held_on=NOW.date(), attendees=[head, deputy])
+        draft_proposal(proposer=proposer, title=f"Dự thảo {n}")
+    for user, key in ((deputy, "to_vote"), (proposer, "mine")):
+        section = inbox_for(user=user, today=NOW.date()).section(key)
+        assert len(section.items) == 3
+        assert [(i.proposal.pk, i.target) for i in walked(section)] == [(i.proposal.pk, i.target) for i in section.items]
+
+
+def test_an_unknown_section_is_not_found(head):
+    assert as_(head).get(url("inbox"), {"muc": "khong-co"}).status_code == 404
+
+
+def test_a_section_alone_shows_only_the_users_own_items(head, proposer, outsider, submitted):
+    draft = draft_proposal(proposer=proposer, title="Dự thảo của người đề xuất")
+    for person, key in ((outsider, "to_decide"), (proposer, "to_decide"), (head, "mine"), (outsider, "mine")):
+        response = as_(person).get(url("inbox"), {"muc": key})
+        assert response.status_code == 200 and response.context["page"].rows == []
+        body = response.content.decode()
+        assert submitted.title not in body and draft.title not in body
+    [item] = as_(proposer).get(url("inbox"), {"muc": "mine"}).context["page"].rows
+    assert item.proposal == draft
+
+
+@pytest.mark.parametrize(("count", "queries"), [(3, 7), (25, 8)])
+def test_a_section_page_costs_the_same_queries_whatever_the_rows(head, proposer, monkeypatch, count, queries,
+                                                                 django_assert_num_queries):
+    monkeypatch.setattr(inbox_module, "PAGE_SIZE", 10)
+    _many_to_decide(proposer, count)
+    client = as_(head)
+    # 1 session, 2 user, 3 the handler's paths (incidents), 4 the page of proposals to decide, 5 calendar days for
+    # "due soon", 6 positions (navbar), 7 unread notifications (navbar): a page with every row needs no count; one
+    # with more counts them, bounded: 8.
+    with django_assert_num_queries(queries):
+        response = client.get(url("inbox"), {"muc": "to_decide"})
+    assert len(response.context["page"].rows) == min(count, 10)

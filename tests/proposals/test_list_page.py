@@ -8,6 +8,8 @@ is due for review on Thursday 19/03/2026 (tests/proposals/helpers.py).
 """
 
 import datetime
+import html
+import re
 
 import pytest
 import time_machine
@@ -73,15 +75,73 @@ def test_title_sort_follows_vietnamese_order_on_postgresql(proposer):
     assert [p.title for p in page] == ["Cải cách", "Chuyển đổi số", "Dịch vụ công", "Đường dây nóng"]
 
 
-def test_list_is_paginated_by_20(proposer):
-    for n in range(23):
+def _walk(client, params) -> list[list[str]]:
+    """The titles of every page, following the "Trang sau" link (rel="next") as a user would."""
+    pages, response = [], client.get(url("list"), params)
+    while True:
+        pages.append([p.title for p in response.context["page"]])
+        link = re.search(r'rel="next" href="([^"]+)"', response.content.decode())
+        if not link:
+            return pages
+        response = client.get(url("list") + html.unescape(link.group(1)))
+
+
+@pytest.mark.parametrize("sort", ["", "newest", "due", "title"])
+def test_list_pages_by_keyset_without_gap_or_repeat(proposer, sort):
+    """45 proposals created at the same instant (the clock is frozen): the order is broken by id, every row
+    comes once, pages of 20, and the filters ride along with the cursor."""
+    for n in range(45):
         draft_proposal(proposer=proposer, title=f"Đề xuất {n:02d}")
+    draft_proposal(proposer=proposer, title="Khác hẳn")
+    pages = _walk(as_(proposer), {"sort": sort, "q": "đề xuất"})
+    assert [len(page) for page in pages] == [20, 20, 5]
+    titles = [title for page in pages for title in page]
+    assert sorted(titles) == [f"Đề xuất {n:02d}" for n in range(45)]
+    if sort == "title":
+        assert titles == sorted(titles)
+    else:  # newest first: the same instant, so the newest id first
+        assert titles == [f"Đề xuất {n:02d}" for n in reversed(range(45))]
+
+
+def test_a_cursor_not_issued_by_the_list_shows_the_first_page(proposer):
+    draft_proposal(proposer=proposer, title="Cải cách")
+    for cursor in ("không-phải-con-trỏ", "eyJ0Ijo5LCJrIjpbXSwibiI6Mn0", "e30"):
+        response = as_(proposer).get(url("list"), {"sau": cursor})
+        assert response.status_code == 200 and [p.title for p in response.context["page"]] == ["Cải cách"]
+
+
+def test_the_count_is_exact_up_to_a_bound_then_shown_as_more_than(proposer, monkeypatch):
+    for n in range(6):
+        draft_proposal(proposer=proposer, title=f"Đề xuất {n}")
+    assert "Tìm thấy 6 đề xuất." in as_(proposer).get(url("list")).content.decode()
+    monkeypatch.setattr("core.paging.COUNT_LIMIT", 5)
+    response = as_(proposer).get(url("list"))
+    assert "Tìm thấy hơn 5 đề xuất." in response.content.decode()
+    assert (response.context["count"], response.context["count_more"]) == (5, True)
+
+
+def test_search_ranks_the_words_as_typed_before_the_words_apart(proposer):
+    together = draft_proposal(proposer=proposer, title="Cải cách thủ tục")
+    apart = draft_proposal(proposer=proposer, title="Cách làm mới cho hồ sơ cải tạo")  # newer
     client = as_(proposer)
-    first = client.get(url("list"), {"sort": "title"})
-    assert len(first.context["page"]) == 20 and first.context["page"].paginator.num_pages == 2
-    second = client.get(url("list"), {"sort": "title", "trang": 2})
-    assert [p.title for p in second.context["page"]] == ["Đề xuất 20", "Đề xuất 21", "Đề xuất 22"]
-    assert "sort=title&amp;trang=1" in second.content.decode()
+    assert list(client.get(url("list"), {"q": "cai cach"}).context["page"]) == [together, apart]
+    # An order the user chose wins over relevance.
+    assert list(client.get(url("list"), {"q": "cai cach", "sort": "newest"}).context["page"]) == [apart, together]
+
+
+def test_a_search_of_short_words_only_is_refused_next_to_the_field(proposer):
+    draft_proposal(proposer=proposer, title="Xã an toàn")
+    response = as_(proposer).get(url("list"), {"q": "xa an"})
+    assert "Nhập ít nhất một từ có từ 3 chữ cái trở lên để tìm kiếm." in response.content.decode()
+    assert response.context["form"].errors["q"]
+    assert [p.title for p in as_(proposer).get(url("list"), {"q": "xã toàn"}).context["page"]] == ["Xã an toàn"]
+
+
+def test_a_proposal_the_user_sees_by_several_rules_is_listed_once(head, deputy, proposer, secretariat):
+    """Deputy of the unit and co-author of it: visible twice over, listed once (no DISTINCT needed)."""
+    proposal = submitted_proposal(proposer=proposer, title="Cải cách", co_authors=[deputy])
+    response = as_(deputy).get(url("list"))
+    assert list(response.context["page"]) == [proposal] and response.context["count"] == 1
 
 
 @pytest.mark.parametrize("count", [3, 10])

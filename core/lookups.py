@@ -1,0 +1,31 @@
+"""`field__any_of=<queryset>`: membership in a subquery that PostgreSQL can answer from an index inside an OR.
+
+`field IN (SELECT …)` becomes a semi-join, and a semi-join under OR cannot use an index: the whole table is read.
+`field = ANY(ARRAY(SELECT …))` runs the subquery once (an InitPlan) and compares with its array, which an index
+scan takes as its condition, so an OR of such branches is a BitmapOr of index scans (proposals.scope). Other
+databases get the plain IN.
+"""
+
+from django.db.models import Field, ForeignObject, Lookup
+
+
+class AnyOf(Lookup):
+    lookup_name = "any_of"
+
+    def get_prep_lookup(self):
+        self.rhs.clear_ordering(clear_default=True)  # a subquery (Query); its order means nothing here
+        return self.rhs
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} IN {rhs}", (*lhs_params, *rhs_params)
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+
+
+Field.register_lookup(AnyOf)
+ForeignObject.register_lookup(AnyOf)  # relations keep lookups of their own

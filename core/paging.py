@@ -1,0 +1,156 @@
+"""Keyset ("seek") pagination: page N costs what page 1 costs, and nothing counts the whole list (issue 10).
+
+A list is ordered by a few keys ending with the primary key, so that the order is total. A page remembers the
+last row's key values in an opaque cursor; the next page asks for the rows that come after them. PostgreSQL
+walks the index that matches the order from that point, whatever the page; an OFFSET would read and discard
+every earlier row, and the paginator's COUNT would read all of them.
+"""
+
+import base64
+import dataclasses
+import datetime
+import functools
+import json
+import operator
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+# The count shown above a list is exact up to here, and "more than" beyond it (issue 10, item 2).
+COUNT_LIMIT = 1_000
+
+
+@dataclasses.dataclass(frozen=True)
+class Key:
+    """One sort key: a field name, or an annotation's name and expression, and its direction.
+
+    Keys must never be NULL (wrap a nullable column in `Coalesce`): a seek condition on NULL has no order."""
+
+    name: str
+    expression: Any = None  # None: `name` is a field of the model
+    descending: bool = False
+
+
+@dataclasses.dataclass
+class SeekPage:
+    rows: list
+    next_cursor: str | None  # None on the last page
+    number: int  # 1 for the first page; carried in the cursor, shown to the user
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+
+class BadCursor(ValueError):
+    """A cursor the server did not issue (edited by hand, or cut off): the view answers with the first page."""
+
+
+def _encode(value) -> Any:
+    if isinstance(value, datetime.datetime):
+        return {"dt": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"d": value.isoformat()}
+    return value
+
+
+def _decode(value) -> Any:
+    if isinstance(value, dict):
+        if "dt" in value:
+            return datetime.datetime.fromisoformat(value["dt"])
+        if "d" in value:
+            return datetime.date.fromisoformat(value["d"])
+        raise BadCursor("unknown value")
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise BadCursor("unknown value")
+
+
+def encode_cursor(tier: int, values: Sequence, number: int) -> str:
+    raw = json.dumps({"t": tier, "k": [_encode(v) for v in values], "n": number}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, keys: Sequence[Key], tiers: int = 1) -> tuple[int, list, int]:
+    """The tier, key values and page number in `cursor`; BadCursor for anything this module did not write."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        data = json.loads(raw)
+        tier, number = int(data["t"]), int(data["n"])
+        values = [_decode(v) for v in data["k"]]
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        raise BadCursor(str(error)) from None
+    if not 0 <= tier < tiers or len(values) != len(keys) or number < 2 or any(v is None for v in values):
+        raise BadCursor("wrong shape")
+    return tier, values, number
+
+
+def after(keys: Sequence[Key], values: Sequence) -> Q:
+    """Rows strictly after `values` in the order of `keys`.
+
+    (k1 beyond v1) OR (k1 = v1 AND k2 beyond v2) OR …, and the first key's bound once more on its own
+    (k1 ≥ v1 or ≤ v1): the OR alone is not an index condition, the bound is, so the scan starts at the cursor."""
+    terms = []
+    ties = Q()
+    for key, value in zip(keys, values, strict=True):
+        terms.append(ties & Q(**{f"{key.name}__{'lt' if key.descending else 'gt'}": value}))
+        ties &= Q(**{key.name: value})
+    first = keys[0]
+    return Q(**{f"{first.name}__{'lte' if first.descending else 'gte'}": values[0]}) & functools.reduce(operator.or_, terms)
+
+
+def order_by(keys: Sequence[Key]) -> list[str]:
+    return [f"-{key.name}" if key.descending else key.name for key in keys]
+
+
+def seek_page(queryset: QuerySet, keys: Sequence[Key], *, cursor: str | None, size: int) -> SeekPage:
+    """One page of `queryset` in the order of `keys` (the last one unique), starting after `cursor`: one query,
+    `size + 1` rows telling whether another page follows. BadCursor for a cursor not issued here."""
+    return seek_tiers([queryset], keys, cursor=cursor, size=size)
+
+
+def seek_tiers(tiers: Sequence[QuerySet], keys: Sequence[Key], *, cursor: str | None, size: int) -> SeekPage:
+    """One page of the rows of `tiers`, all of the first tier then all of the next, each in the order of `keys`.
+
+    A ranking that is a few plain filters (search matches as typed, then the rest) stays index-friendly this
+    way: each tier is walked like a list of its own; a page that ends a tier continues in the next one, a query
+    per tier it touches. The tiers must not overlap."""
+    tier, values, number = decode_cursor(cursor, keys, len(tiers)) if cursor else (0, None, 1)
+    expressions = {key.name: key.expression for key in keys if key.expression is not None}
+    rows: list = []
+    tags: list[int] = []
+    for index in range(tier, len(tiers)):
+        queryset = tiers[index]
+        if expressions:  # selected too: the cursor takes the last row's values from them
+            queryset = queryset.annotate(**expressions)
+        if index == tier and values is not None:
+            queryset = queryset.filter(after(keys, values))
+        found = list(queryset.order_by(*order_by(keys))[: size + 1 - len(rows)])
+        rows += found
+        tags += [index] * len(found)
+        if len(rows) > size:
+            break
+    if len(rows) <= size:
+        return SeekPage(rows=rows, next_cursor=None, number=number)
+    last = rows[size - 1]
+    next_cursor = encode_cursor(tags[size - 1], [getattr(last, key.name) for key in keys], number + 1)
+    return SeekPage(rows=rows[:size], next_cursor=next_cursor, number=number)
+
+
+def bounded_count(queryset: QuerySet, keys: Sequence[Key], limit: int | None = None) -> tuple[int, bool]:
+    """How many rows, reading at most `limit + 1` (COUNT_LIMIT): (count, True) when there are more than `limit`.
+
+    The rows are read in the list's order (`keys`), so that PostgreSQL walks the list's index and stops at the
+    bound, as the page does, rather than reading the table until it has counted enough."""
+    limit = COUNT_LIMIT if limit is None else limit
+    expressions = {key.name: key.expression for key in keys if key.expression is not None}
+    rows = queryset.alias(**expressions).order_by(*order_by(keys)).values("pk")[: limit + 1]
+    count = rows.count()
+    return min(count, limit), count > limit

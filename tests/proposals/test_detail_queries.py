@@ -1,0 +1,98 @@
+"""The proposal page costs a fixed number of queries at every stage, whatever the number of versions, files,
+votes, implementers and timeline rows (issue 10, item 5).
+
+Every count includes the session (in the database in tests, tests/conftest.py: with Redis it is cached and costs none), the
+user, the navigation bar (the person's positions, also used to judge the stages' actions; the unread
+notifications) and the page's own reads: the scope's reader units (proposals.scope), the proposal with its
+co-authors and versions, the files, the timeline.
+"""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from approvals.models import Vote
+from evaluation import services as evaluation
+from evaluation.models import Measure
+from proposals import services
+from proposals.transitions import Status
+from tests.evaluation.helpers import NOW as EVALUATED_AT
+from tests.evaluation.helpers import evaluated, reported
+from tests.implementation.helpers import NOW as IMPLEMENTING_AT
+from tests.implementation.helpers import assign, start
+from tests.lifecycle import PDF_BYTES, as_, draft_proposal, drive_to, fresh, meeting_with_votes, submitted_proposal
+from tests.proposals.helpers import url
+
+# Session, user, the scope's reader units, the proposal, co-authors, versions, the person's positions, the files,
+# the timeline, the unread notifications; and the incidents about the proposal, on every page.
+BASE = 11
+# Consultations, meetings with votes, eligible voters and attendees, decisions.
+REVIEW = BASE + 6
+# Resources, assignments, the run, targets with their progress, directions, publications; the choices of the
+# two forms about outside implementers awaiting an answer (the head's cadres are searched, not listed).
+IMPLEMENTING = REVIEW + 9
+# From the review's: resources, assignments, the run, targets, the completion report (twice while it is missing),
+# directions, publications; the evaluation's consultation, meeting (+3: votes, voters, attendees), conclusion,
+# protection and encouragement records; the co-authors among the parties.
+EVALUATED = REVIEW + 17
+
+
+def page_queries(person, proposal) -> int:
+    client = as_(person)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url("detail", proposal.pk))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def attach(proposal, proposer, count: int) -> None:
+    for number in range(count):
+        upload = SimpleUploadedFile(f"Phụ lục {number}.pdf", PDF_BYTES, content_type="application/pdf")
+        services.attachment_add(proposal=proposal, by=proposer, uploaded_file=upload)
+
+
+@pytest.mark.frozen_at(IMPLEMENTING_AT)
+@pytest.mark.parametrize("files", [0, 3])
+def test_a_draft_costs_its_proposer_the_base_whatever_its_files_and_timeline(proposer, leaders, files):
+    draft = draft_proposal(proposer=proposer)
+    attach(draft, proposer, files)
+
+    assert page_queries(proposer, draft) == BASE
+
+
+@pytest.mark.frozen_at(IMPLEMENTING_AT)
+@pytest.mark.parametrize("voters", [2, 3])
+def test_a_review_costs_the_head_and_the_proposer_the_same_whatever_the_votes(proposer, leaders, voters):
+    head, deputy, deputy2 = leaders
+    proposal = submitted_proposal(proposer=proposer)
+    votes = dict.fromkeys([head, deputy, deputy2][:voters], Vote.Choice.FOR)
+    meeting_with_votes(proposal=proposal, by=head, votes=votes)
+
+    assert page_queries(head, fresh(proposal)) == REVIEW
+    assert page_queries(proposer, fresh(proposal)) == REVIEW
+
+
+@pytest.mark.frozen_at(IMPLEMENTING_AT)
+@pytest.mark.parametrize("organisations", [1, 3])
+def test_implementation_costs_the_same_whatever_the_implementers(proposer, leaders, organisations):
+    head, deputy, _deputy2 = leaders
+    proposal = drive_to(Status.APPROVED, proposer=proposer, head=head, deputy=deputy)
+    for number in range(organisations):
+        assign(proposal, head, name=f"Công ty {number}")
+    start(proposal, head, proposer)
+
+    assert page_queries(head, fresh(proposal)) == IMPLEMENTING
+    # The lead has one form with choices (the targets) where the head has two.
+    assert page_queries(proposer, fresh(proposal)) == IMPLEMENTING - 1
+
+
+@pytest.mark.frozen_at(EVALUATED_AT)
+def test_an_evaluated_and_protected_proposal_costs_a_fixed_number(proposer, leaders):
+    head, deputy, _deputy2 = leaders
+    proposal = reported(proposer=proposer, head=head, deputy=deputy)
+    evaluated(proposal, head, deputy)
+    evaluation.protection_record(proposal=fresh(proposal), by=head, party=f"user:{proposer.pk}",
+                                 measure=Measure.NO_LIABILITY, addressee="Hội đồng kỷ luật tỉnh Quảng Ninh")
+
+    assert page_queries(head, fresh(proposal)) == EVALUATED

@@ -1,0 +1,113 @@
+"""The list's queries answered from indexes at scale (issue 10, Acceptance): EXPLAIN of every query the list page
+runs, for a reader of the whole province, a department head who sees a few hundred rows and a cadre, with each
+filter, each order, a search and a later page, has no sequential scan of the proposals table.
+
+PostgreSQL only. 30,000 proposals are cloned from one real submitted proposal in SQL (a second, not minutes) over
+41 departments, then ANALYZEd, so that the planner chooses as it does with a province's rows.
+"""
+
+import html
+import itertools
+import re
+
+import pgtrigger
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from proposals.models import FieldOfWork, Proposal
+from tests.factories import OrgUnitFactory
+from tests.lifecycle import as_, submitted_proposal
+from tests.proposals.helpers import url
+
+pytestmark = pytest.mark.postgres
+
+ROWS = 30_000
+
+
+@pytest.fixture
+def at_scale(province, department, proposer, leaders, inspector, secretariat):
+    units = [department.pk] + [
+        OrgUnitFactory(code=f"S{n}", name=f"Sở số {n}", parent=province).pk for n in range(40)
+    ]
+    template = submitted_proposal(proposer=proposer, title="Cải cách thủ tục hành chính")
+    columns = [
+        f.column for f in Proposal._meta.concrete_fields
+        if f.column not in (
+            "id", "code", "unit_id", "decision_unit_id", "created_at", "field", "search_text", "title", "review_due",
+        )
+    ]
+    listed = ", ".join(columns)
+    fields = [value for value, _label in FieldOfWork.choices]
+    with pgtrigger.ignore("proposals.Proposal:proposal_insert_as_draft"), connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO proposals_proposal ({listed}, unit_id, decision_unit_id, created_at, field, title,
+                                             search_text, review_due)
+            SELECT {listed}, (%s::int[])[1 + g %% %s], (%s::int[])[1 + g %% %s], %s - g * interval '1 minute', (%s::text[])[1 + g %% %s],
+                   'Đề xuất ' || g, 'de xuat ' || g || CASE WHEN g %% 10 = 0 THEN ' cai cach thu tuc' ELSE ' so hoa' END,
+                   review_due + (g %% 30)
+            FROM proposals_proposal, generate_series(1, %s) AS g WHERE id = %s""",  # noqa: S608 - the model's own column names
+            [units, len(units), units, len(units), timezone.now(), fields, len(fields), ROWS, template.pk],
+        )
+        cursor.execute("ANALYZE proposals_proposal")
+    return template
+
+
+def _plans(client, params, page: str = "list") -> list[str]:
+    """The EXPLAIN of every query of the page that reads the proposals table."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url(page), params)
+    assert response.status_code == 200
+    plans = []
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            if re.search(r'FROM "proposals_proposal"', query["sql"]):
+                cursor.execute("EXPLAIN " + query["sql"])
+                plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    return plans
+
+
+CASES = [
+    {},
+    {"q": "cai cach"},
+    {"q": "thu tuc"},
+    {"status": "approved"},
+    {"status": "submitted"},
+    {"field": "digital"},
+    {"year": 2026},
+    {"overdue": "on"},
+    {"sort": "due"},
+    {"sort": "title"},
+    {"sort": "newest", "q": "cai cach"},
+]
+
+
+def test_no_list_query_reads_the_whole_proposals_table(at_scale, inspector, head, proposer, department):
+    cases = [*CASES, {"unit": department.pk}]
+    seen = []
+    for who, params in itertools.product((inspector, head, proposer), cases):
+        client = as_(who)
+        response = client.get(url("list"), params)
+        assert response.status_code == 200 and not response.context["form"].errors, params
+        next_page = re.search(r'rel="next" href="\?([^"]+)"', response.content.decode())
+        later = [QueryDict(html.unescape(next_page.group(1))).dict()] if next_page else []
+        for case in [params, *later]:
+            for plan in _plans(client, case):
+                seen.append(case)
+                assert "Seq Scan on proposals_proposal" not in plan, f"{who} {case}:\n{plan}"
+    assert len(seen) >= 3 * 2 * len(cases)  # page and count of every case, at least
+
+
+def test_no_inbox_query_reads_the_whole_proposals_table(at_scale, inspector, head, proposer):
+    """The inbox and each of its sections' pages ("Xem tất cả"), for those with work in them."""
+    for who in (head, proposer, inspector):
+        client = as_(who)
+        body = client.get(url("inbox")).content.decode()
+        sections = [QueryDict(html.unescape(query)).dict() for query in re.findall(r'href="[^"?]*\?(muc=[^"#]+)"', body)]
+        if who == head:  # 730 proposals of the department await its review
+            assert sections
+        for params in [{}, *sections]:
+            for plan in _plans(client, params, page="inbox"):
+                assert "Seq Scan on proposals_proposal" not in plan, f"{who} {params}:\n{plan}"
