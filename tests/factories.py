@@ -10,8 +10,9 @@ from faker import Faker
 from accounts.models import OrgUnit, Position, User
 
 DEMO_PASSWORD = "Matkhau@2026"
-# Names are unique within a run: pages, minutes and browser walks find people by name (two "Duyên Lê" in one
-# collective made a walk's checkbox ambiguous).
+# Names are unique within a test (tests/conftest.py clears them before each: a whole run would exhaust Faker's
+# Vietnamese names): pages, minutes and browser walks find people by name (two "Duyên Lê" in one collective made a
+# walk's checkbox ambiguous).
 VIETNAMESE_NAMES = Faker("vi_VN").unique
 
 

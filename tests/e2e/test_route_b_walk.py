@@ -11,7 +11,6 @@ and the plan are downloaded from the pages and read back as text (tests.lifecycl
 The clock is not frozen (the browser's cookies live in real time): the meeting is held today (Hà Nội).
 """
 
-import datetime
 import re
 
 import pytest
@@ -23,7 +22,7 @@ from accounts.models import Position
 from approvals.models import Decision, Vote
 from approvals.services import consultation_record, meeting_close, vote_cast
 from proposals.models import Proposal
-from tests.e2e.browser import definition, download, expect_message, open_disclosure, status_of
+from tests.e2e.browser import definition, download, expect_message, meeting_start, open_disclosure, status_of
 from tests.factories import OrgUnitFactory, PositionFactory, UserFactory
 from tests.lifecycle import open_meeting, pdf_lines, pdf_text, submitted_proposal
 
@@ -93,10 +92,7 @@ def passed_by_the_province(*, proposer, chair, deputy) -> tuple[Proposal, list[V
     today = timezone.localdate()
     consultation_record(proposal=proposal, by=chair, committee="Ban Thường vụ Tỉnh ủy Quảng Ninh", opinion_date=today,
                         opinion="Thống nhất chủ trương.")
-    now = timezone.localtime().replace(second=0, microsecond=0)
-    # The end time must follow the start and precede the close: a run before 08:45 starts the meeting at midnight.
-    starts_at = datetime.time(8, 30) if now.time() >= datetime.time(8, 45) else datetime.time(0, 0)
-    meeting = open_meeting(proposal=proposal, by=chair, held_on=today, attendees=[chair, deputy], starts_at=starts_at,
+    meeting = open_meeting(proposal=proposal, by=chair, held_on=today, attendees=[chair, deputy], starts_at=meeting_start(),
                            location="Phòng họp số 1, Ủy ban nhân dân tỉnh")
     votes = [vote_cast(meeting=meeting, by=voter, choice=Vote.Choice.FOR) for voter in (chair, deputy)]
     meeting_close(meeting=meeting, by=chair, ends_at=timezone.localtime().time())

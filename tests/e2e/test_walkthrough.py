@@ -23,6 +23,7 @@ from tests.e2e.browser import (
     expect_message,
     log_in,
     main_nav,
+    meeting_start,
     open_disclosure,
     status_of,
 )
@@ -113,7 +114,7 @@ def record_opinion_and_open_meeting(page: Page, *, today: datetime.date, secreta
 
     form = open_disclosure(page, "Tổ chức họp tập thể lãnh đạo")
     form.get_by_label("Ngày họp").fill(dmy(today))
-    fill_if_present(form, re.compile(r"giờ bắt đầu|thời gian bắt đầu", re.IGNORECASE), "08:30")
+    fill_if_present(form, re.compile(r"giờ bắt đầu|thời gian bắt đầu", re.IGNORECASE), f"{meeting_start():%H:%M}")
     form.get_by_label("Địa điểm").fill("Phòng họp tầng 3, Sở Nội vụ")
     fill_if_present(form, re.compile(r"thư ký", re.IGNORECASE), secretary)
     # The members entitled to vote, pre-ticked ("Name — Title"); the test ticks the ones present anyway.
