@@ -170,18 +170,56 @@ def reminders_scan(bench: Bench) -> None:
 PROPOSALS = int(os.environ.get("BENCH_PROPOSALS", "100000"))
 
 
-def _seed_proposals(count: int, year: int):
-    """`count` proposals over `year` in a province of 20 departments, with the facts of their lifecycle in bulk: a
-    closed review meeting and a final decision (nine in ten), resources and an implementation (seven in ten), a
-    completion report (four in ten), an evaluation meeting and conclusion (three in ten), protection and
-    encouragement (two in ten), an incident (one in fifty). Proposals are inserted as drafts (the insert trigger
-    allows nothing else) and moved to their status in one UPDATE with the status trigger set aside."""
+def _small_org(year: int):
+    """The exports' province: 20 departments, each with its director and five cadres who propose, route A."""
+    from bench_seed import SeedOrg
+
+    from accounts.models import OrgUnit, Position, User
+    from proposals.models import Proposal
+
+    province = OrgUnit.objects.create(code="BENCH-X", name="Ủy ban nhân dân tỉnh Thử Tải", abbreviation="UBND",
+                                      place_name="Hạ Long", level=OrgUnit.Level.PROVINCE)
+    units = OrgUnit.objects.bulk_create(
+        OrgUnit(code=f"BENCH-X{n}", name=f"Sở Khoa học và Công nghệ thử tải số {n}", abbreviation=f"S{n}",
+                level=OrgUnit.Level.PROVINCE, parent=province)
+        for n in range(20)
+    )
+    OrgUnit.update_paths(units)
+    heads = User.objects.bulk_create(User(username=f"bx-head{n}", full_name=f"Nguyễn Văn Trưởng {n}") for n in range(20))
+    staff = User.objects.bulk_create(
+        User(username=f"bx-staff{n}-{k}", full_name=f"Trần Thị Sáng Kiến {n}.{k}") for n in range(20) for k in range(5)
+    )
+    Position.objects.bulk_create(
+        Position(person=heads[n], unit=units[n], role=Position.Role.HEAD, title="Giám đốc",
+                 start_date=datetime.date(2024, 1, 1))
+        for n in range(20)
+    )
+    positions = Position.objects.bulk_create(
+        Position(person=staff[5 * n + k], unit=units[n], role=Position.Role.STAFF, title="Trưởng phòng",
+                 category=Position.Category.STATE_LEADER, start_date=datetime.date(2024, 1, 1))
+        for n in range(20) for k in range(5)
+    )
+    return SeedOrg(
+        province=province, units=units, heads=heads, head_titles=["Giám đốc"] * 20,
+        author=lambda i: (staff[i % 100], positions[i % 100], units[i % 100 // 5], i % 100 // 5, Proposal.Route.A),
+    )
+
+
+def _seed_proposals(count: int, year: int, *, org_factory: Callable | None = None, first: datetime.date | None = None):
+    """`count` proposals received over the 365 days from `first` (1 January of `year` by default) in the organisation
+    `org_factory()` builds (the exports' small province by default), with the facts of their lifecycle in bulk: the
+    plan as version 1 and its folded search text, a closed review meeting and a final decision (nine in ten; an open
+    review step for the others), resources and an implementation (seven in ten), a completion report (four in ten),
+    an evaluation meeting and conclusion (three in ten), protection and encouragement (two in ten), an incident (one
+    in fifty). Rows go in by COPY (`bench_seed.copy_create`); proposals as drafts (the insert trigger allows nothing
+    else), moved to their status in one UPDATE with the status trigger set aside. Returns the `bench_seed.SeedOrg`."""
     import pgtrigger
+    from bench_seed import copy_create, plan_texts
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from accounts.models import OrgUnit, Position, User
     from approvals.models import Decision, Meeting
+    from core.text import fold
     from evaluation.models import (
         Conclusion,
         EncouragementForm,
@@ -196,7 +234,7 @@ def _seed_proposals(count: int, year: int):
     from implementation.models import Assignment, CompletionReport, Implementation, Resource
     from implementation.services import STEP_COMPLETION_REPORT, STEP_EVALUATION
     from incidents.models import Incident
-    from proposals.models import FieldOfWork, LegalProfile, Proposal, Step
+    from proposals.models import FieldOfWork, LegalProfile, PlanContent, PlanVersion, Proposal, Step
     from proposals.transitions import Status
 
     # By i % 10: how far each proposal went.
@@ -204,55 +242,43 @@ def _seed_proposals(count: int, year: int):
                 Status.COMPLETED, Status.REPORTED, Status.EVALUATED, Status.CLOSED, Status.CLOSED]
     fields = FieldOfWork.values
     day = datetime.timedelta(days=1)
-    first = datetime.date(year, 1, 1)
+    first = first or datetime.date(year, 1, 1)
     now = timezone.now()
     with transaction.atomic():
-        province = OrgUnit.objects.create(code="BENCH-X", name="Ủy ban nhân dân tỉnh Thử Tải", abbreviation="UBND",
-                                          place_name="Hạ Long", level=OrgUnit.Level.PROVINCE)
-        units = OrgUnit.objects.bulk_create(
-            OrgUnit(code=f"BENCH-X{n}", name=f"Sở Khoa học và Công nghệ thử tải số {n}", abbreviation=f"S{n}",
-                    level=OrgUnit.Level.PROVINCE, parent=province)
-            for n in range(20)
-        )
-        OrgUnit.update_paths(units)
-        heads = User.objects.bulk_create(User(username=f"bx-head{n}", full_name=f"Nguyễn Văn Trưởng {n}") for n in range(20))
-        staff = User.objects.bulk_create(
-            User(username=f"bx-staff{n}-{k}", full_name=f"Trần Thị Sáng Kiến {n}.{k}") for n in range(20) for k in range(5)
-        )
-        Position.objects.bulk_create(
-            Position(person=heads[n], unit=units[n], role=Position.Role.HEAD, title="Giám đốc",
-                     start_date=datetime.date(2024, 1, 1))
-            for n in range(20)
-        )
-        positions = Position.objects.bulk_create(
-            Position(person=staff[5 * n + k], unit=units[n], role=Position.Role.STAFF, title="Trưởng phòng",
-                     category=Position.Category.STATE_LEADER, start_date=datetime.date(2024, 1, 1))
-            for n in range(20) for k in range(5)
-        )
+        org = org_factory() if org_factory else _small_org(year)
+        units, heads = org.units, org.heads
         profile = LegalProfile.objects.order_by("-version").first()
         seq: dict[tuple, int] = {}
+        decider: dict[int, int] = {}  # proposal id → index of its deciding unit in `units`
 
         def number(unit_index: int, register: str) -> tuple[int, str]:
             seq[unit_index, register] = seq.get((unit_index, register), 0) + 1
             return seq[unit_index, register], f"{seq[unit_index, register]}/{register}-S{unit_index}"
 
+        def new_proposal(i: int) -> Proposal:
+            proposer, position, unit, u, route = org.author(i)
+            texts = plan_texts(i)
+            if i % 1000 == 0:
+                texts["title"] = "=1+1 " + texts["title"]  # the exports neutralise formulas
+            code = f"BX{i:07d}"
+            return Proposal(
+                code=code, field=fields[i % len(fields)], route=route, proposer=proposer, proposer_position=position,
+                unit=unit, decision_unit=units[u], profile=profile, current_version=1,
+                received_on=first + day * (i * 365 // count), review_due=first + day * (i * 365 // count + 9),
+                search_text=fold(" ".join([code, texts["title"], texts["bottleneck"], texts["content_solutions"]])),
+                **texts,
+            )
+
         batch = 10_000
         for start in range(0, count, batch):
             indexes = range(start, min(start + batch, count))
-            proposals = Proposal.objects.bulk_create(
-                Proposal(
-                    code=f"BX{i:07d}", title=("=1+1 " if i % 1000 == 0 else "") + f"Đề xuất cải cách thủ tục hành chính số {i}",
-                    field=fields[i % len(fields)], route=Proposal.Route.A, proposer=staff[i % 100],
-                    proposer_position=positions[i % 100], unit=units[i % 100 // 5], decision_unit=units[i % 100 // 5],
-                    profile=profile, current_version=1, received_on=first + day * (i * 365 // count),
-                    review_due=first + day * (i * 365 // count + 9),
-                )
-                for i in indexes
-            )
+            proposals = copy_create(Proposal, (new_proposal(i) for i in indexes))
+            for i, created in zip(indexes, proposals, strict=True):
+                decider[created.pk] = org.author(i)[3]
             meetings, decisions, resources, implementations, assignments, steps = [], [], [], [], [], []
             reports, evaluations, conclusions, protections, encouragements, incidents = [], [], [], [], [], []
             for i, proposal in zip(indexes, proposals, strict=True):
-                stage, u = i % 10, i % 100 // 5
+                stage, u = i % 10, decider[proposal.pk]
                 head, received = heads[u], proposal.received_on
                 if stage == 0:
                     continue
@@ -268,14 +294,14 @@ def _seed_proposals(count: int, year: int):
                 n, text = number(u, register)
                 decisions.append(Decision(
                     proposal=proposal, kind=kind, version=1, unit=units[u], number=text, register=register,
-                    register_year=year, register_seq=n, issued_on=held + day, signer=head, signer_title="Giám đốc",
+                    register_year=year, register_seq=n, issued_on=held + day, signer=head, signer_title=org.head_titles[u],
                     text="Cho triển khai thực hiện đề xuất theo kế hoạch.",
                 ))
-            Meeting.objects.bulk_create(meetings, batch_size=5000)
-            Decision.objects.bulk_create(decisions, batch_size=5000)
+            copy_create(Meeting, meetings)
+            copy_create(Decision, decisions)
             decided = {decision.proposal_id: decision for decision in decisions}
             for i, proposal in zip(indexes, proposals, strict=True):
-                stage, u = i % 10, i % 100 // 5
+                stage, u = i % 10, decider[proposal.pk]
                 if stage < 3:
                     continue
                 head, decision = heads[u], decided[proposal.pk]
@@ -318,12 +344,12 @@ def _seed_proposals(count: int, year: int):
                     secretary_name="Thư ký", proposed_outcome=Outcome.COMPLETED, proposed_damage=False,
                     proposed_right_policy=True, proposed_pure_motive=True, proposed_common_good=True,
                     state=EvaluationMeeting.State.CLOSED, opened_by=head, closed_at=now, votes_for=3, denominator=3,
-                    passed=True, minutes_number=f"{i}/BB-ĐG",
+                    threshold_percent=50, denominator_rule="present", tie_rule="head_side", passed=True, minutes_number=f"{i}/BB-ĐG",
                 ))
                 n, text = number(u, "KL")
                 conclusions.append(Conclusion(
                     proposal=proposal, unit=units[u], number=text, register="KL", register_year=year, register_seq=n,
-                    issued_on=evaluated + day, signer=head, signer_title="Giám đốc", path=Conclusion.Path.MEETING,
+                    issued_on=evaluated + day, signer=head, signer_title=org.head_titles[u], path=Conclusion.Path.MEETING,
                     version=1, outcome=Outcome.COMPLETED if i % 3 else Outcome.PARTIAL, results_assessment="Đạt.",
                     damage=False, right_policy=True, right_policy_reasons="Đúng.", pure_motive=True,
                     pure_motive_reasons="Trong sáng.", common_good=True, common_good_reasons="Vì lợi ích chung.",
@@ -333,22 +359,22 @@ def _seed_proposals(count: int, year: int):
                     incidents.append(Incident(kind=Incident.Kind.OBSTRUCTION, channel=Incident.Channel.SIGNED_IN,
                                               unit=units[u], proposal=proposal, reporter=head,
                                               reported_text="Phòng Hành chính", description="Không cung cấp số liệu."))
-            Resource.objects.bulk_create(resources, batch_size=5000)
-            Implementation.objects.bulk_create(implementations, batch_size=5000)
-            Assignment.objects.bulk_create(assignments, batch_size=5000)
+            copy_create(Resource, resources)
+            copy_create(Implementation, implementations)
+            copy_create(Assignment, assignments)
             for report, assignment in zip(reports, assignments, strict=True):
                 report.implementer = assignment
-            CompletionReport.objects.bulk_create(reports, batch_size=5000)
-            Step.objects.bulk_create(steps, batch_size=5000)
-            EvaluationMeeting.objects.bulk_create(evaluations, batch_size=5000)
-            Conclusion.objects.bulk_create(conclusions, batch_size=5000)
+            copy_create(CompletionReport, reports)
+            copy_create(Step, steps)
+            copy_create(EvaluationMeeting, evaluations)
+            copy_create(Conclusion, conclusions)
             for conclusion in conclusions:
                 i = int(conclusion.proposal.code[2:])
                 if i % 10 < 8:
                     continue
-                u = i % 100 // 5
+                u = decider[conclusion.proposal_id]
                 party = {"conclusion": conclusion, "proposal": conclusion.proposal, "unit": units[u], "register_year": year,
-                         "issued_on": conclusion.issued_on, "signer": heads[u], "signer_title": "Giám đốc",
+                         "issued_on": conclusion.issued_on, "signer": heads[u], "signer_title": org.head_titles[u],
                          "party": f"user:{conclusion.proposal.proposer_id}", "party_kind": PartyKind.PROPOSER,
                          "party_type": PartyType.INDIVIDUAL, "party_name": conclusion.proposal.proposer.full_name}
                 n, text = number(u, "BV")
@@ -358,19 +384,35 @@ def _seed_proposals(count: int, year: int):
                 n, text = number(u, "KT")
                 encouragements.append(EncouragementRecord(**party, number=text, register="KT", register_seq=n,
                                                           form=EncouragementForm.COMMENDATION, by_proposal=False))
-            ProtectionRecord.objects.bulk_create(protections, batch_size=5000)
-            EncouragementRecord.objects.bulk_create(encouragements, batch_size=5000)
-            Incident.objects.bulk_create(incidents, batch_size=5000)
-        # Each proposal's status in one statement; the FSM trigger would (rightly) refuse draft → closed.
+            copy_create(ProtectionRecord, protections)
+            copy_create(EncouragementRecord, encouragements)
+            copy_create(Incident, incidents)
+        # Each proposal's status in one statement; the FSM trigger would (rightly) refuse draft → closed. Created the
+        # day before its receipt (lists sort by it), version 1 frozen from the plan as submitted, and the review
+        # deadline as an open step while the proposal waits for its meeting, as `proposal_submit` leaves them.
+        local = "AT TIME ZONE 'Asia/Ho_Chi_Minh'"
+        content = ", ".join(field.column for field in PlanContent._meta.fields)
         with pgtrigger.ignore("proposals.Proposal:proposal_status_fsm"), connection.cursor() as cursor:
+            created = f"(received_on - 1 + time '08:00') {local} + (substring(code from 3)::int %% 3600) * interval '1 second'"
             cursor.execute(
-                "UPDATE proposals_proposal SET status = (%s::text[])[1 + (substring(code from 3)::int %% 10)] "
-                "WHERE code LIKE 'BX%%'",
+                "UPDATE proposals_proposal SET status = (%s::text[])[1 + (substring(code from 3)::int %% 10)], "
+                f"created_at = {created}, updated_at = {created} WHERE code LIKE 'BX%%'",
                 [[str(status) for status in statuses]],
+            )
+            cursor.execute(
+                f"INSERT INTO {PlanVersion._meta.db_table} ({content}, proposal_id, number, submitted_at, submitted_by_id) "
+                f"SELECT {content}, id, 1, (received_on + time '09:00') {local}, proposer_id "
+                "FROM proposals_proposal WHERE code LIKE 'BX%%'"
+            )
+            cursor.execute(
+                f"INSERT INTO {Step._meta.db_table} (proposal_id, kind, label, due_on, unit_id, opened_at) "
+                "SELECT id, 'review', %s, review_due, decision_unit_id, now() FROM proposals_proposal "
+                "WHERE code LIKE 'BX%%' AND status = %s",
+                ["Họp tập thể lãnh đạo xem xét đề xuất", Status.SUBMITTED],
             )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return province
+    return org
 
 
 def _floor_sql(root, period) -> tuple[str, list]:
@@ -459,7 +501,7 @@ def exports(bench: Bench) -> None:
     from reports.periods import Period, year_period
 
     started = time.perf_counter()
-    root = _seed_proposals(PROPOSALS, 2025)
+    root = _seed_proposals(PROPOSALS, 2025).province
     bench.row("seeded proposals with their lifecycle (throw-away database)", f"{PROPOSALS:>9,}")
     bench.row("seeding time", f"{time.perf_counter() - started:9.1f} s")
     year = year_period(2025)
@@ -575,6 +617,14 @@ def exports(bench: Bench) -> None:
                       f"{peaks[0]:6.1f} MB vs {peaks[1]:.1f} MB")
 
 
+@section("pages", "list p1 and p50, search, inbox, detail, home under gunicorn over BENCH_PAGES_PROPOSALS (200,000) "
+                  "proposals (issue: ≥ 50 % of the floor's req/s at 16 connections, p95 ≤ 150 ms)")
+def pages(bench: Bench) -> None:
+    import bench_pages
+
+    bench_pages.run(bench, _seed_proposals)
+
+
 # --- Running -------------------------------------------------------------------------------------------------
 
 
@@ -606,8 +656,11 @@ def main(argv: list[str]) -> int:
             print(f"\n[{name}] {description}")
             function(Bench())
     finally:
-        connection.creation.destroy_test_db(original, verbosity=0)
-        print("\nThrow-away database dropped.")
+        if os.environ.get("BENCH_KEEP_DB"):  # to look into a figure: EXPLAIN, a profile (drop it by hand after)
+            print(f"\nBENCH_KEEP_DB: the database {connection.settings_dict['NAME']} is kept.")
+        else:
+            connection.creation.destroy_test_db(original, verbosity=0)
+            print("\nThrow-away database dropped.")
     return 0
 
 
