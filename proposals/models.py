@@ -354,10 +354,11 @@ class PlanContent(models.Model):
 
 
 class ProposalQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user, held=None):
+        """What `user` may see (proposals.scope); `held`: their positions today, when the caller has them."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(proposal_scope_q(user))
+        return self.filter(proposal_scope_q(user, held))
 
 
 class Proposal(PlanContent):

@@ -14,7 +14,7 @@ DECIDING_ROLES = (Position.Role.HEAD, Position.Role.DEPUTY, Position.Role.SECRET
 SUBTREE_READERS = (Position.Role.INSPECTOR, Position.Role.SECRETARIAT)
 
 
-def proposal_scope_q(user) -> Q:
+def proposal_scope_q(user, held=None) -> Q:
     """Who sees what (spec README §6; issue "Scope").
 
     - authors (proposer, co-authors) see their own proposals, drafts included;
@@ -30,14 +30,18 @@ def proposal_scope_q(user) -> Q:
     provincial inspector, a few for a department head) and picks the index that fits, which it cannot do for a
     subquery's unknown result. Co-authorship and the stages' rules stay subqueries run once (`__any_of`,
     core.lookups): a person's own share is small whatever the estimate.
+
+    `held`: the positions `user` holds today with their units, when the caller has them already (the navigation
+    bar reads them on every page, proposals.context_processors); read here otherwise.
     """
     scope = Q(proposer=user) | Q(pk__any_of=user.coauthored_proposals.through.objects.filter(user=user).values("proposal_id"))
     submitted = ~Q(status=Status.DRAFT) | Q(current_version__gt=0)
     if user.is_superuser:
         return scope | submitted
-    held = Position.objects.held_on(timezone.localdate()).filter(person=user)
+    if held is None:
+        held = Position.objects.held_on(timezone.localdate()).filter(person=user).select_related("unit")
     deciding, reader_paths = [], []
-    for role, unit_id, path in held.filter(role__in={*DECIDING_ROLES, *SUBTREE_READERS}).values_list("role", "unit_id", "unit__path"):
+    for role, unit_id, path in ((position.role, position.unit_id, position.unit.path) for position in held):
         if role in DECIDING_ROLES:
             deciding.append(unit_id)
         if role in SUBTREE_READERS:

@@ -30,11 +30,12 @@ from .transitions import (
 )
 
 
-def proposal_for_user(*, user, pk: int, prefetch=()) -> Proposal:
-    """The proposal if `user` may see it; Http404 otherwise, the same answer as "does not exist"."""
+def proposal_for_user(*, user, pk: int, prefetch=(), held=None) -> Proposal:
+    """The proposal if `user` may see it; Http404 otherwise, the same answer as "does not exist". `held`: the
+    positions `user` holds today, when the page has them (proposals.scope)."""
     try:
         return (
-            Proposal.objects.visible_to(user)
+            Proposal.objects.visible_to(user, held)
             .select_related("unit", "decision_unit", "proposer", "proposer_position", "profile")
             .prefetch_related(*prefetch)
             .get(pk=pk)
@@ -255,9 +256,10 @@ def search(proposals: QuerySet[Proposal], q: str) -> ProposalList:
 
 
 def proposal_list(*, user, today: datetime.date, q: str = "", unit=None, status: str = "", field: str = "",
-                  year: int | None = None, overdue: bool = False) -> ProposalList:
-    """The proposals `user` may see, filtered as the list's GET form asks."""
-    proposals = Proposal.objects.visible_to(user).select_related("unit", "proposer", "profile").only(*LIST_COLUMNS)
+                  year: int | None = None, overdue: bool = False, held=None) -> ProposalList:
+    """The proposals `user` may see (`held`: their positions today, if at hand), filtered as the list's GET form
+    asks."""
+    proposals = Proposal.objects.visible_to(user, held).select_related("unit", "proposer", "profile").only(*LIST_COLUMNS)
     if unit is not None:
         proposals = proposals.filter(unit_id__in=OrgUnit.objects.filter(in_subtrees([unit.path])).values("pk"))
     if status:

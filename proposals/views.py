@@ -266,13 +266,15 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 @require_GET
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Co-authors and versions are read once here; the visibility rules below reuse them.
-    proposal = selectors.proposal_for_user(user=request.user, pk=pk, prefetch=selectors.proposal_page_prefetch())
+    held = acting_for(request)["positions"]  # the navigation bar's, read once for the scope and the actions too
+    proposal = selectors.proposal_for_user(user=request.user, pk=pk, prefetch=selectors.proposal_page_prefetch(),
+                                           held=held)
     user = request.user
     is_proposer = proposal.proposer_id == user.pk
     plan = selectors.plan_shown_to(proposal=proposal, user=user)
     # The stages' sections (the deciding unit's today) with what the user may do in each (core.stages), judged on
     # the positions the navigation bar reads (one query for both).
-    sections = stage_sections(page_situation(proposal=proposal, user=user, held=acting_for(request)["positions"]))
+    sections = stage_sections(page_situation(proposal=proposal, user=user, held=held))
     page = {
         "proposal": proposal,
         "plan": plan,
@@ -378,7 +380,7 @@ def proposal_list_view(request: HttpRequest) -> HttpResponse:
     listed = selectors.proposal_list(
         user=request.user, today=today, q=filters.get("q", ""), unit=filters.get("unit"),
         status=filters.get("status", ""), field=filters.get("field", ""), year=filters.get("year"),
-        overdue=filters.get("overdue", False),
+        overdue=filters.get("overdue", False), held=acting_for(request)["positions"],
     )
     sort = filters.get("sort", "")
     # Relevance first unless the user chose an order (ProposalFilterForm.SORTS).

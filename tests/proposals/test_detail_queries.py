@@ -1,10 +1,10 @@
 """The proposal page costs a fixed number of queries at every stage, whatever the number of versions, files,
 votes, implementers and timeline rows (issue 10, item 5).
 
-Every count includes the session (in the database in tests, tests/conftest.py: with Redis it is cached and costs none), the
-user, the navigation bar (the person's positions, also used to judge the stages' actions; the unread
-notifications) and the page's own reads: the scope's reader units (proposals.scope), the proposal with its
-co-authors and versions, the files, the timeline.
+Every count includes the session (in the database in tests, tests/conftest.py: with Redis it is cached and costs
+none), the user, the navigation bar (the person's positions, also used for the scope and to judge the stages'
+actions; the unread notifications) and the page's own reads: the proposal with its co-authors and versions, the
+files, the timeline.
 """
 
 import pytest
@@ -24,9 +24,9 @@ from tests.implementation.helpers import assign, start
 from tests.lifecycle import PDF_BYTES, as_, draft_proposal, drive_to, fresh, meeting_with_votes, submitted_proposal
 from tests.proposals.helpers import url
 
-# Session, user, the scope's reader units, the proposal, co-authors, versions, the person's positions, the files,
-# the timeline, the unread notifications; and the incidents about the proposal, on every page.
-BASE = 11
+# Session, user, the person's positions, the proposal, co-authors, versions, the files, the timeline, the unread
+# notifications; and the incidents about the proposal, on every page.
+BASE = 10
 # Consultations, meetings with votes, eligible voters and attendees, decisions.
 REVIEW = BASE + 6
 # Resources, assignments, the run, targets with their progress, directions, publications; the choices of the
