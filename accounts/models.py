@@ -31,40 +31,59 @@ ORG_IMPORT_PERMISSIONS = (
 )
 
 
-# What `User.search_name` is folded from: saving any of these refreshes it.
-SEARCH_NAME_SOURCES = ("full_name", "username")
+class SearchName:
+    """A model with a folded `search_name` for its picker: "nguyen van" finds "Nguyễn Văn" on every database.
+
+    `search_name_sources` are the fields it is folded from; saving any of them refreshes it.
+    """
+
+    search_name_sources: tuple[str, ...] = ()
+
+    def refresh_search_name(self) -> None:
+        self.search_name = fold(" ".join(filter(None, (getattr(self, field) for field in self.search_name_sources))))
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_name()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.search_name_sources):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
 
-class UserQuerySet(models.QuerySet):
+class SearchNameQuerySet(models.QuerySet):
     """Bulk writes skip `save()`: these keep `search_name` right for the demo loader and the organisation import."""
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
-        for user in objs:
-            user.refresh_search_name()
+        for obj in objs:
+            obj.refresh_search_name()
         return super().bulk_create(objs, *args, **kwargs)
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         objs, fields = list(objs), list(fields)
-        if set(fields) & set(SEARCH_NAME_SOURCES):
-            for user in objs:
-                user.refresh_search_name()
+        if "search_name" not in fields and set(fields) & set(self.model.search_name_sources):
+            for obj in objs:
+                obj.refresh_search_name()
             fields.append("search_name")
         return super().bulk_update(objs, fields, *args, **kwargs)
+
+
+class UserQuerySet(SearchNameQuerySet):
+    pass
 
 
 class UserManager(AuthUserManager.from_queryset(UserQuerySet)):
     pass
 
 
-class User(AbstractUser):
+class User(SearchName, AbstractUser):
     """A person who signs in. Their powers come from dated `Position`s, never from flags on the user."""
 
     full_name = models.CharField(_("họ và tên"), max_length=150)
     employee_code = models.CharField(_("mã cán bộ"), max_length=40, unique=True, null=True, blank=True)
-    # Folded name and username for the people pickers: "nguyen van" finds "Nguyễn Văn" on every database; a
-    # trigram index serves `LIKE '%…%'` on PostgreSQL (migration 0005).
+    # The people pickers search it; a trigram index serves `LIKE '%…%'` on PostgreSQL (migration 0005).
     search_name = models.CharField(max_length=310, default="", editable=False)
+    search_name_sources = ("full_name", "username")
 
     objects = UserManager()
 
@@ -74,16 +93,6 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.username
-
-    def save(self, *args, **kwargs):
-        self.refresh_search_name()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and set(update_fields) & set(SEARCH_NAME_SOURCES):
-            kwargs["update_fields"] = {*update_fields, "search_name"}
-        super().save(*args, **kwargs)
-
-    def refresh_search_name(self) -> None:
-        self.search_name = fold(" ".join(filter(None, (self.full_name, self.username))))
 
     def get_full_name(self):
         return self.full_name or super().get_full_name() or self.username
@@ -193,7 +202,7 @@ class TreeTooDeep(ValueError):
         self.unit_id = unit_id
 
 
-class OrgUnitQuerySet(models.QuerySet):
+class OrgUnitQuerySet(SearchNameQuerySet):
     def active_on(self, on_date: datetime.date):
         return self.filter(Q(valid_from__lte=on_date), Q(valid_to__isnull=True) | Q(valid_to__gte=on_date))
 
@@ -202,7 +211,7 @@ class OrgUnitQuerySet(models.QuerySet):
         return self.filter(in_subtrees(unit.path for unit in units))
 
 
-class OrgUnit(models.Model):
+class OrgUnit(SearchName, models.Model):
     """A unit (cơ quan, đơn vị) in the tree central → province → commune.
 
     `path` is a materialised path ("/1/7/42/") so that "this unit and everything under it", the filter of
@@ -241,6 +250,9 @@ class OrgUnit(models.Model):
         on_delete=models.PROTECT, related_name="predecessors",
     )
     path = models.CharField(max_length=255, editable=False, default="", db_index=True)
+    # The unit pickers search it; a trigram index serves `LIKE '%…%'` on PostgreSQL (migration 0006).
+    search_name = models.CharField(max_length=330, default="", editable=False)
+    search_name_sources = ("name", "abbreviation", "code")
     # Decree 30 (review finding 1): the managing body's line above the issuer, only where the unit has one; a
     # People's Committee or Council has none.
     print_parent_line = models.BooleanField(
@@ -297,6 +309,11 @@ class OrgUnit(models.Model):
         self.path = stored.get(self.pk, "")  # written back as stored: update_paths() moves it with its subtree
         super().save(*args, **kwargs)
         OrgUnit.update_paths([self], {**stored, self.pk: self.path})
+
+    @property
+    def name_with_parent(self) -> str:
+        """"Sở Nội vụ (Ủy ban nhân dân tỉnh Quảng Ninh)": what the unit pickers show, to tell namesakes apart."""
+        return f"{self.name} ({self.parent.name})" if self.parent_id else self.name
 
     def clean(self):
         self.clean_validity()

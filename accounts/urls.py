@@ -32,4 +32,5 @@ urlpatterns = [
     path("nhap-du-lieu/xac-nhan/", views.import_confirm, name="import_confirm"),
     path("nhap-du-lieu/mau/<slug:kind>.csv", views.import_template, name="import_template"),
     path("tim-can-bo/", views.people_autocomplete, name="people-autocomplete"),
+    path("tim-don-vi/", views.units_autocomplete, name="units-autocomplete"),
 ]

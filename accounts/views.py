@@ -32,7 +32,7 @@ from .importing import (
     pending_store,
     sample_rows,
 )
-from .models import Position, User
+from .models import OrgUnit, Position, User
 
 AUTOCOMPLETE_LIMIT = 20
 
@@ -157,7 +157,21 @@ def import_template(request: HttpRequest, kind: str) -> StreamingHttpResponse:
     return response
 
 
-# --- People pickers -----------------------------------------------------------------------------------------------
+# --- People and unit pickers ---------------------------------------------------------------------------------------------
+
+
+def _search_words(request: HttpRequest) -> list[str]:
+    """The folded words of `?q=` (the first ten), none when shorter than the pickers' minimum. NUL is dropped
+    (PostgreSQL refuses it in a string) and the text cut at 200 characters (no `search_name` holds a longer word)."""
+    words = fold(request.GET.get("q", "")[:200].replace("\x00", "")).split()
+    return words[:10] if len("".join(words)) >= MIN_QUERY_LENGTH else []
+
+
+def _matching(queryset, words: list[str]):
+    """The rows whose folded `search_name` holds every word."""
+    for word in words:
+        queryset = queryset.filter(search_name__contains=word)
+    return queryset
 
 
 def _person_text(person: User, positions: list[Position]) -> str:
@@ -176,15 +190,27 @@ def people_autocomplete(request: HttpRequest) -> JsonResponse | HttpResponseBadR
     source = AUTOCOMPLETE_SOURCES.get(request.GET.get("for", ""))
     if source is None:
         return HttpResponseBadRequest(_("Không rõ danh sách cần tìm."))
-    words = fold(request.GET.get("q", "")).split()
-    if len("".join(words)) < MIN_QUERY_LENGTH:
+    words = _search_words(request)
+    if not words:
         return JsonResponse({"results": []})
-    people = source(request)
-    for word in words[:10]:
-        people = people.filter(search_name__contains=word)
-    people = list(people.order_by("full_name", "pk")[:AUTOCOMPLETE_LIMIT])
+    people = list(_matching(source(request), words).order_by("full_name", "pk")[:AUTOCOMPLETE_LIMIT])
     positions: dict[int, list[Position]] = {}
     held = Position.objects.held_on(timezone.localdate()).filter(person__in=people).select_related("unit")
     for position in held.order_by("unit__path", "role"):
         positions.setdefault(position.person_id, []).append(position)
     return JsonResponse({"results": [{"id": p.pk, "text": _person_text(p, positions.get(p.pk, []))} for p in people]})
+
+
+@require_GET
+def units_autocomplete(request: HttpRequest) -> JsonResponse:
+    """At most 20 units active today whose folded name, abbreviation or code holds every word of `?q=`, accents
+    optional, in tree order. Open to anyone: the public report form is anonymous and units are public. Queries: one;
+    none for a query under two characters.
+    """
+    words = _search_words(request)
+    if not words:
+        return JsonResponse({"results": []})
+    units = _matching(OrgUnit.objects.active_on(timezone.localdate()), words).select_related("parent")
+    return JsonResponse({
+        "results": [{"id": u.pk, "text": u.name_with_parent} for u in units.order_by("path")[:AUTOCOMPLETE_LIMIT]]
+    })

@@ -2,8 +2,9 @@
 user types (at most 20 at a time, static/js/autocomplete.js on the vendored Tom Select).
 
 The field keeps its full queryset and still validates every submitted id against it; the widget only changes what
-is sent to the browser. What the endpoint may offer for each picker is registered here by the app that owns the
-form (`autocomplete_source`), so the endpoint (accounts.views.people_autocomplete) imports no upper layer.
+is sent to the browser. What the people endpoint may offer for each picker is registered here by the app that owns
+the form (`autocomplete_source`), so the endpoint (accounts.views.people_autocomplete) imports no upper layer. The
+unit pickers offer every active unit, public information (accounts.views.units_autocomplete).
 """
 
 from collections.abc import Callable
@@ -26,6 +27,10 @@ MIN_QUERY_LENGTH = 2
 PICKER_ERRORS = {
     "invalid_choice": _("Người được chọn (mã %(value)s) không thuộc danh sách được phép chọn."),
     "invalid_pk_value": _("“%(pk)s” không phải là mã người hợp lệ."),
+}
+
+UNIT_PICKER_ERRORS = {
+    "invalid_choice": _("Cơ quan, đơn vị được chọn không có hoặc không còn hoạt động."),
 }
 
 # purpose (`?for=`) → the people the form accepts for the request's user: the field's own queryset.
@@ -54,27 +59,30 @@ def context_id(request: HttpRequest, name: str) -> int | None:
 
 
 class AutocompleteMixin:
-    """For a ModelChoiceField / ModelMultipleChoiceField: `purpose` names the source, `params` its context."""
+    """For a ModelChoiceField / ModelMultipleChoiceField: `url_name` is the endpoint, `purpose` names its source
+    (`?for=`, none for an endpoint with a single one), `params` its context."""
 
     template_name = "core/widgets/autocomplete_select.html"
     url_name = "accounts:people-autocomplete"
+    placeholder = _("Gõ họ tên hoặc tên đăng nhập để tìm")
 
-    def __init__(self, *, purpose: str, params: dict | None = None, attrs=None):
+    def __init__(self, *, purpose: str | None = None, params: dict | None = None, attrs=None):
         super().__init__(attrs)
         self.purpose = purpose
         self.params = params or {}
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        query = urlencode({"for": self.purpose, **{k: v for k, v in self.params.items() if v is not None}})
+        params = {"for": self.purpose, **self.params}
+        query = urlencode({k: v for k, v in params.items() if v is not None})
         context["widget"]["attrs"].update({
-            "data-autocomplete-url": f"{reverse(self.url_name)}?{query}",
+            "data-autocomplete-url": f"{reverse(self.url_name)}?{query}" if query else reverse(self.url_name),
             "data-autocomplete-min": MIN_QUERY_LENGTH,
             "data-text-min": _("Gõ ít nhất %(n)s ký tự") % {"n": MIN_QUERY_LENGTH},
             "data-text-empty": _("Không tìm thấy"),
             "data-text-loading": _("Đang tìm…"),
             "data-text-error": _("Không tải được danh sách, hãy thử lại."),
-            "placeholder": _("Gõ họ tên hoặc tên đăng nhập để tìm"),
+            "placeholder": self.placeholder,
         })
         return context
 
@@ -94,6 +102,14 @@ class AutocompleteSelect(AutocompleteMixin, forms.Select):
 
 class AutocompleteSelectMultiple(AutocompleteMixin, forms.SelectMultiple):
     pass
+
+
+class UnitAutocompleteSelect(AutocompleteMixin, forms.Select):
+    """One active unit of the whole country (some 15,000): the field's label should be `OrgUnit.name_with_parent`,
+    the text the endpoint offers."""
+
+    url_name = "accounts:units-autocomplete"
+    placeholder = _("Gõ tên cơ quan, đơn vị để tìm")
 
 
 class PlainSelect(forms.Select):

@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, Position, User
 from accounts.selectors import people_in_subtree
-from core.widgets import PICKER_ERRORS, AutocompleteSelectMultiple, autocomplete_source, context_id
+from core.widgets import (
+    PICKER_ERRORS,
+    UNIT_PICKER_ERRORS,
+    AutocompleteSelectMultiple,
+    UnitAutocompleteSelect,
+    autocomplete_source,
+    context_id,
+)
 from proposals.forms import DATE_HELP, DateInput
 from proposals.models import Proposal
 
@@ -34,6 +41,17 @@ class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         depth = max(obj.path.count("/") - 2, 0)
         return f"{'— ' * depth}{obj.name}"
+
+
+class ReportedUnitField(forms.ModelChoiceField):
+    """The unit a report is about: any active unit of the country, found by typing (never a whole-country list);
+    a forged or ended unit is refused in Vietnamese next to the field."""
+
+    widget = UnitAutocompleteSelect
+    default_error_messages = UNIT_PICKER_ERRORS
+
+    def label_from_instance(self, obj):
+        return obj.name_with_parent
 
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
@@ -66,7 +84,8 @@ class MultipleFileField(forms.FileField):
 
 
 def active_units():
-    return OrgUnit.objects.active_on(timezone.localdate()).order_by("path")
+    """The units a report may be about, as accounts.views.units_autocomplete offers them."""
+    return OrgUnit.objects.active_on(timezone.localdate()).select_related("parent").order_by("path")
 
 
 def _parent_path(path: str) -> str:
@@ -134,9 +153,9 @@ class IncidentReportForm(_ReportFields):
         label=_("Mã hồ sơ đề xuất (nếu phản ánh liên quan đến một đề xuất)"), max_length=30, required=False,
         help_text=_("Ví dụ: DX2026-000123."),
     )
-    unit = UnitChoiceField(
+    unit = ReportedUnitField(
         label=_("Cơ quan, đơn vị nơi xảy ra hành vi"), queryset=OrgUnit.objects.none(), required=False,
-        empty_label=_("— Chọn khi không liên quan đến một đề xuất —"),
+        help_text=_("Chọn khi phản ánh không liên quan đến một đề xuất."),
     )
     reported_people = PersonChoiceField(
         label=_("Cán bộ bị phản ánh"), queryset=User.objects.none(), required=False,
@@ -173,8 +192,7 @@ class PublicReportForm(_ReportFields):
     field_order = ["kind", "conduct", "unit", "reported_text", "description", "evidence", "is_denunciation",
                    "reporter_name", "reporter_contact"]
 
-    unit = UnitChoiceField(label=_("Cơ quan, đơn vị nơi xảy ra hành vi"), queryset=OrgUnit.objects.none(),
-                           empty_label=_("— Chọn cơ quan, đơn vị —"))
+    unit = ReportedUnitField(label=_("Cơ quan, đơn vị nơi xảy ra hành vi"), queryset=OrgUnit.objects.none())
     reporter_name = forms.CharField(label=_("Họ và tên (không bắt buộc)"), max_length=150, required=False)
     reporter_contact = forms.CharField(
         label=_("Địa chỉ, số điện thoại hoặc thư điện tử (không bắt buộc)"), max_length=200, required=False,

@@ -1,5 +1,5 @@
 /*
- * People pickers (core/widgets.py): a <select data-autocomplete-url> holds only the chosen options; Tom Select
+ * People and unit pickers (core/widgets.py): a <select data-autocomplete-url> holds only the chosen options; Tom Select
  * (vendored, static/vendor/tom-select) turns it into a keyboard-operable combobox that asks the server for at most
  * 20 matches once at least `data-autocomplete-min` characters are typed. The server folds accents, so the latest
  * answer is shown as sent, not filtered again here. The texts come from the widget's data attributes, translated with the

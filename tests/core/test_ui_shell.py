@@ -28,7 +28,8 @@ VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 LOGIN_PATH = "/tai-khoan/dang-nhap/"
 
 # Views anyone may open: signing in, and signing out (POST only, harmless without a session).
-PUBLIC_VIEWS = {"accounts:login", "accounts:logout"}
+# The unit search serves the public incident form (anyone may report, Art. 6): unit names are public.
+PUBLIC_VIEWS = {"accounts:login", "accounts:logout", "accounts:units-autocomplete"}
 
 
 # A sample value for each path converter: the login check comes before the view looks at its arguments.

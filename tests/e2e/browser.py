@@ -81,9 +81,9 @@ def download(page: Page, link_name: str | re.Pattern, *, exact: bool = False):
     return info.value
 
 
-def pick_person(scope: Locator | Page, label: str, typed: str, name: str) -> None:
-    """Choose `name` in a people picker (core.widgets, static/js/autocomplete.js) as a person does: type part of the
-    name into the combobox labelled `label`, then click the match the server offers."""
+def pick(scope: Locator | Page, label: str, typed: str, text: str) -> None:
+    """Choose `text` in a people or unit picker (core.widgets, static/js/autocomplete.js) as a person does: type
+    part of the name into the combobox labelled `label`, then click the match the server offers."""
     box = scope.get_by_role("combobox", name=re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
     box.fill(typed)
-    scope.get_by_role("option").filter(has_text=name).first.click()
+    scope.get_by_role("option").filter(has_text=text).first.click()

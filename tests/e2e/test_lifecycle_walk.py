@@ -30,7 +30,7 @@ from tests.e2e.browser import (
     main_nav,
     meeting_start,
     open_disclosure,
-    pick_person,
+    pick,
     status_of,
 )
 from tests.lifecycle import drive_to, pdf_text
@@ -55,7 +55,7 @@ def test_walk_2_public_incident_handled_by_the_inspector_unseen_by_the_reported_
     visitor = browser_as(None)
     visitor.goto(site_url + reverse("incidents:public_report"))
     visitor.get_by_role("radio", name=re.compile(r"khoản 2 Điều 6")).check()
-    visitor.get_by_label("Cơ quan, đơn vị nơi xảy ra hành vi").select_option(value=str(department.pk))
+    pick(visitor, "Cơ quan, đơn vị nơi xảy ra hành vi", "noi vu quang", department.name)
     named = f"Ông {deputy.get_full_name()}, Phó Giám đốc Sở Nội vụ"
     visitor.get_by_label("Người, cơ quan bị phản ánh").fill(named)
     visitor.get_by_label("Nội dung phản ánh").fill(DESCRIPTION)
@@ -153,7 +153,7 @@ def test_walk_1_from_approval_to_protection_and_the_dossier(
     boss.goto(detail)
     form = action(boss, "Phân công người thực hiện")
     form.get_by_role("radio", name="Cán bộ, công chức, viên chức", exact=True).check()
-    pick_person(form, "Cán bộ", proposer.username, proposer.full_name)
+    pick(form, "Cán bộ", proposer.username, proposer.full_name)
     form.get_by_label("Nhiệm vụ được giao").fill("Chủ trì xây dựng quy trình liên thông")
     form.get_by_label("Chủ trì thực hiện").check()
     form.get_by_role("button", name="Phân công").click()
