@@ -7,8 +7,10 @@ from tests/proposals/conftest.py. The clock stands on Tuesday 10/03/2026 09:00 i
 is due for review on Thursday 19/03/2026 (tests/proposals/helpers.py).
 """
 
+import base64
 import datetime
 import html
+import json
 import re
 
 import pytest
@@ -108,6 +110,20 @@ def test_a_cursor_not_issued_by_the_list_shows_the_first_page(proposer):
     for cursor in ("không-phải-con-trỏ", "eyJ0Ijo5LCJrIjpbXSwibiI6Mn0", "e30"):
         response = as_(proposer).get(url("list"), {"sau": cursor})
         assert response.status_code == 200 and [p.title for p in response.context["page"]] == ["Cải cách"]
+
+
+def test_a_cursor_edited_or_issued_for_another_order_shows_the_first_page_never_an_error(proposer):
+    """A cursor is signed: values of the wrong type never reach a query (a 500), and one issued for the newest-first
+    order means nothing to the "due" order."""
+    for n in range(25):
+        draft_proposal(proposer=proposer, title=f"Đề xuất {n:02d}")
+    client = as_(proposer)
+    issued = re.search(r'sau=([^"&]+)"', client.get(url("list")).content.decode()).group(1)
+    forged = base64.urlsafe_b64encode(json.dumps({"t": 0, "s": ["created_at", "pk"], "k": ["abc", 5], "n": 2}).encode())
+    for sort, cursor in (("due", issued), ("title", issued), ("", forged.decode()), ("", issued[:-3] + "xyz")):
+        response = client.get(url("list"), {"sort": sort, "sau": cursor})
+        assert response.status_code == 200 and response.context["page"].number == 1, (sort, cursor)
+    assert client.get(url("list"), {"sau": issued}).context["page"].number == 2
 
 
 def test_the_count_is_exact_up_to_a_bound_then_shown_as_more_than(proposer, monkeypatch):
