@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from .models import OrgUnit, Position
+from .selectors import positions_of
 
 
 def _refused() -> PermissionDenied:
@@ -27,19 +28,27 @@ def acting_position(*, user, unit: OrgUnit, roles: tuple[str, ...], on_date: dat
     return position
 
 
+HELD_POSITIONS = "held_positions"
+
+
+def held_positions(situation) -> list[Position]:
+    """The positions the situation's person holds on its day, units joined: read once per situation, or given
+    by the page that has them already (proposals.actions.page_situation: the navigation bar's)."""
+    return situation.memo(HELD_POSITIONS, lambda: list(positions_of(person=situation.user, on_date=situation.today)))
+
+
+def unit_paths_held(situation, role: str) -> list[str]:
+    """The paths of the units where the situation's person holds `role` (inspectors read their subtrees)."""
+    return [position.unit.path for position in held_positions(situation) if position.role == role]
+
+
 def position_in(situation, *, unit: OrgUnit, roles: tuple[str, ...]) -> Position:
-    """`acting_position` for a `core.actions.Situation`: the person's positions in `unit` on its day are read
-    once per situation, however many actions a page judges with them. No unit (a draft has no deciding unit
-    yet): nobody acts for it."""
+    """`acting_position` for a `core.actions.Situation`: the person's positions on its day are read once per
+    situation, however many actions in however many units a page judges with them. No unit (a draft has no
+    deciding unit yet): nobody acts for it."""
     if unit is None:
         raise _refused()
-    held = situation.memo(
-        ("positions", unit.pk),
-        lambda: list(
-            Position.objects.held_on(situation.today).filter(person=situation.user, unit=unit).select_related("unit")
-        ),
-    )
-    position = _first_of(held, roles)
+    position = _first_of((p for p in held_positions(situation) if p.unit_id == unit.pk), roles)
     if position is None:
         raise _refused()
     return position

@@ -6,11 +6,11 @@ import datetime
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import Position
+from accounts.permissions import unit_paths_held
 from approvals.models import Decision
 from core.actions import Situation
 from implementation import selectors as implementation_selectors
 from implementation.models import Assignment
-from proposals.actions import unit_paths_held
 from proposals.diff import field_label
 from proposals.models import LegalProfile, Proposal
 from proposals.steps import due_after

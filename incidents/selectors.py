@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import OrgUnit, Position, in_subtrees
-from proposals.actions import unit_paths_held
+from accounts.permissions import unit_paths_held
 from proposals.models import Proposal
 
 from . import rules

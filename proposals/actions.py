@@ -18,7 +18,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import positions_of
+from accounts.permissions import HELD_POSITIONS
 from core.actions import ActionSpec, Offer, Situation, offers
 from core.documents import DocumentRenderError
 from core.stages import Stage, stages
@@ -90,29 +90,11 @@ class StageSection:
         return placed
 
 
-HELD_POSITIONS = "held_positions"
-
-
-def held_positions(situation: Situation) -> list:
-    """The positions the situation's person holds on its day, units joined: read once per situation."""
-    return situation.memo(
-        HELD_POSITIONS, lambda: list(positions_of(person=situation.user, on_date=situation.today))
-    )
-
-
-def unit_paths_held(situation: Situation, role: str) -> list[str]:
-    """The paths of the units where the situation's person holds `role` (inspectors read their subtrees)."""
-    return [position.unit.path for position in held_positions(situation) if position.role == role]
-
-
 def page_situation(*, proposal, user, held: list) -> Situation:
     """The proposal page's situation, knowing the positions `user` holds today (`held`: the navigation bar reads
-    them anyway). `accounts.permissions.position_in` finds them per unit in the facts, so that judging the
-    stages' actions reads no position of its own for the units of the proposal or those the person serves in."""
+    them anyway), so that judging the stages' actions reads none of its own (accounts.permissions)."""
     situation = Situation(proposal=proposal, user=user)
     situation.facts[HELD_POSITIONS] = held
-    for unit_id in {proposal.unit_id, proposal.decision_unit_id, *(p.unit_id for p in held)} - {None}:
-        situation.facts[("positions", unit_id)] = [p for p in held if p.unit_id == unit_id]
     return situation
 
 

@@ -146,8 +146,9 @@ def test_an_inspectors_panel_costs_the_same_queries_whatever_the_number_of_direc
         suspend(proposal, head)
     proposal = proposal_for_user(user=inspector, pk=proposal.pk)
 
-    # 1 the directions; 2 their positions in the deciding unit (none: not the head); 3 their inspector positions.
-    with django_assert_num_queries(3):
+    # 1 the directions; 2 the positions they hold today, read once for both questions: none in the deciding unit
+    # (not the head), and which units they inspect (accounts.permissions.held_positions).
+    with django_assert_num_queries(2):
         html = render_section(proposal, inspector)
     assert html.count(" border-warning") == (2 if count == 3 else 1)
 
