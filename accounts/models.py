@@ -68,11 +68,7 @@ class SearchNameQuerySet(models.QuerySet):
         return super().bulk_update(objs, fields, *args, **kwargs)
 
 
-class UserQuerySet(SearchNameQuerySet):
-    pass
-
-
-class UserManager(AuthUserManager.from_queryset(UserQuerySet)):
+class UserManager(AuthUserManager.from_queryset(SearchNameQuerySet)):
     pass
 
 
@@ -93,6 +89,9 @@ class User(SearchName, AbstractUser):
 
     def __str__(self):
         return self.full_name or self.username
+
+    # What `get_full_name` reads: a list that shows people's names loads these and no other column of theirs.
+    NAME_FIELDS = ("full_name", "first_name", "last_name", "username")
 
     def get_full_name(self):
         return self.full_name or super().get_full_name() or self.username

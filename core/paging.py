@@ -111,6 +111,11 @@ def order_by(keys: Sequence[Key]) -> list[str]:
     return [f"-{key.name}" if key.descending else key.name for key in keys]
 
 
+def _expressions(keys: Sequence[Key]) -> dict:
+    """The keys that are expressions (a collation, a COALESCE), by name, to annotate or alias."""
+    return {key.name: key.expression for key in keys if key.expression is not None}
+
+
 def seek_page(queryset: QuerySet, keys: Sequence[Key], *, cursor: str | None, size: int) -> SeekPage:
     """One page of `queryset` in the order of `keys` (the last one unique), starting after `cursor`: one query,
     `size + 1` rows telling whether another page follows. BadCursor for a cursor not issued here."""
@@ -124,7 +129,7 @@ def seek_tiers(tiers: Sequence[QuerySet], keys: Sequence[Key], *, cursor: str | 
     way: each tier is walked like a list of its own; a page that ends a tier continues in the next one, a query
     per tier it touches. The tiers must not overlap."""
     tier, values, number = decode_cursor(cursor, keys, len(tiers)) if cursor else (0, None, 1)
-    expressions = {key.name: key.expression for key in keys if key.expression is not None}
+    expressions = _expressions(keys)
     rows: list = []
     tags: list[int] = []
     for index in range(tier, len(tiers)):
@@ -151,7 +156,6 @@ def bounded_count(queryset: QuerySet, keys: Sequence[Key], limit: int | None = N
     The rows are read in the list's order (`keys`), so that PostgreSQL walks the list's index and stops at the
     bound, as the page does, rather than reading the table until it has counted enough."""
     limit = COUNT_LIMIT if limit is None else limit
-    expressions = {key.name: key.expression for key in keys if key.expression is not None}
-    rows = queryset.alias(**expressions).order_by(*order_by(keys)).values("pk")[: limit + 1]
+    rows = queryset.alias(**_expressions(keys)).order_by(*order_by(keys)).values("pk")[: limit + 1]
     count = rows.count()
     return min(count, limit), count > limit

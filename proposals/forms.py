@@ -234,7 +234,7 @@ class VersionCompareForm(forms.Form):
 class ProposalFilterForm(forms.Form):
     """The GET filter of the proposal list; every field optional, values kept in the page."""
 
-    # With a search, the default order is relevance: the words side by side as typed first (selectors.search).
+    # With a search, the default order is relevance: the words side by side as typed first (selectors.search_tiers).
     SORTS = {
         "": _("Phù hợp nhất (khi tìm kiếm), mới nhất"),
         "newest": _("Mới nhất"),

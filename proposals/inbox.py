@@ -20,26 +20,20 @@ from django.utils.translation import gettext_lazy as _
 from core.paging import Key, SeekPage, bounded_count, seek_page
 from core.stages import stages
 
-from .models import Proposal
+from .models import ROW_COLUMNS, Proposal
 from .transitions import AWAITING_PROPOSER, Status
 
 PREVIEW_SIZE = 10  # rows of each section on the inbox page
 PAGE_SIZE = 50  # rows of a page of one section alone
 COUNT_LIMIT = 100  # a section's count is exact up to here, "hơn 100" beyond
 
-# What an inbox row shows of a proposal (title, code, status, unit, proposer, when it changed), what its due badge
-# reads and what the sections order by: never the plan texts.
-ROW_COLUMNS = (
-    "code", "title", "status", "review_due", "created_at", "updated_at", "unit__name", "proposer__full_name",
-    "proposer__first_name", "proposer__last_name", "proposer__username", "profile__due_soon_wd",
-)
 
 
 def only_shown(rows: QuerySet, *own: str, through: str = "") -> QuerySet:
-    """`rows` with the proposal's unit, proposer and profile joined, reading only `ROW_COLUMNS` of the proposal
-    (reached through `through`, e.g. "proposal__" from a meeting) and the row's `own` columns."""
+    """`rows` with the proposal's unit, proposer and profile joined, reading only `ROW_COLUMNS` of the proposal and
+    when it last changed (reached through `through`, e.g. "proposal__" from a meeting), and the row's `own` columns."""
     return rows.select_related(*(f"{through}{relation}" for relation in ("unit", "proposer", "profile"))).only(
-        *own, *(f"{through}{column}" for column in ROW_COLUMNS)
+        *own, *(f"{through}{column}" for column in (*ROW_COLUMNS, "updated_at"))
     )
 
 

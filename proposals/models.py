@@ -15,11 +15,17 @@ from django.db.models.functions import Coalesce
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrgUnit, Position
+from accounts.models import OrgUnit, Position, User
 
 from .scope import proposal_scope_q
 from .transitions import DB_TRANSITIONS, Status
 
+# What a row of a list of proposals (the list, the inbox) shows and its due badge reads, whatever else the list
+# adds: never the plan texts (issue 10).
+ROW_COLUMNS = (
+    "code", "title", "status", "review_due", "created_at", "unit__name", "profile__due_soon_wd",
+    *(f"proposer__{name}" for name in User.NAME_FIELDS),
+)
 # The day after every review deadline: proposals without one come last in the list's "due" order, whose seek key
 # may not be NULL (core.paging); the same expression is indexed (proposal_due_idx).
 NO_DUE_DATE = datetime.date(9999, 12, 31)

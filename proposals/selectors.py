@@ -21,7 +21,7 @@ from core.paging import Key
 from core.stages import stages
 from core.text import fold
 
-from .models import NO_DUE_DATE, Attachment, LegalProfile, PlanContent, PlanVersion, Proposal
+from .models import NO_DUE_DATE, ROW_COLUMNS, Attachment, LegalProfile, PlanContent, PlanVersion, Proposal
 from .transitions import (
     EDITABLE_STATUSES,
     REVIEW_DEADLINE_RUNNING,
@@ -203,11 +203,8 @@ def proposal_timeline(proposal: Proposal) -> list[dict]:
 # PostgreSQL's ICU Vietnamese collation orders "Cải cách" before "Chuyển đổi"; other databases compare
 # code points, which is only an approximation (accented letters sort after "z").
 VIETNAMESE_COLLATION = "vi-x-icu"
-# The columns a row of the list shows (templates/proposals/list.html) and the due badge reads: never the plan.
-LIST_COLUMNS = (
-    "code", "title", "field", "status", "received_on", "review_due", "created_at", "unit__name",
-    "proposer__full_name", "proposer__first_name", "proposer__last_name", "proposer__username", "profile__due_soon_wd",
-)
+# The columns a row of the list shows (templates/proposals/list.html): a list row's, the field and the receipt date.
+LIST_COLUMNS = (*ROW_COLUMNS, "field", "received_on")
 # Search needs this many letters: shorter words have no trigram, so no index could find them.
 SEARCH_MIN_LENGTH = 3
 
@@ -230,16 +227,17 @@ def search_words(q: str) -> list[str]:
 
 @dataclasses.dataclass
 class ProposalList:
-    """The list's proposals (`matches`, counted) and the same rows in tiers of relevance, read a page at a time
-    with `core.paging.seek_tiers` and `sort_keys`: one tier without a search."""
+    """The list's proposals (`matches`, counted) and the same rows as `core.paging.seek_tiers` reads them a page at
+    a time: `tiers` of relevance (one without a search, or when the user chose an order) in the order of `keys`."""
 
     matches: QuerySet[Proposal]
     tiers: list[QuerySet[Proposal]]
+    keys: list[Key]
 
 
-def search(proposals: QuerySet[Proposal], q: str) -> ProposalList:
-    """The proposals matching every word of `q`, ranked: those with the words side by side as typed first,
-    then the others (issue 10, item 3).
+def search_tiers(proposals: QuerySet[Proposal], q: str) -> tuple[QuerySet[Proposal], list[QuerySet[Proposal]]]:
+    """The proposals matching every word of `q`, and the same ranked: those with the words side by side as typed
+    first, then the others (issue 10, item 3).
 
     `search_text` is the folded copy of code, title and main contents, so "cai cach" finds "cải cách"; on
     PostgreSQL a trigram index (migration 0009) answers `LIKE '%…%'` on it. Each tier is a plain filter that
@@ -248,17 +246,15 @@ def search(proposals: QuerySet[Proposal], q: str) -> ProposalList:
     for word in words:
         proposals = proposals.filter(search_text__contains=word)
     if len(words) < 2:
-        return ProposalList(proposals, [proposals])
+        return proposals, [proposals]
     phrase = " ".join(words)
-    return ProposalList(
-        proposals, [proposals.filter(search_text__contains=phrase), proposals.exclude(search_text__contains=phrase)]
-    )
+    return proposals, [proposals.filter(search_text__contains=phrase), proposals.exclude(search_text__contains=phrase)]
 
 
 def proposal_list(*, user, today: datetime.date, q: str = "", unit=None, status: str = "", field: str = "",
-                  year: int | None = None, overdue: bool = False, held=None) -> ProposalList:
-    """The proposals `user` may see (`held`: their positions today, if at hand), filtered as the list's GET form
-    asks."""
+                  year: int | None = None, overdue: bool = False, sort: str = "", held=None) -> ProposalList:
+    """The proposals `user` may see (`held`: their positions today, if at hand), filtered and ordered as the list's
+    GET form asks: with a search and no order chosen (`sort` ""), the most relevant first, then the newest."""
     proposals = Proposal.objects.visible_to(user, held).select_related("unit", "proposer", "profile").only(*LIST_COLUMNS)
     if unit is not None:
         proposals = proposals.filter(unit_id__in=OrgUnit.objects.filter(in_subtrees([unit.path])).values("pk"))
@@ -270,4 +266,5 @@ def proposal_list(*, user, today: datetime.date, q: str = "", unit=None, status:
         proposals = proposals.filter(Q(received_on__year=year) | Q(received_on__isnull=True, created_at__year=year))
     if overdue:
         proposals = proposals.filter(status__in=REVIEW_DEADLINE_RUNNING, review_due__lt=today)
-    return search(proposals, q) if q else ProposalList(proposals, [proposals])
+    matches, tiers = search_tiers(proposals, q) if q else (proposals, [proposals])
+    return ProposalList(matches, tiers if not sort else [matches], sort_keys(sort))

@@ -380,16 +380,13 @@ def proposal_list_view(request: HttpRequest) -> HttpResponse:
     listed = selectors.proposal_list(
         user=request.user, today=today, q=filters.get("q", ""), unit=filters.get("unit"),
         status=filters.get("status", ""), field=filters.get("field", ""), year=filters.get("year"),
-        overdue=filters.get("overdue", False), held=acting_for(request)["positions"],
+        overdue=filters.get("overdue", False), sort=filters.get("sort", ""), held=acting_for(request)["positions"],
     )
-    sort = filters.get("sort", "")
-    # Relevance first unless the user chose an order (ProposalFilterForm.SORTS).
-    tiers, keys = (listed.tiers if not sort else [listed.matches]), selectors.sort_keys(sort)
     try:
-        page = seek_tiers(tiers, keys, cursor=request.GET.get("sau"), size=PAGE_SIZE)
+        page = seek_tiers(listed.tiers, listed.keys, cursor=request.GET.get("sau"), size=PAGE_SIZE)
     except BadCursor:  # a link edited by hand or cut off: the first page rather than an error
-        page = seek_tiers(tiers, keys, cursor=None, size=PAGE_SIZE)
-    count, more = bounded_count(listed.matches, keys)
+        page = seek_tiers(listed.tiers, listed.keys, cursor=None, size=PAGE_SIZE)
+    count, more = bounded_count(listed.matches, listed.keys)
     badges = selectors.DueBadges(today)
     for proposal in page.rows:
         proposal.due_state = selectors.due_state(badges, proposal)
