@@ -32,7 +32,7 @@ from proposals.models import LegalProfile, Proposal
 from reports.exports import PDF_UNITS_PER_BLOCK
 from reports.models import AnnualReport, ReportRun
 from reports.tasks import produce_report
-from tests.e2e.browser import TIMEOUT_MS, labelled, main_nav
+from tests.e2e.browser import TIMEOUT_MS, labelled, log_in, main_nav
 from tests.lifecycle import pdf_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -130,12 +130,7 @@ def admin_page(browser: Browser, browser_context_args, live_server, demo) -> Pag
     admin = User.objects.get(username=ADMIN_USERNAME)
     context = browser.new_context(**browser_context_args)
     context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/tai-khoan/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(admin.username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(main_nav(page).get_by_role("button", name=admin.get_full_name())).to_be_visible()
+    page = log_in(context.new_page(), live_server.url, admin, password=DEMO_PASSWORD)
     yield page
     context.close()
 
