@@ -1,7 +1,10 @@
-"""Vietnamese unless the user chose otherwise (spec README; DEVELOPERS.md "Vietnamese first").
+"""Middleware of the app's own.
 
-Django's LocaleMiddleware would follow the browser's Accept-Language, so an English browser would see
-English. Here only the language cookie set by the language switcher counts.
+VietnameseFirstLocaleMiddleware: Vietnamese unless the user chose otherwise (spec README; DEVELOPERS.md
+"Vietnamese first"). Django's LocaleMiddleware would follow the browser's Accept-Language, so an English browser
+would see English. Here only the language cookie set by the language switcher counts.
+
+PermissionsPolicyMiddleware: the Permissions-Policy header (issue 11 §3), which neither Django nor django-csp sends.
 """
 
 from django.conf import settings
@@ -24,4 +27,19 @@ class VietnameseFirstLocaleMiddleware:
         # The language comes from a cookie: a cache must not give a Vietnamese page to an English reader.
         patch_vary_headers(response, ("Cookie",))
         translation.deactivate()
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Refuses the browser features in PERMISSIONS_POLICY_DENIED (camera, microphone, ...) to every page and frame:
+    a script injected despite the CSP still cannot ask for them (issue 11 §3)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY_DENIED)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
         return response

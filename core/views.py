@@ -1,3 +1,4 @@
+from csp.exceptions import CSPNonceError
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -38,7 +39,12 @@ def error_500(request):
     # No context processors that touch the database: the error may be the database itself.
     from django.template import loader
 
-    return HttpResponse(loader.get_template("errors/500.html").render(), status=500)
+    # Its one inline <style> carries the CSP nonce (issue 11 §3); none when the error came outside CSPMiddleware.
+    try:
+        nonce = str(request.csp_nonce)
+    except (AttributeError, CSPNonceError):
+        nonce = ""
+    return HttpResponse(loader.get_template("errors/500.html").render({"nonce": nonce}), status=500)
 
 
 NOTIFICATIONS_PER_PAGE = 30

@@ -1,13 +1,15 @@
 /*
  * The progress of a report being made in the background: each element with `data-progress-url` asks the server
  * every two seconds and moves its bar; when the version is done (or failed) the page reloads to show its files.
- * Without JavaScript the page says to reload it, and the server does the same work.
+ * Without JavaScript the page says to reload it and prints the figure, and the server does the same work.
  */
 (function () {
   "use strict";
   document.querySelectorAll("[data-progress-url]").forEach(function (box) {
     var bar = box.querySelector(".progress-bar");
     var step = box.querySelector("[data-step]");
+    // The server's figure, drawn here: the CSP refuses a style="width: ..." attribute (issue 11 §3).
+    bar.style.width = box.querySelector("[aria-valuenow]").getAttribute("aria-valuenow") + "%";
     function poll() {
       fetch(box.dataset.progressUrl, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
         .then(function (response) { return response.ok ? response.json() : null; })

@@ -5,7 +5,7 @@ import datetime
 import re
 
 from django.utils import timezone
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from tests.factories import DEMO_PASSWORD
 
@@ -29,6 +29,33 @@ def accept_dialogs(page: Page) -> Page:
     dismisses dialogs nobody handles, which would cancel the submission."""
     page.on("dialog", lambda dialog: dialog.accept())
     return page
+
+
+# Every page of the context reports what its Content-Security-Policy refused (the `securitypolicyviolation` event)
+# to the test, through a binding the CSP cannot block; Chromium's console line is caught too, for what happens before
+# the listener exists.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation(`${event.effectiveDirective} refused ${event.blockedURI || "inline"} `
+    + `at ${event.sourceFile || document.location.href}:${event.lineNumber} ${event.sample || ""}`);
+});
+"""
+
+
+def watch_csp(context: BrowserContext, violations: list[str]) -> BrowserContext:
+    """Collect into `violations` everything the CSP (issue 11 §3) refuses in the context's pages; the walks'
+    fixtures (conftest.py) fail a test that leaves any."""
+    def refused(text: str) -> None:
+        violations.append(text)
+
+    def console(message) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    context.expose_function("__cspViolation", refused)
+    context.add_init_script(_REPORT_CSP_VIOLATIONS)
+    context.on("console", console)
+    return context
 
 
 def main_nav(page: Page) -> Locator:

@@ -11,7 +11,7 @@ import shutil
 import pytest
 from django.utils import timezone
 
-from tests.e2e.browser import TIMEOUT_MS, accept_dialogs, log_in
+from tests.e2e.browser import TIMEOUT_MS, accept_dialogs, log_in, watch_csp
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -52,6 +52,21 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
+def csp_violations():
+    """What the Content-Security-Policy refused during the walk (tests/e2e/browser.watch_csp): a page that needs
+    something the policy forbids (an inline script, a style="" attribute, a foreign host) fails its walk."""
+    violations = []
+    yield violations
+    assert not violations, "The Content-Security-Policy refused:\n" + "\n".join(violations)
+
+
+@pytest.fixture
+def context(context, csp_violations):
+    """pytest-playwright's context (behind its `page` fixture), watched for CSP violations."""
+    return watch_csp(context, csp_violations)
+
+
+@pytest.fixture
 def site_url(live_server) -> str:
     return live_server.url
 
@@ -62,13 +77,13 @@ def today() -> datetime.date:
 
 
 @pytest.fixture
-def browser_as(browser, browser_context_args, site_url):
+def browser_as(browser, browser_context_args, site_url, csp_violations):
     """`browser_as(person)`: a fresh browser context (own cookies), signed in through the form; `browser_as(None)`:
     an anonymous visitor."""
     contexts = []
 
     def open_as(person):
-        context = browser.new_context(**browser_context_args)
+        context = watch_csp(browser.new_context(**browser_context_args), csp_violations)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         page = accept_dialogs(context.new_page())

@@ -32,7 +32,7 @@ from proposals.models import LegalProfile, Proposal
 from reports.exports import PDF_UNITS_PER_BLOCK
 from reports.models import AnnualReport, ReportRun
 from reports.tasks import produce_report
-from tests.e2e.browser import TIMEOUT_MS, labelled, log_in, main_nav
+from tests.e2e.browser import TIMEOUT_MS, labelled, log_in, main_nav, watch_csp
 from tests.lifecycle import pdf_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -125,10 +125,10 @@ def held_runs(monkeypatch) -> list[int]:
 
 
 @pytest.fixture
-def admin_page(browser: Browser, browser_context_args, live_server, demo) -> Page:
+def admin_page(browser: Browser, browser_context_args, live_server, demo, csp_violations) -> Page:
     """The demo's administrator (a superuser: orders reports everywhere, reports.scope), signed in through the form."""
     admin = User.objects.get(username=ADMIN_USERNAME)
-    context = browser.new_context(**browser_context_args)
+    context = watch_csp(browser.new_context(**browser_context_args), csp_violations)
     context.set_default_timeout(TIMEOUT_MS)
     page = log_in(context.new_page(), live_server.url, admin, password=DEMO_PASSWORD)
     yield page
