@@ -56,6 +56,8 @@ def gunicorn(database: str):
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(48), "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": url,
             "DJANGO_VAR_DIR": var, "PYTHONPATH": os.pathsep.join([str(SCRIPTS), str(BASE_DIR)]),
             "DJANGO_LOG_LEVEL": "WARNING",
+            # Plain HTTP on 127.0.0.1: production's redirect to HTTPS (issue 11 §3) would answer every request with it.
+            "DJANGO_SECURE_SSL_REDIRECT": "False",
         }
         # DEBUG off serves static files through whitenoise's manifest: collected first, as a deployment does.
         subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR, env=env,
