@@ -298,6 +298,6 @@ REPORT_LINK_MAX_AGE = _env_int_in("REPORT_LINK_MAX_AGE", 3600, 60, 7 * 86400)
 # run past PLAN_DIFF_TIME_BUDGET_SECONDS, a field's two versions are shown side by side instead of word by word.
 PLAN_TEXT_MAX_LENGTH = _env_int_in("PLAN_TEXT_MAX_LENGTH", 30_000, 1_000, 1_000_000)
 PLAN_DIFF_MAX_WORDS = _env_int_in("PLAN_DIFF_MAX_WORDS", 20_000, 100, 1_000_000)
-PLAN_DIFF_TIME_BUDGET_SECONDS = env.float("PLAN_DIFF_TIME_BUDGET_SECONDS", default=0.3)
+PLAN_DIFF_TIME_BUDGET_SECONDS = env.float("PLAN_DIFF_TIME_BUDGET_SECONDS", default=0.5)
 if not 0.01 <= PLAN_DIFF_TIME_BUDGET_SECONDS <= 10:
     raise ImproperlyConfigured("PLAN_DIFF_TIME_BUDGET_SECONDS must be between 0.01 and 10.")
