@@ -301,3 +301,7 @@ PLAN_DIFF_MAX_WORDS = _env_int_in("PLAN_DIFF_MAX_WORDS", 20_000, 100, 1_000_000)
 PLAN_DIFF_TIME_BUDGET_SECONDS = env.float("PLAN_DIFF_TIME_BUDGET_SECONDS", default=0.5)
 if not 0.01 <= PLAN_DIFF_TIME_BUDGET_SECONDS <= 10:
     raise ImproperlyConfigured("PLAN_DIFF_TIME_BUDGET_SECONDS must be between 0.01 and 10.")
+
+# The database role the app serves as, when `migrate` runs as the tables' owner (issue 11 §7, README "Database
+# roles"): migrate then grants it what it needs and revokes what could rewrite the audit log (grant_app_role).
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
