@@ -337,3 +337,16 @@ CELERY_BEAT_SCHEDULE = {
 
 # How long a report's download link works (issue 9: "a permission-checked download link that expires").
 REPORT_LINK_MAX_AGE = _env_int_in("REPORT_LINK_MAX_AGE", 3600, 60, 7 * 86400)
+
+# Plans and their comparison (issue 11 §5): the longest text the plan form takes in one field, and the bounds of
+# the version comparison (proposals.diff): past PLAN_DIFF_MAX_WORDS words in a field, or when the diffs of a page
+# run past PLAN_DIFF_TIME_BUDGET_SECONDS, a field's two versions are shown side by side instead of word by word.
+PLAN_TEXT_MAX_LENGTH = _env_int_in("PLAN_TEXT_MAX_LENGTH", 30_000, 1_000, 1_000_000)
+PLAN_DIFF_MAX_WORDS = _env_int_in("PLAN_DIFF_MAX_WORDS", 20_000, 100, 1_000_000)
+PLAN_DIFF_TIME_BUDGET_SECONDS = env.float("PLAN_DIFF_TIME_BUDGET_SECONDS", default=0.5)
+if not 0.01 <= PLAN_DIFF_TIME_BUDGET_SECONDS <= 10:
+    raise ImproperlyConfigured("PLAN_DIFF_TIME_BUDGET_SECONDS must be between 0.01 and 10.")
+
+# The database role the app serves as, when `migrate` runs as the tables' owner (issue 11 §7, README "Database
+# roles"): migrate then grants it what it needs and revokes what could rewrite the audit log (grant_app_role).
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")

@@ -13,6 +13,17 @@ def _seed_calendar(sender, using, **kwargs):
     seed_years(settings.WORKCAL_SEED_FIRST_YEAR, timezone.localdate().year + settings.WORKCAL_SEED_YEARS_AHEAD)
 
 
+def _grant_app_role(sender, using, **kwargs):
+    """Tables a migration created are granted to the app's role at once (issue 11 §7), when DATABASE_APP_ROLE is set."""
+    from django.conf import settings
+    from django.db import connections
+
+    if settings.DATABASE_APP_ROLE and connections[using].vendor == "postgresql":
+        from .db_roles import grant_app_role
+
+        grant_app_role(settings.DATABASE_APP_ROLE, using=using)
+
+
 class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "core"
@@ -23,4 +34,5 @@ class CoreConfig(AppConfig):
         from .stages import NavItem, stages
 
         post_migrate.connect(_seed_calendar, sender=self, dispatch_uid="core.seed_calendar")
+        post_migrate.connect(_grant_app_role, sender=self, dispatch_uid="core.grant_app_role")
         stages.add_nav(NavItem(_("Quản trị"), "admin:index", order=80, visible=lambda request: request.user.is_staff))

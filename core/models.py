@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .triggers import UnignorableProtect
+
 
 class CalendarDay(models.Model):
     """A date that departs from the Monday–Friday rule (spec README §4).
@@ -57,8 +59,8 @@ class AuditChainHead(models.Model):
     class Meta:
         constraints = [models.CheckConstraint(name="auditchainhead_singleton", condition=Q(pk=1))]
         triggers = [
-            pgtrigger.Protect(name="auditchainhead_no_delete", operation=pgtrigger.Delete),
-            pgtrigger.Protect(
+            UnignorableProtect(name="auditchainhead_no_delete", operation=pgtrigger.Delete),
+            UnignorableProtect(
                 name="auditchainhead_forward_only",
                 operation=pgtrigger.Update,
                 condition=pgtrigger.Q(new__last_seq__lt=pgtrigger.F("old__last_seq"))
@@ -119,8 +121,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["object_type", "object_id", "seq"], name="audit_object_idx"),
         ]
         triggers = [
-            # The database refuses changes too, whoever connects (spec README §6).
-            pgtrigger.Protect(name="audit_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            # The database refuses changes too, whoever connects (spec README §6), even a session that sets
+            # pgtrigger.ignore (issue 11 §7: core.triggers).
+            UnignorableProtect(name="audit_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
         ]
 
     def __str__(self):

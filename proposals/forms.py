@@ -9,8 +9,10 @@ views attach to the fields named in them.
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, BadRequest, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -26,6 +28,7 @@ from .transitions import Status
 
 DATE_HELP = _("Ngày/tháng/năm, ví dụ 05/04/2026.")
 REQUIRED_ON_SUBMIT_HELP = _("Bắt buộc khi nộp kế hoạch.")
+PLAN_TEXT_TOO_LONG = _("Nội dung dài %(show_value)d ký tự, vượt quá giới hạn %(limit_value)d ký tự của một mục.")
 
 # The Art. 7(2) contents in the order of the decree, grouped as the form and the detail page show them.
 PLAN_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -63,6 +66,13 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _plan_text_limit(field: forms.Field) -> None:
+    """A free-text field of the plan takes at most PLAN_TEXT_MAX_LENGTH characters: that bounds "the largest plan",
+    whose version comparison must stay fast (issue 11 §5)."""
+    field.max_length = settings.PLAN_TEXT_MAX_LENGTH
+    field.validators.append(MaxLengthValidator(field.max_length, message=PLAN_TEXT_TOO_LONG))
+
+
 def _plan_fields(required_on_submit) -> dict[str, forms.Field]:
     text_widget = {"rows": 3}
     date_widget = DateInput(attrs={"autocomplete": "off"})
@@ -79,6 +89,9 @@ def _plan_fields(required_on_submit) -> dict[str, forms.Field]:
         },
     )
     fields["field"].choices = [("", _("— Chọn lĩnh vực —")), *FieldOfWork.choices]
+    for name in fields:
+        if isinstance(Proposal._meta.get_field(name), models.TextField):
+            _plan_text_limit(fields[name])
     for name in ("start_date", "end_date"):
         fields[name].help_text = DATE_HELP
     fields["pilot_legal_document"].label = PILOT_QUESTION

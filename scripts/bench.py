@@ -625,6 +625,14 @@ def pages(bench: Bench) -> None:
     bench_pages.run(bench, _seed_proposals)
 
 
+@section("diff", "the version comparison: one field of 2k/8k/24k words and the largest plan the form accepts "
+                 "through the page (issue 11 §5: well under a second; difflib took 1.9/16/164 s)")
+def diff(bench: Bench) -> None:
+    import bench_diff
+
+    bench_diff.run(bench, _small_org)
+
+
 # --- Running -------------------------------------------------------------------------------------------------
 
 

@@ -1,17 +1,16 @@
 """The append-only, hash-chained evidence log (spec README §6).
 
 On SQLite nothing below the ORM protects the table, so tampering is simulated with raw SQL. On PostgreSQL
-the `audit_append_only` trigger refuses that same SQL; the tests show the refusal, then switch the
-trigger off for one statement (as a database superuser could) to show that the chain still reveals it.
+the `audit_append_only` trigger refuses that same SQL, even with `pgtrigger.ignore` set; the tests show the
+refusal, then switch triggers off (as only a database superuser can: tests/core/test_audit_roles.py) to show that
+the chain still reveals it.
 """
 
-import contextlib
 import datetime
 import io
 import json
 import threading
 
-import pgtrigger
 import pytest
 from django.contrib.admin.sites import site as admin_site
 from django.core.management import CommandError, call_command
@@ -23,8 +22,7 @@ from django.urls import reverse
 from core.audit import GENESIS_HASH, BrokenLink, audit_record, compute_hash, verify_chain
 from core.models import AuditChainHead, AuditEvent
 from tests.factories import OrgUnitFactory, UserFactory
-
-TRIGGER = "core.AuditEvent:audit_append_only"
+from tests.lifecycle import triggers_switched_off
 
 
 @pytest.fixture
@@ -49,18 +47,8 @@ def record(department, head):
     return _record
 
 
-@contextlib.contextmanager
-def _bypassing_the_trigger():
-    """What someone with direct database access does: on PostgreSQL, switch the protection off."""
-    if connection.vendor == "postgresql":
-        with pgtrigger.ignore(TRIGGER):
-            yield
-    else:
-        yield
-
-
 def _raw_sql(sql: str, params=()):
-    with _bypassing_the_trigger(), connection.cursor() as cursor:
+    with triggers_switched_off(), connection.cursor() as cursor:
         cursor.execute(sql, params)
 
 
@@ -213,7 +201,7 @@ def test_postgresql_refuses_orm_paths_that_skip_the_model_guards(record):
 def test_postgresql_tampering_with_the_trigger_switched_off_is_still_detected(record):
     record(3)
 
-    with pgtrigger.ignore(TRIGGER), connection.cursor() as cursor:
+    with triggers_switched_off(), connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditevent SET to_state = 'approved' WHERE seq = 2")
 
     with pytest.raises(CommandError, match=r"BROKEN at event #2: content does not match"):
@@ -283,17 +271,10 @@ def test_two_writers_appending_at_once_keep_the_chain_gap_free():
 
 # --- The chain head: the witness of the chain's end ----------------------------------------------------
 
-HEAD_TRIGGERS = ("core.AuditChainHead:auditchainhead_no_delete", "core.AuditChainHead:auditchainhead_forward_only")
-
-
 def _raw_sql_on_head(sql: str, params=()):
     """Change the head row directly; on PostgreSQL with its triggers switched off, as a superuser could."""
-    if connection.vendor == "postgresql":
-        with pgtrigger.ignore(*HEAD_TRIGGERS), connection.cursor() as cursor:
-            cursor.execute(sql, params)
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+    with triggers_switched_off(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def test_a_missing_chain_head_with_events_is_detected(record):

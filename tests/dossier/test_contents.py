@@ -6,7 +6,6 @@ documents are kept as issued with their SHA-256).
 import io
 import time
 
-import pgtrigger
 import pytest
 from django.db import connection
 from pypdf import PdfReader
@@ -18,7 +17,7 @@ from dossier import documents as dossier_documents
 from dossier.selectors import MAX_STORED_PAGES
 from proposals.models import PlanVersion
 from tests.dossier.helpers import busy_proposal, compact, dossier_url, pages
-from tests.lifecycle import APPROVAL_TEXT, as_, pdf_text, sha256
+from tests.lifecycle import APPROVAL_TEXT, as_, pdf_text, sha256, triggers_switched_off
 
 
 def download(person, proposal) -> bytes:
@@ -213,9 +212,9 @@ def test_the_event_log_lists_every_event_of_the_proposal_in_order(approved, prop
 
 
 def test_an_event_changed_behind_the_log_is_marked_in_the_dossier(approved, proposer):
-    # A database superuser edits the vote's event (the trigger switched off on PostgreSQL, as tests/core does).
+    # A database superuser edits the vote's event (triggers switched off on PostgreSQL, as tests/core does).
     seq = AuditEvent.objects.for_object(approved).filter(action="vote").values_list("seq", flat=True).first()
-    with pgtrigger.ignore("core.AuditEvent:audit_append_only"), connection.cursor() as cursor:
+    with triggers_switched_off(), connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditevent SET to_state = 'approved' WHERE seq = %s", [seq])
 
     log = pdf_text(download(proposer, approved)).split("III. NHẬT KÝ SỰ KIỆN")[1]
