@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_celery_beat",
     "pgtrigger",
+    # Second factor (issue 11 §2): TOTP devices and their recovery codes (static tokens).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "accounts",
     "proposals",
@@ -70,6 +74,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(), then the fence that keeps a password-only session on the second-factor pages.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.two_factor.middleware.TwoFactorFenceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -292,3 +299,13 @@ CELERY_BEAT_SCHEDULE = {
 
 # How long a report's download link works (issue 9: "a permission-checked download link that expires").
 REPORT_LINK_MAX_AGE = _env_int_in("REPORT_LINK_MAX_AGE", 3600, 60, 7 * 86400)
+
+# Second factor (issue 11 §2, django-otp). Who must have one: Position roles held today, and "admin" for staff
+# and superusers (an unknown name fails `manage.py check`); the others may enrol from the account menu.
+# Empty: optional for everyone.
+TWO_FACTOR_REQUIRED_ROLES = env.list("TWO_FACTOR_REQUIRED_ROLES", default=["head", "deputy", "secretariat", "admin"])
+# The name authenticator apps show next to the account.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Decree73")
+# After n successive wrong codes a device refuses to check another for factor * 2^(n-1) seconds.
+OTP_TOTP_THROTTLE_FACTOR = _env_int_in("OTP_TOTP_THROTTLE_FACTOR", 1, 1, 60)
+OTP_STATIC_THROTTLE_FACTOR = _env_int_in("OTP_STATIC_THROTTLE_FACTOR", 1, 1, 60)
