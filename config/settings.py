@@ -309,3 +309,6 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Decree73")
 # After n successive wrong codes a device refuses to check another for factor * 2^(n-1) seconds.
 OTP_TOTP_THROTTLE_FACTOR = _env_int_in("OTP_TOTP_THROTTLE_FACTOR", 1, 1, 60)
 OTP_STATIC_THROTTLE_FACTOR = _env_int_in("OTP_STATIC_THROTTLE_FACTOR", 1, 1, 60)
+# django-otp's admin pages never show a device's key, QR code or recovery codes: an administrator can remove a
+# lost device, not copy someone's second factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True

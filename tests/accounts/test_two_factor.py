@@ -236,6 +236,9 @@ def test_the_admin_signs_in_through_both_steps(db):
     assert client.get("/quan-tri/").url == f"{VERIFY}?next=%2Fquan-tri%2F"
     assert type_code(client, code_of(device), "/quan-tri/").url == "/quan-tri/"
     assert client.get("/quan-tri/").status_code == 200
+    # An administrator may remove someone's lost device but never read its key.
+    change = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert change.status_code == 200 and device.key not in change.content.decode()
 
 
 def test_force_login_is_fenced_too(head):
