@@ -142,8 +142,6 @@ def confirm_enrolment(user: User, code: str) -> tuple[TOTPDevice, list[str]]:
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        # A person enrols one authenticator: an older one (re-enrolment) stops working.
-        TOTPDevice.objects.devices_for_user(user).exclude(pk=device.pk).delete()
         codes = _new_recovery_codes(user)
         audit_record(action="two_factor_enrolled", obj=user, actor=user, payload={"recovery_codes": len(codes)})
     return device, codes
