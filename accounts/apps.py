@@ -10,5 +10,7 @@ class AccountsConfig(AppConfig):
 
         from core.stages import NavItem, stages
 
+        from .two_factor import checks, sessions  # noqa: F401  (registers the role check and the sign-in hook)
+
         stages.add_nav(NavItem(_("Nhập dữ liệu tổ chức"), "accounts:import_start", order=90,
                                visible=lambda request: request.user.may_import_organisation()))

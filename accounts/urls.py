@@ -1,19 +1,16 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import include, path, reverse_lazy
 
 from . import views
-from .forms import LoginForm
+from .two_factor import urls as two_factor_urls
+from .two_factor import views as two_factor_views
 
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "dang-nhap/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    # The password, then the second factor where one applies (issue 11 §2).
+    path("dang-nhap/", two_factor_views.LoginView.as_view(), name="login"),
+    path("", include(two_factor_urls)),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "doi-mat-khau/",

@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "pgtrigger",
     "csp",
+    # Second factor (issue 11 §2): TOTP devices and their recovery codes (static tokens).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "accounts",
     "proposals",
@@ -74,6 +78,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(), then the fence that keeps a password-only session on the second-factor pages.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.two_factor.middleware.TwoFactorFenceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -350,3 +357,15 @@ if not 0.01 <= PLAN_DIFF_TIME_BUDGET_SECONDS <= 10:
 # The database role the app serves as, when `migrate` runs as the tables' owner (issue 11 §7, README "Database
 # roles"): migrate then grants it what it needs and revokes what could rewrite the audit log (grant_app_role).
 DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
+# Second factor (issue 11 §2, django-otp). Who must have one: Position roles held today, and "admin" for staff
+# and superusers (an unknown name fails `manage.py check`); the others may enrol from the account menu.
+# Empty: optional for everyone.
+TWO_FACTOR_REQUIRED_ROLES = env.list("TWO_FACTOR_REQUIRED_ROLES", default=["head", "deputy", "secretariat", "admin"])
+# The name authenticator apps show next to the account.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Decree73")
+# After n successive wrong codes a device refuses to check another for factor * 2^(n-1) seconds.
+OTP_TOTP_THROTTLE_FACTOR = _env_int_in("OTP_TOTP_THROTTLE_FACTOR", 1, 1, 60)
+OTP_STATIC_THROTTLE_FACTOR = _env_int_in("OTP_STATIC_THROTTLE_FACTOR", 1, 1, 60)
+# django-otp's admin pages never show a device's key, QR code or recovery codes: an administrator can remove a
+# lost device, not copy someone's second factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True

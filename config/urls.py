@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.two_factor.views import admin_login
+
 urlpatterns = [
     path("", include("core.urls")),
     path("tai-khoan/", include("accounts.urls")),
@@ -15,6 +17,8 @@ urlpatterns = [
     path("nhac-viec/", include("reminders.urls")),
     path("bao-cao/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The admin signs in through the app's two steps (issue 11 §2); before admin.site.urls, whose login it replaces.
+    path("quan-tri/login/", admin_login, name="admin-login"),
     path("quan-tri/", admin.site.urls),
 ]
 

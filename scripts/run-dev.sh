@@ -10,6 +10,10 @@ ADDR=127.0.0.1:${PORT:-8000}
 VAR_DIR=${DJANGO_VAR_DIR:-var}
 # Settings default to DEBUG off (production); a development server runs in debug unless told otherwise.
 export DJANGO_DEBUG="${DJANGO_DEBUG:-True}"
+# The demo is walked by signing in as one persona after another: a second factor required of every head would
+# make each of them enrol an authenticator first. Off here unless asked for (printed with the logins below);
+# anyone can still enrol from the user menu.
+export TWO_FACTOR_REQUIRED_ROLES="${TWO_FACTOR_REQUIRED_ROLES-}"
 
 # Fail before starting anything: otherwise runserver dies while the worker keeps going, and the
 # readiness check below would be answered by whatever holds the port.
@@ -54,6 +58,11 @@ until $CELERY -A config inspect ping --timeout 1 >/dev/null 2>&1; do
   kill -0 "$worker" 2>/dev/null || { echo "Celery worker không khởi động được." >&2; exit 1; }
 done
 $PY manage.py seed_demo --logins-only
+if [ -z "$TWO_FACTOR_REQUIRED_ROLES" ]; then
+  echo "Xác thực hai lớp: không bắt buộc trong bản demo. Để bắt buộc như khi vận hành: TWO_FACTOR_REQUIRED_ROLES=head,deputy,secretariat,admin make run"
+else
+  echo "Xác thực hai lớp bắt buộc với: $TWO_FACTOR_REQUIRED_ROLES (lần đăng nhập đầu: quét mã QR bằng ứng dụng xác thực)."
+fi
 echo "Ứng dụng: http://$ADDR/  —  Celery worker và beat đang chạy. Nhấn Ctrl-C để dừng tất cả."
 
 # Until either process ends (then the EXIT trap stops the other one).
