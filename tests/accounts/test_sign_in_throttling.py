@@ -144,6 +144,8 @@ def test_the_admin_lists_lockouts_in_vietnamese(client, admin_user, head):
     page = client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
 
     assert "Mở khóa đăng nhập" in page and "giamdoc" in page
+    assert "Số lần sai" in page and "Hết hiệu lực lúc" in page  # axes' labels, from locale/vi
+    assert "Chống dò mật khẩu" in client.get(reverse("admin:index")).content.decode()
     attempt = AccessAttempt.objects.get()
     assert client.get(reverse("admin:axes_accessattempt_change", args=[attempt.pk])).status_code == 200
 
