@@ -51,6 +51,14 @@ def client_ip(request) -> str | None:
         return remote
 
 
+def attempted_username(request, credentials=None) -> str | None:
+    """The username tried, as axes reads it, cut to the length of its column: longer is no account's name (150
+    at most), and would end the failed sign-in in a database error, a 500, instead of the form's message."""
+    source = credentials or getattr(request, "data", request.POST)
+    username = source.get(settings.AXES_USERNAME_FORM_FIELD)
+    return username[: AccessAttempt._meta.get_field("username").max_length] if isinstance(username, str) else username
+
+
 def cool_off(request=None) -> datetime.timedelta:
     """SIGN_IN_COOLOFF_MINUTES, doubled for each lock of this account or address within REPEAT_WINDOW, up to
     SIGN_IN_COOLOFF_MAX_MINUTES. Axes asks when it records a failure, and that failure expires after it."""

@@ -321,6 +321,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.throttling.attempted_username"
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out_response"
 # accounts.admin shows the attempts with the audited unlock instead of axes' own pages.
 AXES_ENABLE_ADMIN = False
