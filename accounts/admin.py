@@ -146,3 +146,6 @@ class PositionAdmin(ServiceModelAdmin):
 
     def delete_service(self, obj, by):
         position_delete(position=obj, by=by)
+
+# Sign-in lockouts and their audited unlock (issue 11 §1).
+from . import admin_throttling  # noqa: E402, F401

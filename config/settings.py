@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Sign-in throttling (issue 11 §1): django-axes, under a Vietnamese name in the admin.
+    "accounts.apps.SignInThrottlingConfig",
     "core",
     "accounts",
     "proposals",
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     "accounts.two_factor.middleware.TwoFactorFenceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the 429 page (accounts.throttling).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -369,3 +373,31 @@ OTP_STATIC_THROTTLE_FACTOR = _env_int_in("OTP_STATIC_THROTTLE_FACTOR", 1, 1, 60)
 # django-otp's admin pages never show a device's key, QR code or recovery codes: an administrator can remove a
 # lost device, not copy someone's second factor.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Sign-in throttling (issue 11 §1, README "Sign-in throttling"): django-axes counts failed sign-ins, of the app's
+# login and the admin's, per account and per client address, each against its own limit (accounts.throttling).
+# A lock lasts SIGN_IN_COOLOFF_MINUTES, doubled for each earlier lock of the account or address within a day, up
+# to SIGN_IN_COOLOFF_MAX_MINUTES. The client address is REMOTE_ADDR unless SIGN_IN_TRUSTED_PROXY_COUNT says how
+# many reverse proxies of ours add to X-Forwarded-For: never trust that header otherwise.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = _env_int_in("SIGN_IN_FAILURE_LIMIT", 5, 1, 100)
+SIGN_IN_ADDRESS_FAILURE_LIMIT = _env_int_in("SIGN_IN_ADDRESS_FAILURE_LIMIT", 20, 1, 100000)
+SIGN_IN_COOLOFF_MINUTES = _env_int_in("SIGN_IN_COOLOFF_MINUTES", 15, 1, 24 * 60)
+SIGN_IN_COOLOFF_MAX_MINUTES = _env_int_in("SIGN_IN_COOLOFF_MAX_MINUTES", 24 * 60, SIGN_IN_COOLOFF_MINUTES, 30 * 24 * 60)
+SIGN_IN_TRUSTED_PROXY_COUNT = _env_int_in("SIGN_IN_TRUSTED_PROXY_COUNT", 0, 0, 10)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "accounts.throttling.ThrottlingHandler"
+AXES_COOLOFF_TIME = "accounts.throttling.cool_off"
+# Each failure expires on its own date, fixed when it happened: cool-offs differ between offenders.
+AXES_USE_ATTEMPT_EXPIRATION = True
+# Attempts while locked are refused without being counted: the lock ends when the page said it would, and
+# the lock's audit event is written once.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Each failure is kept with whether it locked (the repeat-offender count); successful sign-ins are not logged.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.throttling.attempted_username"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out_response"
+# accounts.admin shows the attempts with the audited unlock instead of axes' own pages.
+AXES_ENABLE_ADMIN = False

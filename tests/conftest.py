@@ -107,6 +107,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _sign_in_throttling_off(settings):
+    """django-axes needs the request in `authenticate()`, which `client.login()` does not give; and tests that sign
+    in wrongly on purpose must not lock each other out. tests/accounts/test_sign_in_throttling.py turns it on."""
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
 def _default_legal_profile_in_flushed_database(request):
     """Version 1 of the legal profile, which the data migration created, in every `transaction=True` test.
 

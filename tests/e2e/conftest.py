@@ -51,6 +51,13 @@ def browser_context_args(browser_context_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def _sign_in_throttling_on(settings):
+    """The walks sign in through the real form with throttling on, as in production (tests/conftest.py turns
+    it off for `client.login()`)."""
+    settings.AXES_ENABLED = True
+
+
 @pytest.fixture
 def csp_violations():
     """What the Content-Security-Policy refused during the walk (tests/e2e/browser.watch_csp): a page that needs
