@@ -127,13 +127,19 @@ def test_a_second_lock_within_a_day_lasts_twice_as_long(head, time_machine):
     assert signed_in(sign_in(head.username))
 
 
-def test_the_admin_login_is_throttled_too(admin_user):
+def test_the_admin_login_offers_no_way_around_the_throttle(admin_user):
+    """The admin's login only sends a visitor to ours (issue 11 §2): a password posted there is never checked,
+    and once ours has locked the account, the admin's answers the same way."""
     url = reverse("admin:login")
-    assert fail(admin_user.username, 5, url=url)[-1] == 429
+    posted = [sign_in(admin_user.username, "sai-mat-khau", url=url) for _ in range(6)]
+    assert {response.status_code for response in posted} == {302}
+    assert all(response["Location"].startswith(reverse("accounts:login")) for response in posted)
+    assert not AccessAttempt.objects.exists()  # nothing was authenticated there, nothing to count
 
+    assert fail(admin_user.username, 5)[-1] == 429
     response = sign_in(admin_user.username, url=url)
-
-    assert response.status_code == 429 and not signed_in(response)
+    assert not signed_in(response)
+    assert sign_in(admin_user.username).status_code == 429
     assert lock_events()[0].object_id == str(admin_user.pk)
 
 
