@@ -4,6 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import NotificationPreference
 
+# Issue 11 §6: the longest free text (a reason, an opinion, a note) a form accepts; the plan's own fields have theirs.
+TEXT_MAX_LENGTH = 20_000
+
 
 class NotificationPreferenceForm(forms.Form):
     """Immediate e-mails or one daily digest (spec README §5)."""
