@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_base import TabularInline
 from core.admin_services import ServiceModelAdmin
 
 from .forms import AuditedAdminPasswordChangeForm
@@ -36,7 +37,7 @@ class PositionInlineFormSet(BaseInlineFormSet):
             raise ValidationError(refusals)
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(TabularInline):
     model = Position
     formset = PositionInlineFormSet
     fk_name = "person"

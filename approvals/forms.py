@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import TEXT_MAX_LENGTH
 from proposals.diff import field_label
 from proposals.forms import DateInput
 from proposals.models import LegalProfile
@@ -28,7 +29,7 @@ class ConsultationForm(forms.Form):
         help_text=_("Ví dụ: Đảng ủy Sở Nội vụ."),
     )
     opinion_date = forms.DateField(label=_("Ngày có ý kiến"), widget=DateInput(), help_text=_("Định dạng ngày/tháng/năm."))
-    opinion = forms.CharField(label=_("Nội dung ý kiến"), widget=forms.Textarea(attrs={"rows": 4}))
+    opinion = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Nội dung ý kiến"), widget=forms.Textarea(attrs={"rows": 4}))
     document = forms.FileField(
         label=_("Văn bản ý kiến (bản chụp)"), required=False,
         help_text=_("PDF hoặc ảnh chụp văn bản có chữ ký, con dấu."),
@@ -55,7 +56,7 @@ class MeetingOpenForm(forms.Form):
         help_text=_("Danh sách do hệ thống xác định theo chức vụ vào ngày họp (người đứng đầu và cấp phó, "
                     "trừ cán bộ đề xuất). Bỏ chọn thành viên vắng mặt."),
     )
-    other_attendees = forms.CharField(
+    other_attendees = forms.CharField(max_length=TEXT_MAX_LENGTH,
         label=_("Thành phần khác tham dự"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -75,7 +76,7 @@ class VoteForm(forms.Form):
     prefix = "vote"
 
     choice = forms.ChoiceField(label=_("Ý kiến biểu quyết"), choices=Vote.Choice.choices, widget=forms.RadioSelect)
-    reason = forms.CharField(
+    reason = forms.CharField(max_length=TEXT_MAX_LENGTH,
         label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Được ghi vào biên bản họp."),
     )
@@ -101,7 +102,7 @@ class MeetingCloseForm(forms.Form):
 class MeetingAdjournForm(forms.Form):
     prefix = "adjourn"
 
-    reason = forms.CharField(label=_("Lý do hoãn cuộc họp"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Lý do hoãn cuộc họp"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 def competence_field() -> forms.BooleanField:
@@ -120,7 +121,7 @@ def competence_field() -> forms.BooleanField:
 class ApproveForm(forms.Form):
     prefix = "approve"
 
-    text = forms.CharField(
+    text = forms.CharField(max_length=TEXT_MAX_LENGTH,
         label=_("Nội dung tổ chức thực hiện (Điều 2 của quyết định)"), widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Điều 1 (nội dung kế hoạch được phê duyệt) và Điều 3 (hiệu lực, thi hành) do hệ thống lập."),
     )
@@ -130,7 +131,7 @@ class ApproveForm(forms.Form):
 class OverrideForm(forms.Form):
     prefix = "override"
 
-    justification = forms.CharField(
+    justification = forms.CharField(max_length=TEXT_MAX_LENGTH,
         label=_("Lý do người đứng đầu quyết định cho triển khai"), widget=forms.Textarea(attrs={"rows": 5}),
         # D-3: Art. 8 covers both routes; the clause (8(1) for route A, 7(4) and 8 for route B) is the decision's.
         help_text=_("Nêu rõ sự cần thiết và tính khả thi. Người đứng đầu chịu trách nhiệm trước cơ quan sử dụng cán bộ "
@@ -148,7 +149,7 @@ class ReferForm(forms.Form):
         label=_("Kính gửi (cơ quan, người có thẩm quyền quyết định)"), max_length=255,
         help_text=_("Ví dụ: Ủy ban nhân dân tỉnh Quảng Ninh."),
     )
-    reasons = forms.CharField(
+    reasons = forms.CharField(max_length=TEXT_MAX_LENGTH,
         label=_("Lý do đề xuất vượt thẩm quyền và nội dung báo cáo"), widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Được ghi vào văn bản báo cáo; cán bộ đề xuất được thông báo."),
     )
@@ -157,7 +158,7 @@ class ReferForm(forms.Form):
 class ReasonsForm(forms.Form):
     """The written reasons of a letter to the proposer (T7); `RejectForm` and `ReturnForm` label them."""
 
-    reasons = forms.CharField(
+    reasons = forms.CharField(max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}), help_text=_("Được gửi cho cán bộ đề xuất bằng văn bản."),
     )
 

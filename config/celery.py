@@ -10,10 +10,20 @@ otherwise, so that `make run` needs no service).
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("decree73")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.worker_init.connect
+def _worker_statement_timeout(**kwargs):
+    """Tasks may run longer than a web request: WORKER_STATEMENT_TIMEOUT, not the web's (issue 11 §6)."""
+    from django.conf import settings
+
+    from core.statement_timeout import worker_statement_timeout
+
+    worker_statement_timeout(settings.WORKER_STATEMENT_TIMEOUT)

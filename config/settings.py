@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
+    # Issue 11 §6: NUL bytes and invalid UTF-8 refused (400) before the session is read; database refusals as 4xx/503.
+    "core.input_guard.InputGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.VietnameseFirstLocaleMiddleware",
@@ -123,6 +125,24 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # the health check replaces a connection the database dropped (restart, failover) instead of failing a request.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Issue 11 §6: no request holds a worker on an endless query. PostgreSQL cancels any statement of the web process
+# after DATABASE_STATEMENT_TIMEOUT seconds (0: never) and core.input_guard answers 503; Celery workers use
+# WORKER_STATEMENT_TIMEOUT instead (config/celery.py) and `migrate` none (core.statement_timeout).
+DATABASE_STATEMENT_TIMEOUT = env.int("DATABASE_STATEMENT_TIMEOUT", default=30)
+WORKER_STATEMENT_TIMEOUT = env.int("WORKER_STATEMENT_TIMEOUT", default=0)
+if min(DATABASE_STATEMENT_TIMEOUT, WORKER_STATEMENT_TIMEOUT) < 0:
+    raise ImproperlyConfigured("DATABASE_STATEMENT_TIMEOUT and WORKER_STATEMENT_TIMEOUT are seconds, 0 or more.")
+
+
+def add_statement_timeout(database: dict, seconds: int) -> None:
+    """Give a PostgreSQL `database` (a DATABASES entry) a session statement_timeout; 0 is none. A later call wins:
+    PostgreSQL applies the last `-c` of a setting."""
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c statement_timeout={seconds * 1000}".strip()
+
+
+add_statement_timeout(DATABASES["default"], DATABASE_STATEMENT_TIMEOUT)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -167,6 +187,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Issue 11 §6: how many fields and files one request may carry (more is a 400 before any form is built).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", default=2000)
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FILES", default=20)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -397,6 +420,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+# axes would print its banner on every manage.py command.
+AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "accounts.throttling.attempted_username"
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out_response"
 # accounts.admin shows the attempts with the audited unlock instead of axes' own pages.

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .admin_base import ModelAdmin
 from .admin_services import ServiceModelAdmin
 from .models import AuditEvent, CalendarDay
 from .services import calendar_day_delete, calendar_day_save
@@ -21,7 +22,7 @@ class CalendarDayAdmin(ServiceModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ModelAdmin):
     """Read-only: the evidence log cannot be edited or deleted, not even by an admin (spec README §6).
 
     Superusers only, whatever permissions a staff account was given: the log holds every ballot's choice and

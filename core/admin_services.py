@@ -1,10 +1,11 @@
 """Admin pages whose writes go through the audited services instead of saving models directly."""
 
-from django.contrib import admin
 from django.db import transaction
 
+from .admin_base import ModelAdmin
 
-class ServiceModelAdmin(admin.ModelAdmin):
+
+class ServiceModelAdmin(ModelAdmin):
     """Subclasses name the services: `save_service(obj, by)` and `delete_service(obj, by)`.
 
     Saving, deleting one object and the bulk delete action all end in those two calls, so every change an

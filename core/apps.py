@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,7 +32,11 @@ class CoreConfig(AppConfig):
     def ready(self):
         from . import lookups  # noqa: F401  (registers `__any_of`)
         from .stages import NavItem, stages
+        from .statement_timeout import lift_for_migrations, restore_after_migrations
 
         post_migrate.connect(_seed_calendar, sender=self, dispatch_uid="core.seed_calendar")
         post_migrate.connect(_grant_app_role, sender=self, dispatch_uid="core.grant_app_role")
+        # Issue 11 §6: migrations are not bound by the web's statement_timeout.
+        pre_migrate.connect(lift_for_migrations, sender=self, dispatch_uid="core.lift_statement_timeout")
+        post_migrate.connect(restore_after_migrations, sender=self, dispatch_uid="core.restore_statement_timeout")
         stages.add_nav(NavItem(_("Quản trị"), "admin:index", order=80, visible=lambda request: request.user.is_staff))

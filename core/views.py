@@ -10,7 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .forms import NotificationPreferenceForm
+from .forms import NotificationPreferenceForm, parsed_id
+from .input_guard import bad_request_page
 from .models import Notification
 from .notifications import delivery_of, notification_preference_set
 from .notifications import notifications_mark_read as mark_read
@@ -25,6 +26,11 @@ def home(request: HttpRequest) -> HttpResponse:
     navigation bar: one query."""
     sections = stages.inbox(user=request.user, today=timezone.localdate())
     return render(request, "core/home.html", {"task_sections": [section for section in sections if section.items]})
+
+
+def error_400(request, exception=None):
+    # Also for SuspiciousOperation and BadRequest (too many fields, a malformed picker id): in Vietnamese, no database.
+    return bad_request_page()
 
 
 def error_403(request, exception=None):
@@ -77,10 +83,11 @@ def notifications_mark_read(request: HttpRequest) -> HttpResponse:
     raw_id = request.POST.get("id", "")
     notification_id = None
     if raw_id:
-        # A malformed id or another person's notification is not found; one already read is found, and unchanged.
-        if not raw_id.isdecimal():
+        # A malformed id ("²", "١", "1e3", past bigint: issue 11 §6) or another person's notification is not found;
+        # one already read is found, and unchanged.
+        notification_id = parsed_id(raw_id)
+        if notification_id is None:
             raise Http404
-        notification_id = int(raw_id)
         get_object_or_404(Notification.objects.filter(recipient=request.user), pk=notification_id)
     count = mark_read(by=request.user, notification_id=notification_id)
     if notification_id is None:

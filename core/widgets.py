@@ -20,6 +20,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .forms import parsed_id
+
 MIN_QUERY_LENGTH = 2
 
 # For the fields behind these pickers: Django's Vietnamese catalogue leaves both untranslated, and a forged or
@@ -53,9 +55,9 @@ def context_id(request: HttpRequest, name: str) -> int | None:
     value = request.GET.get(name, "")
     if not value:
         return None
-    if not value.isascii() or not value.isdigit() or int(value) == 0:
+    if (parsed := parsed_id(value)) is None:
         raise BadRequest(f"Malformed {name}.")
-    return int(value)
+    return parsed
 
 
 class AutocompleteMixin:
@@ -89,7 +91,7 @@ class AutocompleteMixin:
     def optgroups(self, name, value, attrs=None):
         """The selected options only, labelled by the field; an id that is not a number is simply not shown."""
         field = self.choices.field
-        chosen = [v for v in value if v and str(v).isascii() and str(v).isdigit()]
+        chosen = [v for v in map(parsed_id, value) if v is not None]
         options = [] if self.allow_multiple_selected else [self.create_option(name, "", "", not chosen, 0)]
         for obj in self.choices.queryset.filter(pk__in=chosen) if chosen else ():
             options.append(self.create_option(name, str(obj.pk), field.label_from_instance(obj), True, len(options)))

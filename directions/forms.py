@@ -8,6 +8,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import TEXT_MAX_LENGTH
 from proposals.forms import DATE_HELP, DateInput
 from proposals.models import PlanVersion
 
@@ -24,7 +25,7 @@ REASONS_HELP = {
 class DirectionForm(forms.Form):
     """A suspension, continuation or stop: the reasons and the day it takes effect."""
 
-    reasons = forms.CharField(label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    reasons = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     effective_on = forms.DateField(
         label=_("Ngày có hiệu lực"), required=False, widget=DateInput(),
         help_text=format_lazy(

@@ -8,6 +8,7 @@ Each form has its own prefix: several share the proposal page. Choices offered a
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import TEXT_MAX_LENGTH
 from proposals.forms import DateInput
 
 from .models import EncouragementForm, EvaluationVote, Measure, Outcome
@@ -31,7 +32,7 @@ class ConsultationForm(forms.Form):
     committee = forms.CharField(label=_("Cấp ủy, tổ chức đảng cho ý kiến"), max_length=255,
                                 help_text=_("Ví dụ: Đảng ủy Sở Nội vụ."))
     opinion_date = forms.DateField(label=_("Ngày có ý kiến"), widget=DateInput(), help_text=_("Định dạng ngày/tháng/năm."))
-    opinion = forms.CharField(label=_("Nội dung ý kiến về kết quả thực hiện"), widget=_textarea(4))
+    opinion = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Nội dung ý kiến về kết quả thực hiện"), widget=_textarea(4))
     document = forms.FileField(label=_("Văn bản ý kiến (bản chụp)"), required=False,
                                help_text=_("PDF hoặc ảnh chụp văn bản có chữ ký, con dấu."))
 
@@ -55,7 +56,7 @@ class MeetingOpenForm(forms.Form):
         help_text=_("Người đứng đầu và cấp phó đương nhiệm vào ngày họp, trừ cán bộ đề xuất và đồng tác giả. "
                     "Bỏ chọn thành viên vắng mặt."),
     )
-    other_attendees = forms.CharField(label=_("Thành phần khác tham dự"), required=False, widget=_textarea(2))
+    other_attendees = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Thành phần khác tham dự"), required=False, widget=_textarea(2))
     proposed_outcome = forms.ChoiceField(
         label=_("Kết quả thực hiện so với mục tiêu đề ra (nội dung đưa ra biểu quyết)"), choices=Outcome.choices,
         widget=forms.RadioSelect,
@@ -80,7 +81,7 @@ class VoteForm(forms.Form):
 
     choice = forms.ChoiceField(label=_("Ý kiến đối với nội dung đánh giá"), choices=EvaluationVote.Choice.choices,
                                widget=forms.RadioSelect)
-    reason = forms.CharField(label=_("Lý do"), required=False, widget=_textarea(3),
+    reason = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Lý do"), required=False, widget=_textarea(3),
                              help_text=_("Bắt buộc khi không tán thành; được ghi vào biên bản họp."))
 
 
@@ -91,7 +92,7 @@ class EmptyForm(forms.Form):
 class AdjournForm(forms.Form):
     prefix = "evaluation_adjourn"
 
-    reason = forms.CharField(label=_("Lý do hoãn cuộc họp"), widget=_textarea(2))
+    reason = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Lý do hoãn cuộc họp"), widget=_textarea(2))
 
 
 class ConclusionForm(forms.Form):
@@ -101,7 +102,7 @@ class ConclusionForm(forms.Form):
 
     outcome = forms.ChoiceField(label=_("Kết quả thực hiện so với mục tiêu đề ra"), choices=Outcome.choices,
                                 widget=forms.RadioSelect)
-    results_assessment = forms.CharField(
+    results_assessment = forms.CharField(max_length=TEXT_MAX_LENGTH,
         label=_("Đánh giá kết quả thực hiện so với mục tiêu, hiệu quả dự kiến của kế hoạch"), widget=_textarea(4),
     )
     damage = yes_no_field(_("Có thiệt hại"))
@@ -110,14 +111,14 @@ class ConclusionForm(forms.Form):
         help_text=_("Bắt buộc khi có thiệt hại; số nguyên, đơn vị đồng."),
     )
     right_policy = yes_no_field(_("Đúng chủ trương"))
-    right_policy_reasons = forms.CharField(label=_("Lý do (đúng chủ trương)"), widget=_textarea())
+    right_policy_reasons = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Lý do (đúng chủ trương)"), widget=_textarea())
     pure_motive = yes_no_field(_("Động cơ trong sáng"))
-    pure_motive_reasons = forms.CharField(label=_("Lý do (động cơ trong sáng)"), widget=_textarea())
+    pure_motive_reasons = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Lý do (động cơ trong sáng)"), widget=_textarea())
     common_good = yes_no_field(_("Vì lợi ích chung"))
-    common_good_reasons = forms.CharField(label=_("Lý do (vì lợi ích chung)"), widget=_textarea())
-    objective_causes = forms.CharField(label=_("Nguyên nhân khách quan"), widget=_textarea(),
+    common_good_reasons = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Lý do (vì lợi ích chung)"), widget=_textarea())
+    objective_causes = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Nguyên nhân khách quan"), widget=_textarea(),
                                        help_text=_("Bắt buộc (Điều 11 khoản 4)."))
-    subjective_causes = forms.CharField(label=_("Nguyên nhân chủ quan"), widget=_textarea(),
+    subjective_causes = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Nguyên nhân chủ quan"), widget=_textarea(),
                                         help_text=_("Bắt buộc (Điều 11 khoản 4)."))
 
     def clean(self):
@@ -143,7 +144,7 @@ class ProtectionForm(forms.Form):
         label=_("Kính gửi (cơ quan, người có thẩm quyền quyết định)"), max_length=255,
         help_text=_("Cơ quan có thẩm quyền xem xét, quyết định theo quy định của pháp luật có liên quan."),
     )
-    note = forms.CharField(label=_("Nội dung đề nghị thêm"), required=False, widget=_textarea(2))
+    note = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Nội dung đề nghị thêm"), required=False, widget=_textarea(2))
 
     def __init__(self, *args, parties, measures, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,7 +164,7 @@ class FinalDecisionForm(forms.Form):
     number = forms.CharField(label=_("Số văn bản quyết định"), max_length=60)
     decided_on = forms.DateField(label=_("Ngày quyết định"), widget=DateInput(), help_text=_("Định dạng ngày/tháng/năm."))
     link = forms.CharField(label=_("Đường dẫn văn bản (nếu có)"), max_length=500, required=False)
-    summary = forms.CharField(label=_("Nội dung quyết định"), required=False, widget=_textarea(2))
+    summary = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Nội dung quyết định"), required=False, widget=_textarea(2))
 
     def __init__(self, *args, records, **kwargs):
         super().__init__(*args, **kwargs)
@@ -173,7 +174,7 @@ class FinalDecisionForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(label=_("Lý do không đề nghị"), widget=_textarea(2))
+    reason = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Lý do không đề nghị"), widget=_textarea(2))
 
 
 class EncouragementRecordForm(forms.Form):
@@ -183,7 +184,7 @@ class EncouragementRecordForm(forms.Form):
 
     party = forms.ChoiceField(label=_("Đối tượng được khuyến khích"))
     form = forms.ChoiceField(label=_("Hình thức khuyến khích (Điều 10)"), widget=forms.RadioSelect)
-    detail = forms.CharField(label=_("Nội dung cụ thể"), required=False, widget=_textarea(2),
+    detail = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Nội dung cụ thể"), required=False, widget=_textarea(2),
                              help_text=_("Bắt buộc với hình thức khác; ví dụ: mức, danh hiệu khen thưởng đề nghị."))
     other_by_proposal = forms.BooleanField(
         label=_("Hình thức khác thuộc thẩm quyền cấp trên: lập văn bản đề nghị"), required=False,
@@ -193,7 +194,7 @@ class EncouragementRecordForm(forms.Form):
         help_text=_("Bắt buộc với hình thức vượt thẩm quyền của người đứng đầu (khen thưởng cấp trên, nâng ngạch, "
                     "nâng bậc lương trước thời hạn): hệ thống lập văn bản đề nghị thay cho quyết định."),
     )
-    note = forms.CharField(label=_("Thành tích, lý do"), required=False, widget=_textarea(2))
+    note = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Thành tích, lý do"), required=False, widget=_textarea(2))
 
     def __init__(self, *args, parties, forms_allowed, **kwargs):
         super().__init__(*args, **kwargs)

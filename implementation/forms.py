@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.forms import TEXT_MAX_LENGTH
 from core.widgets import PICKER_ERRORS, AutocompleteSelect, autocomplete_source, context_id
 from proposals.forms import DateInput
 from proposals.models import Proposal
@@ -74,7 +75,7 @@ class ResourceForm(forms.Form):
     prefix = "resource"
 
     kind = forms.ChoiceField(label=_("Loại nguồn lực"), choices=Resource.Kind.choices, widget=forms.RadioSelect)
-    description = forms.CharField(
+    description = forms.CharField(max_length=TEXT_MAX_LENGTH,
         label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Ví dụ: 02 máy tính, phòng làm việc tầng 3, 05 công chức phòng Cải cách hành chính."),
     )
@@ -98,7 +99,7 @@ class AssignForm(forms.Form):
     contact_person = forms.CharField(label=_("Người liên hệ của tổ chức"), max_length=150, required=False)
     phone = forms.CharField(label=_("Điện thoại"), max_length=30, required=False)
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
-    task = forms.CharField(label=_("Nhiệm vụ được giao"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    task = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Nhiệm vụ được giao"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     is_lead = forms.BooleanField(label=_("Chủ trì thực hiện"), required=False,
                                  help_text=_("Người chủ trì nộp báo cáo kết quả thực hiện (Điều 18)."))
 
@@ -128,7 +129,7 @@ class AnswerForm(forms.Form):
     prefix = "answer"
 
     answer = forms.ChoiceField(label=_("Trả lời phân công"), choices=ANSWERS, widget=forms.RadioSelect)
-    reason = forms.CharField(
+    reason = forms.CharField(max_length=TEXT_MAX_LENGTH,
         label=_("Lý do từ chối"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Bắt buộc khi từ chối. Từ chối nhiệm vụ được giao để thực hiện đề xuất là hành vi bị nghiêm cấm "
                     "(Điều 6 khoản 4 Nghị định số 73/2023/NĐ-CP)."),
@@ -159,7 +160,7 @@ class ProgressForm(forms.Form):
     status = forms.ChoiceField(label=_("Tình trạng"), choices=Target.Status.choices)
     value = forms.CharField(label=_("Giá trị đạt được"), max_length=255, required=False,
                             help_text=_("Với chỉ tiêu: giá trị đến nay, ví dụ 65 %."))
-    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     evidence = forms.FileField(label=_("Tệp minh chứng"), required=False,
                                help_text=_("PDF, ảnh, DOCX, XLSX hoặc ODT."))
 
@@ -173,7 +174,7 @@ class CompleteForm(forms.Form):
     prefix = "complete"
 
     completed_on = forms.DateField(label=_("Ngày hoàn thành thực hiện"), widget=DateInput(), help_text=DATE_HELP)
-    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 DAMAGE = [("no", _("Không có thiệt hại")), ("yes", _("Có thiệt hại"))]
@@ -185,17 +186,17 @@ class ReportForm(forms.Form):
     prefix = "report"
 
     overall = forms.ChoiceField(label=_("Tự đánh giá chung"), choices=CompletionReport.Overall.choices, widget=forms.RadioSelect)
-    results_summary = forms.CharField(label=_("Kết quả đạt được so với mục tiêu, hiệu quả dự kiến"),
+    results_summary = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Kết quả đạt được so với mục tiêu, hiệu quả dự kiến"),
                                       widget=forms.Textarea(attrs={"rows": 4}))
-    resources_used = forms.CharField(label=_("Nguồn lực đã sử dụng so với nguồn lực được bố trí"),
+    resources_used = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Nguồn lực đã sử dụng so với nguồn lực được bố trí"),
                                      widget=forms.Textarea(attrs={"rows": 3}))
     funds_used = VndField(label=_("Kinh phí đã sử dụng (đồng)"), required=False)
     damage = forms.ChoiceField(label=_("Thiệt hại"), choices=DAMAGE, widget=forms.RadioSelect, initial="no")
-    damage_description = forms.CharField(label=_("Mô tả thiệt hại"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    damage_description = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Mô tả thiệt hại"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                                          help_text=_("Bắt buộc khi có thiệt hại."))
     damage_amount = VndField(label=_("Giá trị thiệt hại ước tính (đồng)"), required=False,
                              help_text=_("Bắt buộc khi có thiệt hại."))
-    causes = forms.CharField(label=_("Nguyên nhân"), widget=forms.Textarea(attrs={"rows": 3}),
+    causes = forms.CharField(max_length=TEXT_MAX_LENGTH, label=_("Nguyên nhân"), widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("Nguyên nhân của kết quả đạt được và chưa đạt được, theo đánh giá của người thực hiện."))
     evidence = MultipleFileField(label=_("Tài liệu minh chứng"), help_text=_("Có thể chọn nhiều tệp."))
     attested = forms.BooleanField(
@@ -211,7 +212,7 @@ class ReportForm(forms.Form):
             fields[f"outcome_{target.pk}"] = forms.ChoiceField(
                 label=label, choices=ReportResult.Outcome.choices, widget=forms.RadioSelect,
             )
-            fields[f"result_{target.pk}"] = forms.CharField(
+            fields[f"result_{target.pk}"] = forms.CharField(max_length=TEXT_MAX_LENGTH,
                 label=_("Kết quả"), widget=forms.Textarea(attrs={"rows": 2}),
             )
         # The targets first: the report states the results against each of them, then the rest.

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Position
+from core.admin_base import ModelAdmin
 
 from .models import NO_ELIGIBLE_CATEGORY, Attachment, LegalProfile, PlanVersion, Proposal
 from .profiles import (
@@ -29,7 +30,7 @@ from .profiles import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ModelAdmin):
     """Shows records; adding, changing and deleting are refused whatever the user's permissions."""
 
     actions = None
@@ -84,7 +85,7 @@ def _latest_versions() -> dict[str, int]:
 
 
 @admin.register(LegalProfile)
-class LegalProfileAdmin(admin.ModelAdmin):
+class LegalProfileAdmin(ModelAdmin):
     """Every version is shown read-only; the newest one's page is the form that creates the next version.
 
     Saving never updates a row: `legal_profile_new_version` creates version N+1 (with an audit event) and

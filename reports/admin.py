@@ -2,10 +2,12 @@
 
 from django.contrib import admin
 
+from core.admin_base import ModelAdmin
+
 from .models import AnnualReport, QuarterlyReport, ReportRun
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ModelAdmin):
     def has_add_permission(self, request):
         return False
 

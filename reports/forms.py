@@ -5,6 +5,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
+from core.forms import TEXT_MAX_LENGTH
 from proposals.models import LegalProfile
 
 from .models import NARRATIVE_FIELDS, OUTLINE, AnnualReport
@@ -32,3 +33,5 @@ class NarrativeForm(forms.ModelForm):
         }
         labels = {field: format_lazy("{}. {}", section, heading) for section, field, heading in OUTLINE}
         help_texts = {"results": _("Phần mở đầu của mục II; số liệu của biểu được tính tự động.")}
+        # Issue 11 §6: the model's text fields have no length of their own.
+        formfield_callback = staticmethod(lambda db_field, **kwargs: db_field.formfield(max_length=TEXT_MAX_LENGTH, **kwargs))

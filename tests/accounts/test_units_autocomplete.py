@@ -97,10 +97,15 @@ def test_under_two_characters_nothing_is_searched(department, typed, django_asse
     assert response.status_code == 200 and response.json() == {"results": []}
 
 
-@pytest.mark.parametrize("typed", ["noi\x00vu", "%_%", "'; drop table", "a" * 5000, "\x7f\x01"])
+@pytest.mark.parametrize("typed", ["%_%", "'; drop table", "a" * 5000, "\x7f\x01"])
 def test_odd_input_finds_nothing_rather_than_failing(department, typed):
     response = search(typed)
     assert response.status_code == 200 and department.pk not in ids(response)
+
+
+def test_a_nul_byte_is_refused_before_any_search(department):
+    # core.input_guard (issue 11 §6): PostgreSQL cannot compare text holding NUL.
+    assert search("noi\x00vu").status_code == 400
 
 
 def test_only_get_is_served(department):
