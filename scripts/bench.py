@@ -23,6 +23,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DJANGO_DEBUG", "True")  # settings only; queries are not logged (see main)
+# Seeding hundreds of thousands of rows runs statements longer than the web's 30 s limit (issue 11 §6).
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "0")
 
 SECTIONS: dict[str, tuple[str, Callable]] = {}
 
