@@ -50,7 +50,7 @@ def test_a_50_mb_upload_is_refused_from_its_content_length_without_reading_the_b
     assert response.status_code == 413
     html = response.content.decode()
     assert "Dữ liệu gửi lên quá lớn" in html and "50,0" in html and "22,0" in html  # sent 50 MB, limit 22 MB
-    assert 'href="%s"' % upload_url in html  # back to the form, in the site's own page
+    assert f'href="{upload_url}"' in html  # back to the form, in the site's own page
     assert not Attachment.objects.exists()
 
 
