@@ -15,6 +15,8 @@ from PIL import Image, ImageOps
 from .kinds import JPEG, PNG, WEBP, Kind
 
 FORMATS = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP"}
+# What Pillow may call what the magic bytes said: phones write multi-picture JPEGs (MPO), stored as their first.
+DECODED_AS = {JPEG: {"JPEG", "MPO"}, PNG: {"PNG"}, WEBP: {"WEBP"}}
 
 
 def _unreadable() -> ValidationError:
@@ -29,7 +31,7 @@ def _decoded(data: bytes, kind: Kind) -> Image.Image:
             with Image.open(io.BytesIO(data)) as probe:
                 probe.verify()
             image = Image.open(io.BytesIO(data))
-            if image.format != FORMATS[kind]:
+            if image.format not in DECODED_AS[kind]:
                 raise _unreadable()
             width, height = image.size
             if width * height > settings.UPLOAD_IMAGE_MAX_PIXELS:

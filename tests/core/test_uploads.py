@@ -123,6 +123,14 @@ def test_metadata_is_stripped_from_images(fmt):
     assert not Image.open(checked.file).getexif()
 
 
+def test_a_phone_photo_with_several_pictures_is_stored_as_its_first_jpeg():
+    out = io.BytesIO()
+    Image.new("RGB", (16, 12)).save(out, "MPO", save_all=True, append_images=[Image.new("RGB", (8, 8))])
+    checked = check_upload(uploaded_file("IMG_0001.JPG", out.getvalue()))
+    stored = Image.open(checked.file)
+    assert (checked.content_type, stored.format, stored.size) == ("image/jpeg", "JPEG", (16, 12))
+
+
 def test_an_image_past_the_pixel_limit_is_refused(settings):
     settings.UPLOAD_IMAGE_MAX_PIXELS = 100
     assert _refusal("anh.png", _image("PNG")).code == "image_pixels"
