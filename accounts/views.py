@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.downloads import attachment_response
 from core.text import fold
 from core.widgets import AUTOCOMPLETE_SOURCES, MIN_QUERY_LENGTH
 
@@ -152,9 +153,7 @@ def import_template(request: HttpRequest, kind: str) -> StreamingHttpResponse:
         raise Http404
     writer = csv.writer(_Echo())
     lines = ["\ufeff", *(writer.writerow(row) for row in sample_rows(kind))]
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="mau-nhap-{kind}.csv"'
-    return response
+    return attachment_response(lines, f"mau-nhap-{kind}.csv", "text/csv; charset=utf-8")
 
 
 # --- People and unit pickers ---------------------------------------------------------------------------------------------

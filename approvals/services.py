@@ -109,7 +109,7 @@ def consultation_record(
     # Everything is checked before the file is written: a refused consultation leaves no file behind.
     consultation.full_clean()
     if document is not None:
-        consultation.document.save(f"{proposal.pk}-{proposal.current_version}", document, save=False)
+        consultation.document.save(f"{proposal.pk}-{proposal.current_version}", checked.file, save=False)
     consultation.save()
     audit_record(action="consultation", obj=proposal, actor=by, role=position.role, unit=position.unit,
                  payload={"committee": committee, "opinion_date": opinion_date, "version": proposal.current_version,

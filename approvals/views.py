@@ -10,13 +10,14 @@ original's place.
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.documents import BackLink, Filenames, StoredPdf, pdf_response
+from core.downloads import attachment_response, open_stored
 from core.uploads import sniff
 from proposals.models import Proposal
 from proposals.selectors import proposal_for_user
@@ -58,15 +59,7 @@ def consultation_document(request: HttpRequest, pk: int, consultation_id: int) -
     """The scanned opinion of the party committee, served only through this scope-checked view."""
     proposal = proposal_for_user(user=request.user, pk=pk)
     consultation = get_object_or_404(Consultation.objects.filter(proposal=proposal).exclude(document=""), pk=consultation_id)
-    try:
-        handle = consultation.document.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
+    handle = open_stored(consultation.document)
     # The type judged from the bytes when the scan was recorded; sniffed again only for scans recorded before it was kept.
     content_type = consultation.document_content_type or (sniff(handle) or ("application/octet-stream",))[0]
-    response = FileResponse(
-        handle, as_attachment=True, filename=consultation.document_name or f"y-kien-cap-uy-{consultation.pk}",
-        content_type=content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(handle, consultation.document_name or f"y-kien-cap-uy-{consultation.pk}", content_type)

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.uploads.limits.UploadLimitMiddleware",  # before CSRF, the first to read a POST body (issue 11 §4)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(), then the fence that keeps a password-only session on the second-factor pages.
@@ -190,6 +191,28 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Issue 11 §6: how many fields and files one request may carry (more is a 400 before any form is built).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", default=2000)
 DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FILES", default=20)
+
+# --- Upload limits and checks (issue 11 §4; core/uploads/) ---
+# A request whose Content-Length is over this is answered 413 before its body is read: the largest file limit
+# plus room for the other form fields. Several files sent at once share it.
+UPLOAD_REQUEST_MAX_BYTES = env.int(
+    "UPLOAD_REQUEST_MAX_BYTES", default=max(ATTACHMENT_MAX_BYTES, IMPORT_MAX_UPLOAD_BYTES) + 2 * 1024 * 1024
+)
+# Counts the files as they arrive and stops past the limits above (no or a wrong Content-Length).
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.limits.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# DOCX/XLSX/ODT are zip archives: refused past these (zip bombs).
+UPLOAD_ARCHIVE_MAX_BYTES = env.int("UPLOAD_ARCHIVE_MAX_BYTES", default=100 * 1024 * 1024)
+UPLOAD_ARCHIVE_MAX_RATIO = env.int("UPLOAD_ARCHIVE_MAX_RATIO", default=100)
+UPLOAD_ARCHIVE_MAX_ENTRIES = env.int("UPLOAD_ARCHIVE_MAX_ENTRIES", default=10_000)
+# Images are decoded and re-encoded; refused past this many pixels (decompression bombs).
+UPLOAD_IMAGE_MAX_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=50_000_000)
+# ClamAV daemon for a virus scan of every upload: tcp://host:3310 or unix:///run/clamav/clamd.ctl; empty = no scan.
+CLAMAV_ADDRESS = env.str("CLAMAV_ADDRESS", default="")
+CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=30.0)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -1,7 +1,6 @@
 """The evidence dossier's download: scope-checked (404 outside `Proposal.objects.visible_to`), audited."""
 
 import logging
-from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from core.documents import DocumentRenderError
+from core.downloads import attachment_response
 from proposals.selectors import proposal_for_user
 
 from . import services
@@ -29,10 +29,7 @@ def dossier_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         logger.exception("Could not render the dossier of proposal %s", proposal.pk)
         detail = reverse("proposals:detail", args=[proposal.pk])
         return render(request, "dossier/unavailable.html", {"proposal": proposal, "back": f"{detail}#{PANEL}"}, status=503)
-    response = HttpResponse(dossier.content, content_type="application/pdf")
-    names = dossier.filenames
-    response["Content-Disposition"] = f"attachment; filename=\"{names.ascii}\"; filename*=UTF-8''{quote(names.display)}"
-    response["Cache-Control"] = "private, no-store"
+    response = attachment_response(dossier.content, dossier.filenames, "application/pdf")
     response["X-Content-SHA256"] = dossier.sha256
     return response
 

@@ -27,7 +27,7 @@ from core.audit import audit_record
 from core.documents import StoredPdf, download_issued, next_number, store_issued
 from core.documents.layout import signature_title
 from core.notifications import notify
-from core.uploads import check_upload
+from core.uploads import CheckedUpload, check_upload
 from proposals.models import LegalProfile, Proposal, Step
 from proposals.services import ensure_transition, proposal_transition
 from proposals.steps import due_after, step_close, step_open
@@ -105,12 +105,11 @@ def _require(errors: dict, field: str, value: str, message: str) -> str:
     return value
 
 
-def _check_scan(document) -> tuple[str, str]:
+def _check_scan(document) -> CheckedUpload:
     try:
-        checked = check_upload(document)
+        return check_upload(document)
     except ValidationError as error:
         raise ValidationError({"document": error}) from None
-    return checked.sha256, checked.content_type
 
 
 # --- EVL-1: the party committee's opinion ---------------------------------------------------------------------
@@ -146,7 +145,8 @@ def evaluation_consultation_record(
         proposal=proposal, committee=committee, opinion_date=opinion_date, opinion=opinion, recorded_by=by,
     )
     if document is not None:
-        consultation.document_sha256, consultation.document_content_type = _check_scan(document)
+        checked = _check_scan(document)
+        consultation.document_sha256, consultation.document_content_type = checked.sha256, checked.content_type
         consultation.document_name = document.name[:255]
     try:
         with transaction.atomic():
@@ -155,7 +155,7 @@ def evaluation_consultation_record(
         raise ValidationError(_("Ý kiến cấp ủy về kết quả thực hiện đã được ghi nhận."), code="duplicate") from None
     if document is not None:
         # Written only once every check passed and the row is ours: a refused opinion leaves no file.
-        consultation.document.save(f"{proposal.pk}-ket-qua", document, save=True)
+        consultation.document.save(f"{proposal.pk}-ket-qua", checked.file, save=True)
     audit_record(action="evaluation_consultation", obj=proposal, actor=by, role=position.role, unit=position.unit,
                  payload={"committee": committee, "opinion_date": opinion_date,
                           "document_sha256": consultation.document_sha256})

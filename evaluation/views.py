@@ -9,7 +9,7 @@ stored when issued (`services.*_download`), never rendered afresh in the origina
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.documents import BackLink, Filenames, StoredPdf, pdf_response
+from core.downloads import attachment_response, open_stored
 from core.uploads import sniff
 from proposals.models import Proposal
 from proposals.selectors import proposal_for_user
@@ -78,17 +79,10 @@ def consultation_document(request: HttpRequest, pk: int) -> HttpResponse:
     """The party committee's scanned opinion on the results, served only through this scope-checked view."""
     proposal = proposal_for_user(user=request.user, pk=pk)
     consultation = get_object_or_404(EvaluationConsultation.objects.filter(proposal=proposal).exclude(document=""))
-    try:
-        handle = consultation.document.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
+    handle = open_stored(consultation.document)
     content_type = consultation.document_content_type or (sniff(handle) or ("application/octet-stream",))[0]
-    response = FileResponse(
-        handle, as_attachment=True, filename=consultation.document_name or f"y-kien-cap-uy-ket-qua-{proposal.pk}",
-        content_type=content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(handle, consultation.document_name or f"y-kien-cap-uy-ket-qua-{proposal.pk}",
+                               content_type)
 
 
 def _int(value, default=None):
@@ -104,7 +98,5 @@ def recognitions_export(request: HttpRequest) -> HttpResponse:
     """ENC-4: the year's evaluated proposals per cadre, with what recognised them, as CSV (scoped to the user)."""
     year = _int(request.GET.get("nam"), timezone.localdate().year)
     rows = recognitions(user=request.user, year=year, person_id=_int(request.GET.get("can_bo")))
-    response = HttpResponse(recognitions_csv(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="thanh-tich-doi-moi-sang-tao-{year}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(recognitions_csv(rows), f"thanh-tich-doi-moi-sang-tao-{year}.csv",
+                               "text/csv; charset=utf-8")

@@ -365,7 +365,7 @@ def progress_record(
         entry.evidence_name = evidence.name[:255]
         entry.evidence_sha256 = checked.sha256
         entry.evidence_content_type = checked.content_type
-        entry.evidence.save("evidence", evidence, save=False)
+        entry.evidence.save("evidence", checked.file, save=False)
     entry.save()
     target.status = status
     if value:
@@ -534,7 +534,7 @@ def report_file(
     for uploaded, checked in checked_files:
         item = ReportEvidence(report=report, proposal=proposal, name=uploaded.name[:255], sha256=checked.sha256,
                               content_type=checked.content_type, size=checked.size)
-        item.file.save("evidence", uploaded, save=False)
+        item.file.save("evidence", checked.file, save=False)
         item.save()
     digest = store_issued(documents.REPORT, report)  # after every check and save: a refused report writes no file
     step_close(proposal=proposal, kind=STEP_COMPLETION_REPORT)

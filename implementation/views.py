@@ -5,13 +5,14 @@ The actions have no views of their own: they are declared in `implementation.act
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.documents import BackLink, pdf_response
+from core.downloads import stored_file_response
 from proposals.selectors import proposal_for_user
 
 from . import documents, services
@@ -30,30 +31,20 @@ def report_pdf(request: HttpRequest, pk: int, report_id: int) -> HttpResponse:
                         documents.REPORT.filenames(report), back=back)
 
 
-def _file_response(field, *, name: str, content_type: str) -> FileResponse:
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 @require_GET
-def progress_evidence(request: HttpRequest, pk: int, entry_id: int) -> FileResponse:
+def progress_evidence(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
     """An evidence file of a progress entry, served only through this scope-checked view."""
     proposal = proposal_for_user(user=request.user, pk=pk)
     entry = get_object_or_404(ProgressEntry.objects.filter(proposal=proposal).exclude(evidence=""), pk=entry_id)
-    return _file_response(entry.evidence, name=entry.evidence_name or f"minh-chung-{entry.pk}",
-                          content_type=entry.evidence_content_type or "application/octet-stream")
+    return stored_file_response(entry.evidence, entry.evidence_name or f"minh-chung-{entry.pk}",
+                                entry.evidence_content_type)
 
 
 @login_required
 @require_GET
-def report_evidence(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
+def report_evidence(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
     """An evidence file filed with the completion report, served only through this scope-checked view."""
     proposal = proposal_for_user(user=request.user, pk=pk)
     item = get_object_or_404(ReportEvidence.objects.filter(proposal=proposal), pk=file_id)
-    return _file_response(item.file, name=item.name, content_type=item.content_type)
+    return stored_file_response(item.file, item.name, item.content_type)

@@ -188,7 +188,7 @@ def incident_report(
             incident=incident, original_name=uploaded.name[:255], content_type=checked.content_type,
             size=checked.size, sha256=checked.sha256,
         )
-        evidence_row.file.save("evidence", uploaded, save=False)
+        evidence_row.file.save("evidence", checked.file, save=False)
         evidence_row.save()
     audit_record(
         action="incident_report", obj=incident, actor=by, unit=unit, to_state=incident.status,

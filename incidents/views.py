@@ -13,13 +13,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.downloads import stored_file_response
 from proposals.forms import add_service_errors
 from proposals.models import Proposal
 
@@ -153,17 +154,11 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> FileResponse:
+def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponse:
     """Evidence is never served publicly: only here, to the people who may see the incident."""
     incident, _paths = _incident_in_scope(request, pk)
     evidence = get_object_or_404(incident.evidence.all(), pk=evidence_id)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(evidence.file, evidence.original_name, evidence.content_type)
 
 
 def _handle(request: HttpRequest, pk: int, *, form_class, form_name: str, perform) -> HttpResponse:

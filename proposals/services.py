@@ -307,7 +307,7 @@ def attachment_add(*, proposal: Proposal, by, uploaded_file, description: str = 
         content_type=checked.content_type, size=checked.size, sha256=checked.sha256, description=description[:255],
         uploaded_by=by,
     )
-    attachment.file.save(attachment.storage_token, uploaded_file, save=False)
+    attachment.file.save(attachment.storage_token, checked.file, save=False)
     attachment.save()
     audit_record(action="attach", obj=proposal, actor=by, role="proposer", unit=proposal.unit,
                  payload={"attachment": attachment.pk, "name": attachment.original_name, "sha256": checked.sha256})

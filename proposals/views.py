@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Position
 from accounts.selectors import positions_of, units_in_scope_of
 from core.documents import BackLink, DocumentRenderError, pdf_response
+from core.downloads import stored_file_response
 from core.paging import BadCursor, bounded_count, seek_tiers
 
 from . import selectors, services
@@ -215,8 +216,8 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if proposal.status not in EDITABLE_STATUSES:
         messages.error(request, _("Kế hoạch đã nộp không thể sửa. Chỉ sửa được khi ở trạng thái dự thảo."))
         return redirect("proposals:detail", pk=proposal.pk)
-    # Django has streamed a large upload to a temporary file; the checks read only its first bytes and hash
-    # it in chunks, and storage copies it in chunks: nothing holds the whole file in memory.
+    # Django has streamed a large upload to a temporary file; the checks hash it in chunks and storage copies it
+    # in chunks. Only an image is read whole, to be decoded and re-encoded (core.uploads.images).
     form = AttachmentForm(request.POST, request.FILES, max_bytes=settings.ATTACHMENT_MAX_BYTES)
     if form.is_valid():
         try:
@@ -248,15 +249,11 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 
 @login_required
 @require_GET
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     """Files are not served publicly: only through this view, after the proposal's visibility check."""
     proposal = selectors.proposal_for_user(user=request.user, pk=pk)
     attachment = get_object_or_404(selectors.attachments_visible_to(proposal=proposal, user=request.user), pk=attachment_pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("Không tìm thấy tệp.")) from None
-    return FileResponse(handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type)
+    return stored_file_response(attachment.file, attachment.original_name, attachment.content_type)
 
 
 # --- Detail and versions -----------------------------------------------------------------------------------

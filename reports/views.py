@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.documents.filenames import ascii_name
 from core.documents.issued import sha256
+from core.downloads import attachment_response
 from incidents.selectors import keyset_page
 from proposals.forms import add_service_errors
 from proposals.selectors import current_profile
@@ -236,9 +237,7 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
     report = run.report
     stem = ascii_name(f"bao-cao-{report.year}-{report.unit.abbreviation or report.unit.code}-v{run.version}")
     name = f"{stem}-chi-tiet.{extension}" if field == "detail_csv" else f"{stem}.{extension}"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment_response(content, name, content_type)
 
 
 @login_required

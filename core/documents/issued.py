@@ -21,13 +21,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
-from urllib.parse import quote
 
 from django.core.files.base import ContentFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ..audit import audit_record
+from ..downloads import attachment_response
 from .filenames import Filenames
 
 logger = logging.getLogger(__name__)
@@ -169,10 +169,4 @@ def pdf_response(
         return render(request, UNAVAILABLE_TEMPLATE, {"back": back}, status=409)
     if stored.regenerated:
         filenames = filenames.regenerated()
-    response = HttpResponse(stored.content, content_type="application/pdf")
-    # An ASCII name for old clients, the Vietnamese one (RFC 6266 / 5987) for the others.
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{filenames.ascii}\"; filename*=UTF-8''{quote(filenames.display)}"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(stored.content, filenames, "application/pdf")

@@ -35,7 +35,9 @@ def test_valid_pdf_is_stored_privately_and_downloaded_with_its_vietnamese_name(p
 
     download = client.get(url("attachment_download", draft.pk, attachment.pk))
     assert download.status_code == 200
-    assert download["Content-Disposition"] == f"attachment; filename*=utf-8''{urllib.parse.quote(name)}"
+    assert download["Content-Disposition"] == (
+        f"attachment; filename=\"De-an-cai-cach-thu-tuc.pdf\"; filename*=UTF-8''{urllib.parse.quote(name)}"
+    )
     assert b"".join(download.streaming_content) == PDF_BYTES
 
 
