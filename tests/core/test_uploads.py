@@ -81,9 +81,22 @@ def test_an_archive_with_too_many_entries_is_refused(settings):
     assert error.code == "archive_entries"
 
 
-def test_an_archive_inside_the_document_is_refused():
-    error = _refusal("bieu-do.docx", _docx({"word/embeddings/Sheet1.xlsx": _docx()}))
-    assert error.code == "archive_nested"
+def test_a_chart_s_spreadsheet_inside_a_word_file_is_checked_and_accepted():
+    content = _docx({"word/embeddings/Sheet1.xlsx": _docx()})
+    assert check_upload(uploaded_file("bieu-do.docx", content)).extension == "docx"
+
+
+def test_a_bomb_inside_an_embedded_spreadsheet_is_refused_like_one_in_the_document():
+    inner_bomb = _docx({"xl/media/zeros.bin": b"\0" * (8 * 1024 * 1024)})
+    error = _refusal("bieu-do.docx", _docx({"word/embeddings/Sheet1.xlsx": inner_bomb}))
+    assert error.code == "archive_ratio"
+
+
+def test_an_archive_two_levels_deep_or_another_compressed_stream_is_refused():
+    twice = _docx({"word/embeddings/Sheet1.xlsx": _docx({"xl/embeddings/inner.docx": _docx()})})
+    assert _refusal("long-nhau.docx", twice).code == "archive_nested"
+    gzip_inside = _docx({"word/media/data.gz": b"\x1f\x8b\x08" + os.urandom(100)})
+    assert _refusal("nen.docx", gzip_inside).code == "archive_nested"
 
 
 def test_a_plain_document_is_stored_as_sent():
