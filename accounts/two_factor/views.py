@@ -27,9 +27,13 @@ from .sessions import keep_recovery_codes, mark_verified, pending_stage, take_re
 
 
 def next_url(request: HttpRequest) -> str:
-    """Where to go once signed in: the `next` asked for when it is an address of this site, else the home page."""
+    """Where to go once signed in: the `next` asked for when it is a path of this site, else the home page.
+
+    Only a path: `redirect()` would take "-1" or "a b" for the name of a URL pattern and fail on it."""
     url = request.POST.get("next") or request.GET.get("next", "")
-    if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return url
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 

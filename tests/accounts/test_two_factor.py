@@ -142,6 +142,14 @@ def test_a_foreign_next_is_refused_after_the_code(head):
     assert response.url == HOME
 
 
+@pytest.mark.parametrize("next_to", ["-1", "de-xuat", "//evil.example/"])
+def test_a_next_that_is_not_a_path_of_this_site_leads_home(head, next_to):
+    """Found by the hostile-input sweep: "-1" passed as a relative address and redirect() took it for a URL name."""
+    device = enrol(head)
+    client, _url = sign_in(head)
+    assert type_code(client, code_of(device), next_to).url == HOME
+
+
 def test_wrong_codes_in_a_row_are_throttled_with_a_message(head, time_machine):
     device = enrol(head)
     client, _url = sign_in(head)
