@@ -5,7 +5,7 @@ change pages (on real objects: a proposal driven to approval by the services) ge
 UTF-8, ids that are not numbers ("²", "١", "abc", "-1", past bigint), 100,000-character strings, impossible
 dates, huge formset counts and duplicated keys: in the query string (the parameters the page's forms and filter
 links name, and the generic ones) and in the posted form (the names the page's forms carry). The non-admin pages
-are tried as an administrator, a head and a staff cadre. It prints how many requests were made and how many
+are tried as a head and a staff cadre. It prints how many requests were made and how many
 ended in a 500 (the closing note of issue 11 needs both).
 
 Run it alone: `pytest -m hostile -s`. On SQLite (no NUL refusal there) it runs the admin and one persona.
@@ -40,7 +40,7 @@ GENERIC = ("page", "trang", "q", "sort", "muc", "cursor", "truoc", "sau", "id", 
            "_changelist_filters", "_to_field", "_popup", "action", "_selected_action", "index", "next")
 # Round r gives name i the value (i + r * STEP) modulo their number: a name gets every STEP-th value, its neighbour
 # the ones in between, and every request carries all of them.
-STEP = 4
+STEP = 6
 PATH_VALUES = {"int": "99999999999999999999", "slug": "x", "str": "x", "path": "x"}
 FAILURES_SHOWN = 20
 
@@ -163,7 +163,8 @@ def test_no_hostile_input_ends_in_a_500(quiet, proposer, head, deputy, secretari
     started = time.monotonic()
 
     fuzz_admin(fuzzer, client, superuser)
-    for user in (superuser, head, proposer) if postgres else (head,):
+    # The administrator's pages outside the admin are the head's with more rows: the two personas who differ most.
+    for user in (head, proposer) if postgres else (head,):
         fuzz_site_pages(fuzzer, client, user, proposal)
 
     print(f"\nHostile input (issue 11 §6): {fuzzer.requests} requests, {len(fuzzer.failures)} answered 500, "
