@@ -16,9 +16,10 @@ fields refuse a NUL in any text they are given (ProhibitNullCharactersValidator)
 import logging
 from urllib.parse import unquote_to_bytes
 
-from django.db import DataError, OperationalError
+from django.db import DataError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
-from django.template import loader
+
+from .error_pages import standalone_page
 
 logger = logging.getLogger(__name__)
 
@@ -52,13 +53,9 @@ def malformed_input(request: HttpRequest) -> str | None:
     return None
 
 
-def _page(template: str, status: int) -> HttpResponse:
-    # No request context: the error may be the database itself, and the session may not have been read yet.
-    return HttpResponse(loader.get_template(template).render(), status=status)
-
-
-def bad_request_page() -> HttpResponse:
-    return _page("errors/400.html", 400)
+def bad_request_page(request: HttpRequest) -> HttpResponse:
+    # Without the database: the session may not have been read yet.
+    return standalone_page(request, "errors/400.html", 400)
 
 
 def _statement_cancelled(exception: Exception) -> bool:
@@ -77,16 +74,17 @@ class InputGuardMiddleware:
         problem = malformed_input(request)
         if problem is not None:
             logger.warning("Refused %s %s: NUL byte or invalid UTF-8 in the %s.", request.method, request.path, problem)
-            return bad_request_page()
+            return bad_request_page(request)
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, DataError):
+        # SQLite (development) cannot even bind a number past 64 bits, where PostgreSQL finds no row.
+        if isinstance(exception, DataError) or (isinstance(exception, OverflowError) and connection.vendor == "sqlite"):
             logger.warning("Refused %s %s: the database refused a value: %s", request.method, request.path, exception)
-            return bad_request_page()
+            return bad_request_page(request)
         if _statement_cancelled(exception):
             logger.error("Cancelled %s %s: statement_timeout reached: %s", request.method, request.path, exception)
-            response = _page("errors/503.html", 503)
+            response = standalone_page(request, "errors/503.html", 503)
             response["Retry-After"] = "60"
             return response
         return None

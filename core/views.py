@@ -1,4 +1,3 @@
-from csp.exceptions import CSPNonceError
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from .error_pages import standalone_page
 from .forms import NotificationPreferenceForm, parsed_id
 from .input_guard import bad_request_page
 from .models import Notification
@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def error_400(request, exception=None):
     # Also for SuspiciousOperation and BadRequest (too many fields, a malformed picker id): in Vietnamese, no database.
-    return bad_request_page()
+    return bad_request_page(request)
 
 
 def error_403(request, exception=None):
@@ -43,14 +43,7 @@ def error_404(request, exception=None):
 
 def error_500(request):
     # No context processors that touch the database: the error may be the database itself.
-    from django.template import loader
-
-    # Its one inline <style> carries the CSP nonce (issue 11 §3); none when the error came outside CSPMiddleware.
-    try:
-        nonce = str(request.csp_nonce)
-    except (AttributeError, CSPNonceError):
-        nonce = ""
-    return HttpResponse(loader.get_template("errors/500.html").render({"nonce": nonce}), status=500)
+    return standalone_page(request, "errors/500.html", 500)
 
 
 NOTIFICATIONS_PER_PAGE = 30
