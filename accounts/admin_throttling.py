@@ -8,11 +8,13 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin_base import ReadOnlyAdmin
+
 from .throttling import unlock_sign_in
 
 
 @admin.register(AccessAttempt)
-class AccessAttemptAdmin(admin.ModelAdmin):
+class AccessAttemptAdmin(ReadOnlyAdmin):
     """Read-only: the records change only by failing to sign in, and go only through the unlock action."""
 
     list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "expires_at", "path_info"]
@@ -28,15 +30,6 @@ class AccessAttemptAdmin(admin.ModelAdmin):
     def expires_at(self, attempt):
         expiration = getattr(attempt, "expiration", None)
         return expiration.expires_at if expiration else None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_unlock_permission(self, request):
         return request.user.has_perm("axes.delete_accessattempt")

@@ -7,7 +7,7 @@ with view permissions must not reach it. Officials read these records on the pro
 
 from django.contrib import admin
 
-from proposals.admin import ReadOnlyAdmin
+from core.admin_base import ReadOnlyAdmin
 
 from .models import Consultation, Decision, Meeting, Vote
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .admin_base import ModelAdmin
+from .admin_base import ReadOnlyAdmin
 from .admin_services import ServiceModelAdmin
 from .models import AuditEvent, CalendarDay
 from .services import calendar_day_delete, calendar_day_save
@@ -22,7 +22,7 @@ class CalendarDayAdmin(ServiceModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the evidence log cannot be edited or deleted, not even by an admin (spec README §6).
 
     Superusers only, whatever permissions a staff account was given: the log holds every ballot's choice and
@@ -33,15 +33,6 @@ class AuditEventAdmin(ModelAdmin):
     list_filter = ["action", "object_type"]
     search_fields = ["actor_name", "object_id", "action"]
     list_select_related = ["unit"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser

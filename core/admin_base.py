@@ -17,7 +17,8 @@ class ValidKeysOnlyMixin:
         remote = self.field.remote_field
         target = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
         try:
-            target.to_python(value)
+            # The validators hold the key's range: past bigint, SQLite raises OverflowError instead of a refusal.
+            target.run_validators(target.to_python(value))
         except ValidationError:
             return False
         return True
@@ -50,6 +51,21 @@ class SafeRelatedFieldsMixin:
 
 class ModelAdmin(SafeRelatedFieldsMixin, admin.ModelAdmin):
     """The project's base ModelAdmin."""
+
+
+class ReadOnlyAdmin(ModelAdmin):
+    """Shows records; adding, changing and deleting are refused whatever the user's permissions."""
+
+    actions = None
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class TabularInline(SafeRelatedFieldsMixin, admin.TabularInline):

@@ -4,7 +4,7 @@ the services."""
 
 from django.contrib import admin
 
-from proposals.admin import ReadOnlyAdmin
+from core.admin_base import ReadOnlyAdmin
 
 from .models import Incident, IncidentEvidence, IncidentStep, RegisterEntry, SupervisionFollowUp, SupervisionRecord
 

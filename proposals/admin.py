@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Position
-from core.admin_base import ModelAdmin
+from core.admin_base import ModelAdmin, ReadOnlyAdmin
 
 from .models import NO_ELIGIBLE_CATEGORY, Attachment, LegalProfile, PlanVersion, Proposal
 from .profiles import (
@@ -28,21 +28,6 @@ from .profiles import (
     legal_profile_new_version,
     version_errors,
 )
-
-
-class ReadOnlyAdmin(ModelAdmin):
-    """Shows records; adding, changing and deleting are refused whatever the user's permissions."""
-
-    actions = None
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class LegalProfileForm(forms.ModelForm):

@@ -2,20 +2,9 @@
 
 from django.contrib import admin
 
-from core.admin_base import ModelAdmin
+from core.admin_base import ReadOnlyAdmin
 
 from .models import AnnualReport, QuarterlyReport, ReportRun
-
-
-class ReadOnlyAdmin(ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AnnualReport)
