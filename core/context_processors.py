@@ -2,7 +2,7 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from .models import Notification
+from .notifications import unread
 from .stages import stages
 
 
@@ -10,12 +10,9 @@ def unread_notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    # Lazy: one COUNT query, and only on pages that show the badge (not on downloads or redirects).
-    return {
-        "notifications_unread": SimpleLazyObject(
-            lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-        )
-    }
+    # Lazy: one COUNT query, and only on pages that show the badge (not on downloads or redirects); a page that
+    # read the count with its own query puts it in its context under the same name, which wins.
+    return {"notifications_unread": SimpleLazyObject(lambda: unread(user).count())}
 
 
 def navigation(request):

@@ -16,7 +16,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, IntegerField, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,18 @@ logger = logging.getLogger(__name__)
 
 Delivery = NotificationPreference.Delivery
 EmailStatus = Notification.EmailStatus
+
+
+def unread(user):
+    """`user`'s notifications not read yet: the navigation bar's badge counts them."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True)
+
+
+def unread_count_subquery(user) -> Coalesce:
+    """The badge's count as an expression, for a page to annotate onto the query it makes anyway (the proposal
+    page, issue 10 §5) instead of a COUNT query of its own."""
+    counted = unread(user).order_by().values("recipient").annotate(count=Count("pk")).values("count")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 # Set while demo or bulk data is written: the notifications stay in the app and no e-mail is queued for them.
 _IN_APP_ONLY = contextvars.ContextVar("notifications_in_app_only", default=False)
 

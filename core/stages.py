@@ -23,12 +23,17 @@ class Panel:
     `context(situation)` returns what `template` reads, under the name `panel`, and may leave in
     `situation.facts` what the stage's predicates read. The stage's actions are offered above its template by
     the page (`proposals.actions.stage_sections`), not by the stage: a stage with no template still gets them.
+
+    `annotations(user, held)` returns expressions the page annotates onto its query of the proposal (`held`: the
+    positions `user` holds today), such as whether the stage has any record for this person to read: the panel
+    then reads the attribute instead of querying when there is nothing (issue 10 §5, the page in few queries).
     """
 
     anchor: str
     heading: Any
     context: Callable[..., dict] = lambda situation: {}
     template: str = ""
+    annotations: Callable[..., dict] = lambda user, held: {}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,6 +121,11 @@ class Registry:
     def nav(self, request, place: str = "navbar") -> list[NavItem]:
         items = (item for item in self._nav if item.place == place and item.visible(request))
         return sorted(items, key=lambda item: item.order)
+
+    def page_annotations(self, *, user, held) -> dict:
+        """Every panel's annotations of the proposal page's query (`Panel.annotations`)."""
+        return {name: expression for stage in self if stage.panel
+                for name, expression in stage.panel.annotations(user=user, held=held).items()}
 
     def dossier(self, proposal) -> list[DossierEntry]:
         """Every stage's entries of the proposal's evidence dossier, in the order they happened."""

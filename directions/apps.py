@@ -14,12 +14,12 @@ class DirectionsConfig(AppConfig):
         from .actions import ACTIONS, PANEL
         from .documents import dossier_entries
         from .inbox import inbox_sections
-        from .selectors import proposal_panel
+        from .selectors import proposal_annotations, proposal_panel
 
         stages.register(Stage(
             label=self.label, order=40, actions=ACTIONS,
             panel=Panel(anchor=PANEL, heading=_("Chỉ đạo thực hiện"), context=proposal_panel,
-                        template="directions/partials/panel.html"),
+                        template="directions/partials/panel.html", annotations=proposal_annotations),
             inbox=inbox_sections,
             event_labels={"plan_adjust": _("Điều chỉnh kế hoạch: phiên bản mới được phê duyệt")},
             dossier=dossier_entries,

@@ -4,6 +4,7 @@ implementation, the report due after a stop."""
 import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 
 from accounts.models import Position
 from accounts.permissions import unit_paths_held
@@ -67,18 +68,26 @@ def may_record_non_compliance(situation: Situation) -> bool:
     return any(situation.proposal.unit.path.startswith(path) for path in inspected)
 
 
+def proposal_annotations(*, user, held) -> dict:
+    """`directions_exist`, read with the proposal page's own query (issue 10 §5): most proposals have none, and
+    their panel then costs no query."""
+    return {"directions_exist": Exists(Direction.objects.filter(proposal=OuterRef("pk")))}
+
+
 def proposal_panel(situation: Situation) -> dict:
     """What `directions/partials/panel.html` shows: the directions issued, the suspension or stop in force, and
     the link to record non-compliance.
 
     Queries, whatever the number of directions: none before implementation starts; else the directions with signer and
-    superior (1), the user's positions (1 for the deciding unit, shared with the actions' `who`, +1 for the
+    superior (1, none when the page's query tells there is none: `proposal_annotations`), the user's positions (1 for the deciding unit, shared with the actions' `who`, +1 for the
     inspector posts when not the head; none when the page read them: proposals.actions.page_situation).
     """
     proposal = situation.proposal
     if proposal.status not in DIRECTED_STATUSES:
         return {"active": False, "directions": []}
-    directions = list(Direction.objects.filter(proposal=proposal).select_related("signer", "superior_unit"))
+    directions = []
+    if getattr(proposal, "directions_exist", True):
+        directions = list(Direction.objects.filter(proposal=proposal).select_related("signer", "superior_unit"))
     for direction in directions:
         direction.changed_labels = [field_label(name) for name in direction.changed_fields]
     last_of = {direction.kind: direction for direction in directions}

@@ -18,7 +18,7 @@ from approvals.selectors import MeetingRecord, meeting_record
 from core.models import AuditEvent
 from implementation.selectors import evaluation_path  # EVL-6: one reading, shared with the step label
 from proposals.models import LegalProfile, PlanVersion, Proposal, Step
-from proposals.selectors import plan_version
+from proposals.selectors import co_authors_of, plan_version
 from proposals.transitions import Action, Status
 
 from . import rules
@@ -77,13 +77,17 @@ def _implementation_model(name: str):
         return None
 
 
-def completion_report(proposal: Proposal, report=None) -> ReportSummary | None:
+# `report_row` not given: the caller has not read the completion report (None: it read that there is none).
+UNREAD = object()
+
+
+def completion_report(proposal: Proposal, report=UNREAD) -> ReportSummary | None:
     """The proposal's completion report, or None (none filed, or no implementation app yet). One query, none when
-    the caller has the report's row (`report`: the implementation panel loaded it)."""
+    the caller has read the report's row, or that there is none (`report`: the implementation panel did)."""
     model = _implementation_model("CompletionReport")
     if model is None:
         return None
-    if report is None:
+    if report is UNREAD:
         report = model.objects.filter(proposal=proposal).order_by("-pk").first()
     if report is None:
         return None
@@ -160,7 +164,8 @@ def approval_decision(proposal: Proposal, decisions=None) -> Decision | None:
 def parties(proposal: Proposal, *, assignments=None, decisions=None) -> list[Party]:
     """Every party a protection or encouragement record may be for, each once, in this order: the proposer, the
     co-authors, the implementers, the approving unit and the head who approved (PRO-3, ENC-1). Three queries, one
-    when the caller has the assignments and the decisions (`implementers`, `approval_decision`)."""
+    when the caller has the assignments and the decisions (`implementers`, `approval_decision`), none when it
+    has the co-authors prefetched too (the proposal page)."""
     found: dict[str, Party] = {}
 
     def add(party: Party) -> None:
@@ -169,7 +174,7 @@ def parties(proposal: Proposal, *, assignments=None, decisions=None) -> list[Par
     proposer = proposal.proposer
     add(Party(key=f"user:{proposer.pk}", kind=PartyKind.PROPOSER, type=PartyType.INDIVIDUAL,
               name=proposer.get_full_name(), title=proposal.proposer_position.title, person=proposer))
-    for person in proposal.co_authors.order_by("full_name", "pk"):
+    for person in co_authors_of(proposal):
         add(Party(key=f"user:{person.pk}", kind=PartyKind.CO_AUTHOR, type=PartyType.INDIVIDUAL,
                   name=person.get_full_name(), person=person))
     for party in implementers(proposal, assignments):
@@ -271,11 +276,11 @@ class EvaluationFile:
         )
 
 
-def evaluation_file(proposal: Proposal, *, user=None, report_row=None) -> EvaluationFile:
+def evaluation_file(proposal: Proposal, *, user=None, report_row=UNREAD) -> EvaluationFile:
     """Everything the evaluation stage recorded on `proposal`; nothing (and no query) before the report.
 
     Queries, by status: the completion report (1, when the implementation app has it, none when `report_row` is
-    given); consultation (1);
+    given, None included); consultation (1);
     meetings with votes, voters and attendees (1, +3 when there is one); until concluded, open steps (1) and the
     REPORT event (1, only without a dated report); stopped? (1, while REPORTED); once evaluated, the conclusion
     (1) and the protection and encouragement records (2).
@@ -311,7 +316,7 @@ def situation_file(situation) -> EvaluationFile:
     """The evaluation file of the situation's proposal, loaded once per page (the panel loads it first), with the
     completion report the implementation panel read before it (`facts["report"]`), if it did."""
     return situation.memo(
-        "evaluation", lambda: evaluation_file(situation.proposal, report_row=situation.facts.get("report"))
+        "evaluation", lambda: evaluation_file(situation.proposal, report_row=situation.facts.get("report", UNREAD))
     )
 
 

@@ -97,12 +97,13 @@ def _outside_answer_form(situation: Situation, data=None, files=None) -> forms.O
     pending = Assignment.objects.filter(
         proposal=situation.proposal, person__isnull=True, answer=Assignment.Answer.PENDING,
     ).order_by("assigned_at", "pk")
-    return forms.OutsideAnswerForm(data, pending=pending)
+    loaded = sorted(_pending_outside(situation), key=lambda a: (a.assigned_at, a.pk))
+    return forms.OutsideAnswerForm(data, pending=pending, loaded=loaded)
 
 
 def _progress_form(situation: Situation, data=None, files=None) -> forms.ProgressForm:
     targets = Target.objects.filter(proposal=situation.proposal, retired_at__isnull=True).order_by(*PLAN_ORDER)
-    return forms.ProgressForm(data, files, targets=targets)
+    return forms.ProgressForm(data, files, targets=targets, loaded=_targets(situation))
 
 
 def _complete_form(situation: Situation, data=None, files=None) -> forms.CompleteForm:

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.forms import TEXT_MAX_LENGTH
+from core.forms import TEXT_MAX_LENGTH, offer_loaded
 from core.widgets import PICKER_ERRORS, AutocompleteSelect, autocomplete_source, context_id
 from proposals.forms import DateInput
 from proposals.models import Proposal
@@ -143,10 +143,13 @@ class OutsideAnswerForm(AnswerForm):
 
     field_order = ["assignment", "answer", "reason"]
 
-    def __init__(self, *args, pending, **kwargs):
+    def __init__(self, *args, pending, loaded=None, **kwargs):
+        """`loaded`: the rows of `pending` the page has read already, shown without a query of their own."""
         super().__init__(*args, **kwargs)
         self.fields["assignment"].queryset = pending
         self.fields["assignment"].label_from_instance = lambda a: a.display_name
+        if loaded is not None:
+            offer_loaded(self.fields["assignment"], loaded)
 
 
 class StartForm(forms.Form):
@@ -164,10 +167,13 @@ class ProgressForm(forms.Form):
     evidence = forms.FileField(label=_("Tệp minh chứng"), required=False,
                                help_text=_("PDF, ảnh, DOCX, XLSX hoặc ODT."))
 
-    def __init__(self, *args, targets, **kwargs):
+    def __init__(self, *args, targets, loaded=None, **kwargs):
+        """`loaded`: the rows of `targets` the page has read already, shown without a query of their own."""
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = targets
         self.fields["target"].label_from_instance = lambda t: f"{t.get_kind_display()} {t.position}: {t.text}"
+        if loaded is not None:
+            offer_loaded(self.fields["target"], loaded)
 
 
 class CompleteForm(forms.Form):

@@ -38,12 +38,12 @@ class IncidentsConfig(AppConfig):
         from core.stages import NavItem, Panel, Stage, stages
 
         from .inbox import PANEL, inbox_sections
-        from .selectors import proposal_panel
+        from .selectors import proposal_annotations, proposal_panel
 
         stages.register(Stage(
             label=self.label, order=60,
             panel=Panel(anchor=PANEL, heading=_("Phản ánh hành vi vi phạm (Điều 6)"), context=proposal_panel,
-                        template="incidents/partials/panel.html"),
+                        template="incidents/partials/panel.html", annotations=proposal_annotations),
             inbox=inbox_sections,
         ))
         stages.add_nav(

@@ -8,7 +8,7 @@ Lists are paged by key ("Trang sau"), never counted: a fixed number of queries w
 import dataclasses
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -129,14 +129,24 @@ def incident_list(*, user, mine: bool, paths: list[str], status: str = "", kind:
     return keyset_page(incidents.select_related("unit", "proposal"), after=after)
 
 
+def proposal_annotations(*, user, held) -> dict:
+    """`incidents_seen`: whether the person may see any incident about the proposal, read with the proposal page's
+    own query (issue 10 §5): most proposals have none, and their panel then costs no query."""
+    paths = [position.unit.path for position in held if position.role == Position.Role.INSPECTOR]  # as `handler_paths`
+    return {"incidents_seen": Exists(incidents_visible_to(user, paths=paths).filter(proposal=OuterRef("pk")))}
+
+
 def proposal_panel(situation) -> dict:
     """The incidents section of a proposal page: a link to report one about the proposal, and the incidents
     about it that the person may see (their own reports; all of them for its handlers). A person the incident
-    names never sees it here either. Queries: the incidents (1), and the person's positions (1) unless the page
-    read them already (proposals.actions.page_situation)."""
+    names never sees it here either. Queries: the incidents (1), none when the page's query of the proposal
+    tells there is none (`proposal_annotations`); and the person's positions (1) unless the page read them
+    already (proposals.actions.page_situation)."""
     proposal, user = situation.proposal, situation.user
     paths = unit_paths_held(situation, Position.Role.INSPECTOR)  # as `handler_paths`
-    incidents = list(incidents_visible_to(user, paths=paths).filter(proposal=proposal).order_by("-received_at", "-pk"))
+    incidents = []
+    if getattr(proposal, "incidents_seen", True):
+        incidents = list(incidents_visible_to(user, paths=paths).filter(proposal=proposal).order_by("-received_at", "-pk"))
     return {
         "incidents": incidents,
         "handler": bool(paths),

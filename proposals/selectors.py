@@ -30,13 +30,15 @@ from .transitions import (
 )
 
 
-def proposal_for_user(*, user, pk: int, prefetch=(), held=None) -> Proposal:
+def proposal_for_user(*, user, pk: int, prefetch=(), held=None, annotations=None) -> Proposal:
     """The proposal if `user` may see it; Http404 otherwise, the same answer as "does not exist". `held`: the
-    positions `user` holds today, when the page has them (proposals.scope)."""
+    positions `user` holds today, when the page has them (proposals.scope); `annotations`: what the page reads
+    along with the proposal rather than by queries of its own."""
     try:
         return (
             Proposal.objects.visible_to(user, held)
             .select_related("unit", "decision_unit", "proposer", "proposer_position", "profile")
+            .annotate(**(annotations or {}))
             .prefetch_related(*prefetch)
             .get(pk=pk)
         )
@@ -125,12 +127,22 @@ def due_state(badges: DueBadges, proposal: Proposal) -> str | None:
 # --- One proposal: what its page shows to whom ---------------------------------------------------------------
 
 
+CO_AUTHOR_ORDER = ("full_name", "pk")
+
+
 def proposal_page_prefetch() -> tuple[Prefetch, ...]:
     """The relations the detail page reads, so that the rules below read them from memory, not per call."""
     return (
-        Prefetch("co_authors", queryset=User.objects.order_by("full_name")),
+        Prefetch("co_authors", queryset=User.objects.order_by(*CO_AUTHOR_ORDER)),
         Prefetch("versions", queryset=PlanVersion.objects.select_related("submitted_by").order_by("number")),
     )
+
+
+def co_authors_of(proposal: Proposal) -> list[User]:
+    """The co-authors by name: those the page prefetched (`proposal_page_prefetch`), else one query."""
+    if "co_authors" in getattr(proposal, "_prefetched_objects_cache", {}):
+        return list(proposal.co_authors.all())
+    return list(proposal.co_authors.order_by(*CO_AUTHOR_ORDER))
 
 
 def is_author(*, proposal: Proposal, user) -> bool:

@@ -22,7 +22,9 @@ from accounts.models import Position
 from accounts.selectors import positions_of, units_in_scope_of
 from core.documents import BackLink, DocumentRenderError, pdf_response
 from core.downloads import stored_file_response
+from core.notifications import unread_count_subquery
 from core.paging import BadCursor, bounded_count, seek_tiers
+from core.stages import stages
 
 from . import selectors, services
 from .actions import page_situation, stage_sections
@@ -264,9 +266,12 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Co-authors and versions are read once here; the visibility rules below reuse them.
     held = acting_for(request)["positions"]  # the navigation bar's, read once for the scope and the actions too
-    proposal = selectors.proposal_for_user(user=request.user, pk=pk, prefetch=selectors.proposal_page_prefetch(),
-                                           held=held)
     user = request.user
+    # The navigation bar's unread count and what the stages' panels need to know before they read (whether they
+    # have anything to show) ride along with the proposal's own query (issue 10 §5).
+    annotations = {"notifications_unread": unread_count_subquery(user), **stages.page_annotations(user=user, held=held)}
+    proposal = selectors.proposal_for_user(user=user, pk=pk, prefetch=selectors.proposal_page_prefetch(),
+                                           held=held, annotations=annotations)
     is_proposer = proposal.proposer_id == user.pk
     plan = selectors.plan_shown_to(proposal=proposal, user=user)
     # The stages' sections (the deciding unit's today) with what the user may do in each (core.stages), judged on
@@ -288,6 +293,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_revise": is_proposer and can(proposal.status, Action.REVISE),
         "stage_sections": sections,
         "tasks": [offer for section in sections for offer in section.offers if offer.action.task],
+        "notifications_unread": proposal.notifications_unread,  # instead of core.context_processors' query
     }
     return render(request, "proposals/detail.html", page)
 

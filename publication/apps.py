@@ -15,12 +15,12 @@ class PublicationConfig(AppConfig):
         from core.stages import NavItem, Panel, Stage, stages
 
         from .actions import ACTIONS
-        from .selectors import dossier_entries, proposal_panel
+        from .selectors import dossier_entries, proposal_annotations, proposal_panel
 
         stages.register(Stage(
             label=self.label, order=90, actions=ACTIONS,
             panel=Panel(anchor=PANEL, heading=_("Công khai"), context=proposal_panel,
-                        template="publication/partials/panel.html"),
+                        template="publication/partials/panel.html", annotations=proposal_annotations),
             event_labels={
                 "publication_publish": _("Công khai tóm tắt đề xuất"),
                 "publication_update": _("Cập nhật nội dung công khai"),

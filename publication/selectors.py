@@ -3,7 +3,7 @@
 import datetime
 
 from django.apps import apps
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -134,13 +134,21 @@ def proposal_publications(proposal: Proposal) -> QuerySet[Publication]:
     return Publication.objects.filter(proposal=proposal).select_related("published_by", "withdrawn_by").order_by("-pk")
 
 
+def proposal_annotations(*, user, held) -> dict:
+    """`publications_exist`, read with the proposal page's own query (issue 10 §5): most proposals have none, and
+    their panel then costs no query."""
+    return {"publications_exist": Exists(Publication.objects.filter(proposal=OuterRef("pk")))}
+
+
 def proposal_panel(situation) -> dict:
     """What `publication/partials/panel.html` shows: the live summary and the withdrawn ones. One query, none
-    before the decision to implement (nothing is published before it).
+    before the decision to implement (nothing is published before it) or when the page's query tells there is none
+    (`proposal_annotations`).
 
     Leaves the live summary in `situation.facts` for the actions' predicates (publication.actions)."""
     publishable = rules.publishable(situation.proposal.status)
-    publications = list(proposal_publications(situation.proposal)) if publishable else []
+    exist = publishable and getattr(situation.proposal, "publications_exist", True)
+    publications = list(proposal_publications(situation.proposal)) if exist else []
     live = next((p for p in publications if p.withdrawn_at is None), None)
     situation.facts["live_publication"] = live
     return {
