@@ -58,9 +58,6 @@ def gunicorn(database: str):
             "DJANGO_LOG_LEVEL": "WARNING",
             # Plain HTTP on 127.0.0.1: production's redirect to HTTPS (issue 11 §3) would answer every request with it.
             "DJANGO_SECURE_SSL_REDIRECT": "False",
-            # The benchmark's personas sign in with a password only: with production's required second factor
-            # (issue 11 §2) every page would answer with the enrolment page. The fence still runs on each request.
-            "TWO_FACTOR_REQUIRED_ROLES": "",
         }
         # DEBUG off serves static files through whitenoise's manifest: collected first, as a deployment does.
         subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR, env=env,
