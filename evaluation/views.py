@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from core.documents import BackLink, Filenames, StoredPdf, pdf_response
 from core.downloads import attachment_response, open_stored
+from core.forms import parsed_id
 from core.uploads import sniff
 from proposals.models import Proposal
 from proposals.selectors import proposal_for_user
@@ -97,6 +98,6 @@ def _int(value, default=None):
 def recognitions_export(request: HttpRequest) -> HttpResponse:
     """ENC-4: the year's evaluated proposals per cadre, with what recognised them, as CSV (scoped to the user)."""
     year = _int(request.GET.get("nam"), timezone.localdate().year)
-    rows = recognitions(user=request.user, year=year, person_id=_int(request.GET.get("can_bo")))
+    rows = recognitions(user=request.user, year=year, person_id=parsed_id(request.GET.get("can_bo")))
     return attachment_response(recognitions_csv(rows), f"thanh-tich-doi-moi-sang-tao-{year}.csv",
                                "text/csv; charset=utf-8")

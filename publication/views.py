@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from core.forms import parsed_id
+
 from . import selectors
 from .forms import PublicFilterForm
 
@@ -21,10 +23,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
     """Three queries whatever the number of rows: units, years (the filter's choices), one page of summaries."""
     form = PublicFilterForm(request.GET, units=selectors.public_units(), years=selectors.public_years())
     filters = form.filters()
-    try:
-        before = int(request.GET.get("truoc", "")) or None
-    except ValueError:
-        before = None
+    before = parsed_id(request.GET.get("truoc"))
     rows, cursor = selectors.public_list(**filters, before=before, page_size=selectors.PAGE_SIZE)
     named = (("q", filters["q"]), ("don_vi", filters["unit_id"]), ("nam", filters["year"]))
     kept = {key: value for key, value in named if value}
