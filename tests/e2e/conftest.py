@@ -99,3 +99,11 @@ def browser_as(browser, browser_context_args, site_url, csp_violations):
     yield open_as
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def accessible():
+    """`accessible(page, "what")`: axe-core finds no serious or critical violation on the page as it stands."""
+    from tests.e2e.accessibility import assert_accessible
+
+    return assert_accessible
