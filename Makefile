@@ -20,9 +20,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	./scripts/run-dev.sh
 
-## test: the whole suite (SQLite by default; PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set).
+## test: the whole suite (SQLite by default; PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set), spread
+## over TEST_WORKERS processes (default: one per core; TEST_WORKERS=0 runs it in one process).
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

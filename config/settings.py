@@ -333,7 +333,11 @@ CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 # With acks_late, a task whose worker was killed is handed out again once the visibility timeout has passed
 # (Redis); it must exceed the longest task. A key prefix lets several deployments share one Redis database.
 CELERY_VISIBILITY_TIMEOUT = _env_int_in("CELERY_VISIBILITY_TIMEOUT", 3600, 1, 7 * 86400)
-CELERY_BROKER_KEY_PREFIX = env.str("CELERY_BROKER_KEY_PREFIX", default="")
+# Parallel test processes (pytest-xdist sets PYTEST_XDIST_WORKER) share one Redis database: unless a prefix is
+# given, each keeps its cache and broker keys under its own, as pytest-django gives each its own test database.
+CELERY_BROKER_KEY_PREFIX = env.str("CELERY_BROKER_KEY_PREFIX", default="") or (
+    f"test-{worker}:" if (worker := env.str("PYTEST_XDIST_WORKER", default="")) else ""
+)
 CACHES, SESSION_ENGINE = cache_and_sessions(REDIS_URL, CELERY_BROKER_KEY_PREFIX)
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}

@@ -115,18 +115,22 @@ def _sign_in_throttling_off(settings):
 
 @pytest.fixture(autouse=True)
 def _default_legal_profile_in_flushed_database(request):
-    """Version 1 of the legal profile, which the data migration created, in every `transaction=True` test.
+    """Version 1 of the legal profile, which the data migration created, in every test that uses the database.
 
-    Such a test flushes the database when it ends, rows of data migrations included, so the next one
-    would find no profile to submit under; the application never creates one on demand.
+    A `transaction=True` test flushes the database when it ends, rows of data migrations included, so a test run
+    after it in the same process (in any order: `make test` spreads the files over several processes) would find
+    no profile to submit under; the application never creates one on demand.
     """
     marker = request.node.get_closest_marker("django_db")
     transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
         {"transactional_db", "live_server"} & set(request.fixturenames)
     )
-    if not transactional:
+    if transactional:
+        request.getfixturevalue("transactional_db")
+    elif marker is not None or "db" in request.fixturenames:
+        request.getfixturevalue("db")
+    else:
         return
-    request.getfixturevalue("transactional_db")
     LegalProfile.objects.get_or_create(code=DEFAULT_PROFILE_CODE, version=1)
 
 

@@ -7,9 +7,9 @@ other department (a handler elsewhere).
 """
 
 import datetime
+import uuid
 
 import pytest
-from django.core.cache import cache
 
 from accounts.models import Position
 from tests.factories import PositionFactory, UserFactory
@@ -18,11 +18,10 @@ from .helpers import report
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """The public pages count requests per address in the cache: every test starts with no count."""
-    cache.clear()
-    yield
-    cache.clear()
+def _empty_cache(settings):
+    """The public pages count requests per address in the cache: every test counts under a key prefix of its own,
+    so it starts with no count without flushing a Redis database that parallel test processes share."""
+    settings.CACHES = {"default": settings.CACHES["default"] | {"KEY_PREFIX": f"test-{uuid.uuid4().hex}:"}}
 
 
 def _inspector(unit, username):

@@ -201,15 +201,17 @@ def test_a_task_enqueued_in_a_transaction_that_rolls_back_never_reaches_the_brok
     # style.md "known traps": `task.delay()` inside a transaction races the commit; on commit, it cannot.
     queue = f"test-{uuid.uuid4().hex}"
     client = redis.Redis.from_url(settings.REDIS_URL)
+    key = settings.CELERY_BROKER_KEY_PREFIX + queue  # the queue's list in Redis, under this process's key prefix
     try:
         with pytest.raises(RuntimeError), transaction.atomic():
             email_notification.apply_async_on_commit(args=[1], queue=queue)
             raise RuntimeError("rolled back")
-        assert client.llen(queue) == 0
+        assert client.llen(key) == 0
 
         with transaction.atomic():
             email_notification.apply_async_on_commit(args=[1], queue=queue)
-            assert client.llen(queue) == 0  # not before the commit
-        assert client.llen(queue) == 1
+            assert client.llen(key) == 0  # not before the commit
+        assert client.llen(key) == 1
     finally:
-        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+        prefix = settings.CELERY_BROKER_KEY_PREFIX
+        client.delete(key, f"{prefix}_kombu.binding.{queue}", f"{prefix}_kombu.binding_permanent.{queue}")
