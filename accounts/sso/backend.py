@@ -7,6 +7,7 @@ import time
 import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
@@ -36,6 +37,9 @@ class Outcome:
 
 class SSOBackend(OIDCAuthenticationBackend):
     get_settings = staticmethod(provider.setting)
+    # Django's, which mozilla-django-oidc replaces with one that ignores `is_active`: a person deactivated while
+    # signed in through the provider is signed out at their next request, as with a password.
+    get_user = ModelBackend.get_user
 
     def __init__(self):
         # Django makes a backend for every request of a signed-in person (`get_user`): the provider's settings and

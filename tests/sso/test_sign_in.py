@@ -3,16 +3,19 @@ matched by a configurable claim and never created, the provider's `amr` in the a
 factor, sign-out at both ends, and an expired session that is not renewed behind the person's back."""
 
 import datetime
-from urllib.parse import parse_qs, urlsplit
+import re
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
+import requests
 import time_machine
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from core.models import AuditEvent
 from tests.factories import DEMO_PASSWORD, UserFactory
-from tests.sso.conftest import ID_TOKEN_TTL
+from tests.sso.conftest import ID_TOKEN_TTL, POST_LOGOUT_REDIRECT_URI
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +78,25 @@ def test_an_inactive_person_is_refused(visitor):
     assert (event.object_id, event.payload["reason"]) == (str(person.pk), "inactive")
 
 
+def test_a_person_deactivated_while_signed_in_is_signed_out_at_the_next_request(visitor):
+    person = UserFactory(username="mai.phuong")
+    visitor.sign_in("mai.phuong")
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    assert visitor.client.get(HOME)["Location"].startswith(LOGIN)
+
+
+def test_sign_in_throttling_lets_sso_through_and_counts_a_refusal_against_the_address(visitor, settings):
+    settings.AXES_ENABLED = True
+    person = UserFactory(username="ha.quang")
+    visitor.sign_in("ha.quang")
+    assert signed_in_id(visitor.client) == str(person.pk)
+    visitor.client.logout()
+    visitor.provider_session = requests.Session()  # someone else at the provider
+    assert visitor.sign_in("nguoi.la").status_code == 403
+    assert AccessAttempt.objects.filter(ip_address="127.0.0.1").count() == 1
+
+
 def test_two_people_with_the_claims_value_are_refused_rather_than_guessed(visitor, settings):
     settings.SSO_MATCH_CLAIM, settings.SSO_MATCH_FIELD = "email", "email"
     UserFactory(username="a", email="hoang.giang@example.gov.vn")
@@ -94,9 +116,16 @@ def test_sign_out_ends_the_local_session_then_the_providers(visitor):
     assert f"{end_session.scheme}://{end_session.netloc}" == visitor.issuer
     query = parse_qs(end_session.query)
     assert query["id_token_hint"] == [id_token]
-    # The provider accepts it (its own "sign out?" page), and comes back to our sign-in page once confirmed.
+    # The provider asks "sign out?"; confirmed, it comes back to our sign-in page and has forgotten the person:
+    # the next click on the button asks for their credentials again.
     page = visitor.provider_session.get(response["Location"], allow_redirects=False)
-    assert page.status_code == 200 and "logout" in page.text.lower()
+    action, xsrf = re.search(r'<form id="op.logoutForm" method="post" action="([^"]+)">.*value="([^"]+)"', page.text).groups()
+    done = visitor.provider_session.post(
+        urljoin(response["Location"], action), data={"xsrf": xsrf, "logout": "yes"}, allow_redirects=False
+    )
+    assert done.headers["Location"] == POST_LOGOUT_REDIRECT_URI
+    again = visitor.provider_session.get(visitor.client.get(reverse("accounts:sso_start"))["Location"])
+    assert '<input name="login">' in again.text
 
 
 def test_a_password_sign_out_does_not_go_to_the_provider(client, sso):
