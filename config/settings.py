@@ -486,3 +486,8 @@ SSO_LABEL = env.str("SSO_LABEL", default="tài khoản định danh")
 # How long an SSO session lasts; 0: until the ID token expires. Then the person signs in again (never renewed
 # silently).
 SSO_SESSION_SECONDS = _env_int_in("SSO_SESSION_SECONDS", 0, 0, 30 * 24 * 3600)
+# Sign-out is a form whose answer redirects to the provider's end_session_endpoint: browsers hold that redirect to
+# the CSP's form-action, so the provider's origin (of OIDC_OP_LOGOUT_ENDPOINT, else of the issuer) joins 'self'.
+_sso_logout = urlsplit(OIDC_OP_LOGOUT_ENDPOINT or OIDC_OP_ISSUER)
+if OIDC_RP_CLIENT_ID and _sso_logout.netloc:
+    _csp_policy["DIRECTIVES"]["form-action"].append(f"{_sso_logout.scheme}://{_sso_logout.netloc}")

@@ -15,7 +15,8 @@ from django.urls import reverse
 
 from core.models import AuditEvent
 from tests.factories import DEMO_PASSWORD, UserFactory
-from tests.sso.conftest import ID_TOKEN_TTL, POST_LOGOUT_REDIRECT_URI
+from tests.sso.conftest import POST_LOGOUT_REDIRECT_URI
+from tests.sso.op import ID_TOKEN_TTL
 
 pytestmark = pytest.mark.django_db
 
