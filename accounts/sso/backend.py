@@ -60,8 +60,10 @@ class SSOBackend(OIDCAuthenticationBackend):
 
     def verify_token(self, token, **kwargs):
         """mozilla-django-oidc checks the signature and the nonce; the ID token must also be for us, from our
-        issuer."""
+        issuer, and say when it expires."""
         payload = super().verify_token(token, **kwargs)
+        if "exp" not in payload:  # the session's end is the token's (PyJWT checks `exp` only when present)
+            raise SuspiciousOperation("ID token without an expiry")
         audience = payload.get("aud")
         if self.OIDC_RP_CLIENT_ID not in (audience if isinstance(audience, list) else [audience]):
             raise SuspiciousOperation("ID token for another client")

@@ -8,7 +8,7 @@ from django.contrib import auth
 from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from core.audit import audit_record
@@ -21,24 +21,27 @@ class _RequestView(OIDCAuthenticationRequestView):
     get_settings = staticmethod(provider.setting)
 
 
+# What the refusal page says, by reason (None: cancelled at the provider, or a stale or replayed callback).
+REFUSALS = {
+    Refusal.UNKNOWN: _("Tài khoản %(value)s của %(label)s không khớp với người dùng nào của hệ thống. Hãy nhờ quản "
+                       "trị viên của đơn vị tạo tài khoản cho bạn."),
+    Refusal.AMBIGUOUS: _("Tài khoản %(value)s của %(label)s khớp với nhiều người dùng của hệ thống, nên không thể "
+                         "biết đó là ai. Hãy báo quản trị viên."),
+    Refusal.INACTIVE: _("Tài khoản này đã bị khóa."),
+    Refusal.NO_CLAIM: _("%(label)s không gửi thông tin %(claim)s dùng để nhận ra bạn. Hãy báo quản trị viên."),
+    Refusal.PROVIDER: _("Không hoàn tất được đăng nhập với %(label)s: dịch vụ không trả lời hoặc từ chối yêu cầu. "
+                        "Hãy thử lại sau."),
+    None: _("Đăng nhập bằng %(label)s không hoàn tất (đã hủy, hoặc liên kết đã cũ). Hãy thử lại."),
+}
+
+
 def _refused(request: HttpRequest, outcome: Outcome | None) -> HttpResponse:
     refusal = outcome.refusal if outcome else None
-    label, value, claim = settings.SSO_LABEL, outcome.value if outcome else "", settings.SSO_MATCH_CLAIM
-    messages = {
-        Refusal.UNKNOWN: _("Tài khoản %(value)s của %(label)s không khớp với người dùng nào của hệ thống. Hãy nhờ "
-                           "quản trị viên của đơn vị tạo tài khoản cho bạn.") % {"value": value, "label": label},
-        Refusal.AMBIGUOUS: _("Tài khoản %(value)s của %(label)s khớp với nhiều người dùng của hệ thống, nên không "
-                             "thể biết đó là ai. Hãy báo quản trị viên.") % {"value": value, "label": label},
-        Refusal.INACTIVE: _("Tài khoản này đã bị khóa."),
-        Refusal.NO_CLAIM: _("%(label)s không gửi thông tin %(claim)s dùng để nhận ra bạn. Hãy báo quản trị "
-                            "viên.") % {"label": label, "claim": claim},
-        Refusal.PROVIDER: _("Không hoàn tất được đăng nhập với %(label)s: dịch vụ không trả lời hoặc từ chối yêu "
-                            "cầu. Hãy thử lại sau.") % {"label": label},
-        None: _("Đăng nhập bằng %(label)s không hoàn tất (đã hủy, hoặc liên kết đã cũ). Hãy thử lại.")
-        % {"label": label},
+    message = REFUSALS[refusal] % {
+        "value": outcome.value if outcome else "", "label": settings.SSO_LABEL, "claim": settings.SSO_MATCH_CLAIM
     }
     status = {Refusal.PROVIDER: 502, None: 400}.get(refusal, 403)
-    return render(request, "accounts/sso/refused.html", {"message": messages[refusal]}, status=status)
+    return render(request, "accounts/sso/refused.html", {"message": message}, status=status)
 
 
 def start(request: HttpRequest) -> HttpResponse:
