@@ -37,10 +37,14 @@ class Browser:
     def sign_in(self, login: str, *, next_to: str = ""):
         """Click "Đăng nhập bằng …", sign in at the provider as `login`, and return this site's answer to the
         provider's redirect back (the callback's response)."""
+        return self.client.get(self.authorize(login, next_to=next_to))
+
+    def authorize(self, login: str, *, next_to: str = "") -> str:
+        """Up to the provider's redirect back: the callback address with its code and state, not yet visited."""
         start = self.client.get(reverse("accounts:sso_start"), {"next": next_to} if next_to else {})
         assert start.status_code == 302, start
         self.authorization_request = start["Location"]
-        return self.client.get(self.follow_provider(start["Location"], login=login))
+        return self.follow_provider(start["Location"], login=login)
 
     def follow_provider(self, url: str, *, login: str = "") -> str:
         """Follow the provider's redirects (signing in on its form as `login` when it asks) until one comes back

@@ -159,6 +159,23 @@ def test_sso_session_seconds_shortens_the_session(visitor, settings):
     assert signed_in_id(visitor.client) is None
 
 
+def test_a_code_the_provider_did_not_issue_is_refused_by_it_502_and_not_signed_in(visitor):
+    UserFactory(username="doan.minh")
+    callback = visitor.authorize("doan.minh")
+    response = visitor.client.get(re.sub(r"code=[^&]+", "code=forged", callback))
+    assert response.status_code == 502
+    assert signed_in_id(visitor.client) is None
+
+
+def test_a_callback_replayed_is_refused_with_400(visitor):
+    UserFactory(username="chu.nga")
+    callback = visitor.authorize("chu.nga")
+    assert visitor.client.get(callback).status_code == 302
+    visitor.client.logout()
+    assert visitor.client.get(callback).status_code == 400
+    assert signed_in_id(visitor.client) is None
+
+
 def test_a_callback_without_a_started_sign_in_is_refused_with_400(client, sso):
     response = client.get(reverse("accounts:sso_callback"), {"code": "x", "state": "y"})
     assert response.status_code == 400
