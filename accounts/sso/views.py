@@ -21,6 +21,9 @@ class _RequestView(OIDCAuthenticationRequestView):
     get_settings = staticmethod(provider.setting)
 
 
+_request_view = _RequestView.as_view()
+
+
 # What the refusal page says, by reason (None: cancelled at the provider, or a stale or replayed callback).
 REFUSALS = {
     Refusal.UNKNOWN: _("Tài khoản %(value)s của %(label)s không khớp với người dùng nào của hệ thống. Hãy nhờ quản "
@@ -49,7 +52,7 @@ def start(request: HttpRequest) -> HttpResponse:
     if not enabled():
         raise Http404
     try:
-        return _RequestView.as_view()(request)
+        return _request_view(request)
     except requests.RequestException:  # the discovery document could not be read
         return _refused(request, Outcome(refusal=Refusal.PROVIDER))
 
