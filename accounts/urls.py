@@ -2,6 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from . import views
+from .sso import urls as sso_urls
+from .sso import views as sso_views
 from .two_factor import urls as two_factor_urls
 from .two_factor import views as two_factor_views
 
@@ -11,7 +13,8 @@ urlpatterns = [
     # The password, then the second factor where one applies (issue 11 §2).
     path("dang-nhap/", two_factor_views.LoginView.as_view(), name="login"),
     path("", include(two_factor_urls)),
-    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include(sso_urls)),
+    path("dang-xuat/", sso_views.LogoutView.as_view(), name="logout"),
     path(
         "doi-mat-khau/",
         auth_views.PasswordChangeView.as_view(

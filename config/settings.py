@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.two_factor.middleware.TwoFactorFenceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An SSO session past its ID token's end is signed out, not renewed (accounts.sso); it tells why in a message.
+    "accounts.sso.middleware.SSOSessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the 429 page (accounts.throttling).
     "axes.middleware.AxesMiddleware",
@@ -428,7 +430,14 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # A lock lasts SIGN_IN_COOLOFF_MINUTES, doubled for each earlier lock of the account or address within a day, up
 # to SIGN_IN_COOLOFF_MAX_MINUTES. The client address is REMOTE_ADDR unless SIGN_IN_TRUSTED_PROXY_COUNT says how
 # many reverse proxies of ours add to X-Forwarded-For: never trust that header otherwise.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Local passwords can be switched off per deployment once sign-in goes through the provider (below): the login
+# page then shows only the provider's button and no password authenticates anywhere (the admin signs in there too).
+LOCAL_PASSWORD_LOGIN = env.bool("LOCAL_PASSWORD_LOGIN", default=True)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    *(["django.contrib.auth.backends.ModelBackend"] if LOCAL_PASSWORD_LOGIN else []),
+    "accounts.sso.backend.SSOBackend",
+]
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = _env_int_in("SIGN_IN_FAILURE_LIMIT", 5, 1, 100)
 SIGN_IN_ADDRESS_FAILURE_LIMIT = _env_int_in("SIGN_IN_ADDRESS_FAILURE_LIMIT", 20, 1, 100000)
@@ -453,3 +462,36 @@ AXES_USERNAME_CALLABLE = "accounts.throttling.attempted_username"
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out_response"
 # accounts.admin shows the attempts with the audited unlock instead of axes' own pages.
 AXES_ENABLE_ADMIN = False
+
+# Single sign-on through OpenID Connect (issue 13 §4, README "Single sign-on (OpenID Connect)", accounts.sso with
+# mozilla-django-oidc): offered once OIDC_RP_CLIENT_ID is set. Authorisation code with PKCE (S256). The endpoints
+# come from the issuer's discovery document unless given one by one.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False  # never: people are matched to existing users only (accounts.sso.backend)
+OIDC_TIMEOUT = _env_int_in("OIDC_TIMEOUT", 10, 1, 120)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+# Which claim names the person, and which field of User holds the same value (compared without case).
+SSO_MATCH_CLAIM = env.str("SSO_MATCH_CLAIM", default="preferred_username")
+SSO_MATCH_FIELD = env.str("SSO_MATCH_FIELD", default="username")
+if SSO_MATCH_FIELD not in {"username", "email", "employee_code"}:
+    raise ImproperlyConfigured("SSO_MATCH_FIELD must be username, email or employee_code")
+# The login page's button says "Đăng nhập bằng <SSO_LABEL>".
+SSO_LABEL = env.str("SSO_LABEL", default="tài khoản định danh")
+# How long an SSO session lasts; 0: until the ID token expires. Then the person signs in again (never renewed
+# silently).
+SSO_SESSION_SECONDS = _env_int_in("SSO_SESSION_SECONDS", 0, 0, 30 * 24 * 3600)
+# Sign-out is a form whose answer redirects to the provider's end_session_endpoint: browsers hold that redirect to
+# the CSP's form-action, so the provider's origin (of OIDC_OP_LOGOUT_ENDPOINT, else of the issuer) joins 'self'.
+_sso_logout = urlsplit(OIDC_OP_LOGOUT_ENDPOINT or OIDC_OP_ISSUER)
+if OIDC_RP_CLIENT_ID and _sso_logout.netloc:
+    _csp_policy["DIRECTIVES"]["form-action"].append(f"{_sso_logout.scheme}://{_sso_logout.netloc}")

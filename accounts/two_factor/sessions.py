@@ -11,6 +11,7 @@ import django_otp
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
+from ..sso import is_sso_user
 from .services import Stage, stage_after_password
 
 PENDING_KEY = "two_factor_pending"
@@ -19,8 +20,9 @@ RECOVERY_CODES_KEY = "two_factor_recovery_codes"
 
 @receiver(user_logged_in, dispatch_uid="two_factor_mark_pending")
 def mark_pending(sender, request, user, **kwargs) -> None:
-    """After the password: remember what the session still has to do (computed once, not on every request)."""
-    stage = stage_after_password(user)
+    """After the password: remember what the session still has to do (computed once, not on every request).
+    The two factors are ours to ask for a local sign-in only: a sign-in through the provider has its own."""
+    stage = None if is_sso_user(user) else stage_after_password(user)
     if stage is None:
         request.session.pop(PENDING_KEY, None)
     else:

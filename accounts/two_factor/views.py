@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from .. import sso
 from ..forms import LoginForm
 from . import services
 from .forms import CodeForm
@@ -54,6 +55,17 @@ class LoginView(auth_views.LoginView):
         url = super().get_success_url()
         stage = pending_stage(self.request)
         return _with_next(STAGE_PAGES[stage], url) if stage else url
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            **kwargs, password_login=settings.LOCAL_PASSWORD_LOGIN, sso_label=sso.enabled() and settings.SSO_LABEL
+        )
+
+    def post(self, request, *args, **kwargs):
+        """With LOCAL_PASSWORD_LOGIN off the form is not shown, and a password posted anyway is refused (403)."""
+        if not settings.LOCAL_PASSWORD_LOGIN:
+            return self.render_to_response(self.get_context_data(), status=403)
+        return super().post(request, *args, **kwargs)
 
 
 def admin_login(request: HttpRequest, extra_context=None) -> HttpResponse:
