@@ -107,8 +107,11 @@ def diff_words(old: str, new: str, *, deadline: float | None = None) -> tuple[Sa
 
 
 def _marked(tag: str, label: str, text: str) -> SafeString:
-    """<del> or <ins> with what it means for a screen reader, spaced apart from the words around it when read."""
-    return format_html('<{}><span class="visually-hidden"> {} </span>{}</{}>', tag, label, text, tag)
+    """<del> or <ins> with what it means for a screen reader, spaced apart from the words around it when read; the
+    whitespace before the words stays outside the mark."""
+    words = text.lstrip()
+    return format_html('{}<{}><span class="visually-hidden"> {} </span>{}</{}>',
+                       text[: len(text) - len(words)], tag, label, words, tag)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -42,9 +42,9 @@ def visible(marked) -> str:
 
 def test_a_word_diff_marks_removed_words_in_the_old_text_and_added_words_in_the_new_escaping_both():
     before, after = map(str, diff_words("Thí điểm tại cấp xã, toàn tỉnh.", "Thí điểm tại cấp <b>huyện</b>, toàn tỉnh."))
-    assert before == 'Thí điểm tại cấp<del><span class="visually-hidden"> đã bỏ: </span> xã</del>, toàn tỉnh.'
+    assert before == 'Thí điểm tại cấp <del><span class="visually-hidden"> đã bỏ: </span>xã</del>, toàn tỉnh.'
     assert after == (
-        'Thí điểm tại cấp<ins><span class="visually-hidden"> đã thêm: </span> &lt;b&gt;huyện&lt;/b&gt;</ins>, toàn tỉnh.'
+        'Thí điểm tại cấp <ins><span class="visually-hidden"> đã thêm: </span>&lt;b&gt;huyện&lt;/b&gt;</ins>, toàn tỉnh.'
     )
 
 
