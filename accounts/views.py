@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.downloads import attachment_response
-from core.text import fold
+from core.text import fold, vietnamese_order
 from core.widgets import AUTOCOMPLETE_SOURCES, MIN_QUERY_LENGTH
 
 from .forms import ImportUploadForm
@@ -183,8 +183,9 @@ def _person_text(person: User, positions: list[Position]) -> str:
 @login_required
 def people_autocomplete(request: HttpRequest) -> JsonResponse | HttpResponseBadRequest:
     """At most 20 people of the picker's own candidates (`?for=`) whose folded name or username holds every word of
-    `?q=`, accents optional, ordered by name. Queries: the candidates' context (the source's own), the page of
-    people (1) and their positions today (1); nothing for a query under two characters.
+    `?q=`, accents optional, in the Vietnamese order of their names (core.text.vietnamese_order). Queries: the
+    candidates' context (the source's own), the page of people (1) and their positions today (1); nothing for a
+    query under two characters.
     """
     source = AUTOCOMPLETE_SOURCES.get(request.GET.get("for", ""))
     if source is None:
@@ -192,7 +193,7 @@ def people_autocomplete(request: HttpRequest) -> JsonResponse | HttpResponseBadR
     words = _search_words(request)
     if not words:
         return JsonResponse({"results": []})
-    people = list(_matching(source(request), words).order_by("full_name", "pk")[:AUTOCOMPLETE_LIMIT])
+    people = list(_matching(source(request), words).order_by(vietnamese_order("full_name"), "pk")[:AUTOCOMPLETE_LIMIT])
     positions: dict[int, list[Position]] = {}
     held = Position.objects.held_on(timezone.localdate()).filter(person__in=people).select_related("unit")
     for position in held.order_by("unit__path", "role"):

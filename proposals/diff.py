@@ -4,7 +4,10 @@ The comparison is bounded (issue 11 §5): difflib's SequenceMatcher is quadratic
 words, a worker held past gunicorn's timeout by anyone who may read the proposal). Google's diff-match-patch runs
 Myers' O(ND) diff with a deadline; words are mapped to single characters first (its "line mode" trick, per word)
 so that it compares words, not letters. A field past PLAN_DIFF_MAX_WORDS, or whose diff runs out of its share of
-PLAN_DIFF_TIME_BUDGET_SECONDS, is shown as its two versions side by side instead.
+PLAN_DIFF_TIME_BUDGET_SECONDS, is shown as its two versions unmarked.
+
+Each changed field is shown as its two versions side by side (stacked on a phone): the old one with its removed words
+in <del>, the new one with its added words in <ins> (issue 12 §4).
 """
 
 import dataclasses
@@ -69,11 +72,13 @@ def _as_chars(tokens: list[str], codes: dict[str, str]) -> str:
     return "".join(codes.setdefault(token, chr(len(codes))) for token in tokens)
 
 
-def diff_words(old: str, new: str, *, deadline: float | None = None) -> SafeString | None:
-    """`new` against `old` word by word: removed words in <del>, added words in <ins>; all text escaped.
+def diff_words(old: str, new: str, *, deadline: float | None = None) -> tuple[SafeString, SafeString] | None:
+    """The two texts marked word by word, to be read side by side: `old` with its removed words in <del>, `new` with
+    its added words in <ins>. Each keeps its own spacing, so that a rewritten field reads as two texts rather than
+    words of both glued together ("ThờiQuý gianI", issue 12 §4). All text is escaped.
 
     None when either text has more than PLAN_DIFF_MAX_WORDS words or the diff is not done by `deadline`
-    (time.time(); default: PLAN_DIFF_TIME_BUDGET_SECONDS from now): the caller shows the two texts instead.
+    (time.time(); default: PLAN_DIFF_TIME_BUDGET_SECONDS from now): the caller shows the two texts unmarked.
     """
     a, b = _TOKENS.findall(old), _TOKENS.findall(new)
     limit = settings.PLAN_DIFF_MAX_WORDS
@@ -87,34 +92,39 @@ def diff_words(old: str, new: str, *, deadline: float | None = None) -> SafeStri
     if time.time() > deadline:  # the bisection gave up: what it returned is a rough cut, not the changes
         return None
     words = list(codes)
-    removed, added = _("đã bỏ:"), _("đã thêm:")
-    pieces = []
+    before, after = [], []
     for op, chars in diffs:
         text = "".join(words[ord(char)] for char in chars)
         if op == diff_match_patch.DIFF_EQUAL:
-            pieces.append(text)
+            before.append(text)
+            after.append(text)
         elif op == diff_match_patch.DIFF_DELETE:
-            pieces.append(format_html('<del><span class="visually-hidden">{} </span>{}</del>', removed, text))
+            before.append(_marked("del", _("đã bỏ:"), text))
         else:
-            pieces.append(format_html('<ins><span class="visually-hidden">{} </span>{}</ins>', added, text))
-    # format_html_join escapes the plain pieces and keeps the ones built by format_html above.
-    return format_html_join("", "{}", ((piece,) for piece in pieces))
+            after.append(_marked("ins", _("đã thêm:"), text))
+    # format_html_join escapes the plain pieces and keeps the ones built by format_html.
+    return tuple(format_html_join("", "{}", ((piece,) for piece in pieces)) for pieces in (before, after))
+
+
+def _marked(tag: str, label: str, text: str) -> SafeString:
+    """<del> or <ins> with what it means for a screen reader, spaced apart from the words around it when read; the
+    whitespace before the words stays outside the mark."""
+    words = text.lstrip()
+    return format_html('{}<{}><span class="visually-hidden"> {} </span>{}</{}>',
+                       text[: len(text) - len(words)], tag, label, words, tag)
 
 
 @dataclasses.dataclass(frozen=True)
 class FieldDiff:
-    """One field of the comparison: `html` is the word diff, or None when it is shown as `before` and `after`."""
+    """One field of the comparison: `before` and `after` marked word by word when `marked`, else as written (too
+    long to compare, or out of time)."""
 
     name: str
     label: str
     changed: bool
-    html: SafeString | None
-    before: str = ""
-    after: str = ""
-
-    @property
-    def side_by_side(self) -> bool:
-        return self.html is None
+    marked: bool
+    before: SafeString
+    after: SafeString
 
 
 def compare_plans(old: PlanContent, new: PlanContent) -> list[FieldDiff]:
@@ -125,12 +135,12 @@ def compare_plans(old: PlanContent, new: PlanContent) -> list[FieldDiff]:
     end = time.time() + settings.PLAN_DIFF_TIME_BUDGET_SECONDS
     rows = []
     for name, before, after in texts:
-        if before == after:
-            html = format_html("{}", before)
-        else:
+        marks = None
+        if before != after:
             now = time.time()
-            html = diff_words(before, after, deadline=now + max(end - now, 0) / changed)
+            marks = diff_words(before, after, deadline=now + max(end - now, 0) / changed)
             changed -= 1
-        rows.append(FieldDiff(name=name, label=field_label(name), changed=before != after, html=html,
-                              before=before, after=after))
+        marked_before, marked_after = marks or (format_html("{}", before), format_html("{}", after))
+        rows.append(FieldDiff(name=name, label=field_label(name), changed=before != after, marked=marks is not None,
+                              before=marked_before, after=marked_after))
     return rows

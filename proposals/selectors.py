@@ -6,9 +6,8 @@ The list is a fixed number of queries whatever the number of rows.
 import dataclasses
 import datetime
 
-from django.db import connection
-from django.db.models import F, JSONField, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Collate
+from django.db.models import JSONField, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +18,7 @@ from core import workdays
 from core.models import AuditEvent
 from core.paging import Key
 from core.stages import stages
-from core.text import fold
+from core.text import fold, vietnamese_order
 
 from .models import NO_DUE_DATE, ROW_COLUMNS, Attachment, LegalProfile, PlanContent, PlanVersion, Proposal
 from .transitions import (
@@ -212,9 +211,6 @@ def proposal_timeline(proposal: Proposal) -> list[dict]:
 
 # --- Proposal list -----------------------------------------------------------------------------------------
 
-# PostgreSQL's ICU Vietnamese collation orders "Cải cách" before "Chuyển đổi"; other databases compare
-# code points, which is only an approximation (accented letters sort after "z").
-VIETNAMESE_COLLATION = "vi-x-icu"
 # The columns a row of the list shows (templates/proposals/list.html): a list row's, the field and the receipt date.
 LIST_COLUMNS = (*ROW_COLUMNS, "field", "received_on")
 # Search needs this many letters: shorter words have no trigram, so no index could find them.
@@ -227,8 +223,7 @@ def sort_keys(sort: str) -> list[Key]:
     if sort == "due":
         return [Key("due_key", Coalesce("review_due", Value(NO_DUE_DATE))), *newest]
     if sort == "title":
-        title = Collate("title", VIETNAMESE_COLLATION) if connection.vendor == "postgresql" else F("title")
-        return [Key("title_key", title), Key("pk")]
+        return [Key("title_key", vietnamese_order("title")), Key("pk")]
     return newest
 
 

@@ -347,6 +347,7 @@ def version_compare(request: HttpRequest, pk: int) -> HttpResponse:
         form = None
     return render(request, "proposals/compare.html", {
         "proposal": proposal, "form": form, "rows": rows, "old": old, "new": new, "version_count": len(numbers),
+        "changed": [row for row in rows or () if row.changed], "unchanged": [row for row in rows or () if not row.changed],
     })
 
 

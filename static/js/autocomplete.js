@@ -72,6 +72,9 @@
         }
       }
     });
+    // The combobox is what a screen reader reads: Tom Select moves the <label> to it, and the hidden <select> that
+    // still carries the form's value would otherwise be announced as a second, nameless control (axe: select-name).
+    select.setAttribute("aria-hidden", "true");
     // Django points the help text at the select (aria-describedby); the combobox is what a screen reader reads.
     var describedBy = select.getAttribute("aria-describedby");
     if (describedBy) {

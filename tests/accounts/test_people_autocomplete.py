@@ -5,6 +5,7 @@ Personas from tests/conftest.py: `proposer` (Sở Nội vụ, Quảng Ninh), `de
 province); `stranger` works in another province. The clock stands as in the proposer's page tests.
 """
 
+import datetime
 import html
 import re
 from urllib.parse import urlencode
@@ -95,6 +96,34 @@ def test_at_most_twenty_matches_in_a_stable_order(proposer, namesakes, django_as
     with django_assert_num_queries(5):
         response = search(client, picker, "nguyen thi mau")
     assert names(response) == sorted(person.full_name for person in namesakes)[:20]
+
+
+@pytest.mark.postgres
+def test_matches_come_in_vietnamese_order_on_postgresql(proposer, department):
+    """ICU's Vietnamese collation: A < Â < B < D < Đ, where code points put "Ân" and "Đỗ" after every plain letter."""
+    written = ["Đỗ Khải Tú", "Dương Khải Nam", "Ân Khải Hòa", "Bùi Khải Nga", "An Khải Bình"]
+    for name in written:
+        PositionFactory(person=UserFactory(full_name=name), unit=department)
+    client = as_(proposer)
+    picker = picker_url(client.get(url("create")), "co_authors")
+    assert names(search(client, picker, "khai")) == ["An Khải Bình", "Ân Khải Hòa", "Bùi Khải Nga", "Dương Khải Nam",
+                                                    "Đỗ Khải Tú"]
+
+
+def test_the_search_offers_whom_the_form_accepts_and_no_one_else(proposer, deputy, department, stranger):
+    """One rule for both: a person of the province holding a position today; not someone whose position has ended,
+    not another province, not the proposer."""
+    former = UserFactory(full_name="Lê Khải Cựu")
+    PositionFactory(person=former, unit=department, start_date=datetime.date(2020, 1, 1),
+                    end_date=datetime.date(2025, 12, 31))
+    client = as_(proposer)
+    create = client.get(url("create"))
+    picker = picker_url(create, "co_authors")
+    offered = {item["id"] for q in ("khai", deputy.full_name, stranger.full_name, proposer.full_name)
+               for item in search(client, picker, q).json()["results"]}
+    accepted = set(create.context["form"].fields["co_authors"].queryset.values_list("pk", flat=True))
+    assert offered == {deputy.pk} and offered <= accepted
+    assert not {former.pk, stranger.pk, proposer.pk} & accepted
 
 
 @pytest.mark.parametrize("typed", ["", " ", "n", " n ", "đ"])

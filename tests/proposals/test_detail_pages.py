@@ -71,7 +71,7 @@ def test_returned_plan_is_revised_resubmitted_and_versions_are_compared(proposer
     assert response.status_code == 200
     rows = {row.name: row for row in response.context["rows"]}
     assert [name for name, row in rows.items() if row.changed] == ["scope"]
-    html = str(rows["scope"].html)
+    html = str(rows["scope"].after)
     assert "Toàn tỉnh" in html and "<ins>" in html
     assert "&lt;b&gt;và&lt;/b&gt;" in html and "<b>" not in html
     timeline = [row["action"] for row in as_(head).get(url("detail", submitted.pk)).context["timeline"]]

@@ -290,3 +290,11 @@ def test_a_section_page_costs_the_same_queries_whatever_the_rows(head, proposer,
     with django_assert_num_queries(queries):
         response = client.get(url("inbox"), {"muc": "to_decide"})
     assert len(response.context["page"].rows) == min(count, 10)
+
+
+def test_each_inbox_row_names_its_columns_for_the_phones_cards(head, submitted):
+    """On a phone a row is a card (static/css/app.css, .table-cards): each cell after its heading, the action first."""
+    body = as_(head).get(url("inbox")).content.decode()
+    row = re.search(r'<table class="[^"]*table-cards">.*?<tbody>(.*?)</tr>', body, re.S).group(1)
+    assert '<td class="card-lead-1 card-action" data-label="Việc cần làm">' in row
+    assert 'class="text-nowrap card-lead-2" data-label="Hạn xử lý">19/03/2026' in row

@@ -199,3 +199,17 @@ def test_navbar_hides_new_proposal_from_someone_without_a_position(db):
     assert f'href="{url("create")}"' not in body
 
 
+
+
+def test_the_filters_fold_on_a_phone_unless_a_filter_is_applied(head, submitted):
+    """The panel is a Bootstrap collapse shown from md up (d-md-block); below, open only while filtering. The rows
+    carry their column headings for the phone's cards (static/css/app.css, .table-cards)."""
+    client = as_(head)
+    plain = client.get(url("list")).content.decode()
+    filtered = client.get(url("list"), {"q": "dat dai"}).content.decode()
+    assert '<div class="collapse d-md-block" id="list-filters">' in plain and 'aria-expanded="false"' in plain
+    assert '<div class="collapse d-md-block show" id="list-filters">' in filtered and 'aria-expanded="true"' in filtered
+    row = re.search(r'<table class="[^"]*table-cards">.*?<tbody>(.*?)</tr>', filtered, re.S).group(1)
+    assert re.findall(r'data-label="([^"]+)"', row) == [
+        "Mã hồ sơ", "Cơ quan, đơn vị", "Lĩnh vực", "Trạng thái", "Ngày nhận", "Hạn xử lý"
+    ]
