@@ -6,6 +6,7 @@ sees (tags, scripts and the options of selects left out: options are data, such 
 in English) and fails on any label of the list below, each one found in the admin before this was fixed.
 """
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -117,3 +118,10 @@ def test_the_admin_is_titled_in_vietnamese(client, admin_user):
 def test_the_check_reads_visible_text_not_markup():
     assert english_on('<a href="/add/" class="addlink" title="Add">Thêm</a><script>"Show counts"</script>') == set()
     assert english_on("<h2>Recent actions</h2><input type=submit value=Go>") == {"Recent actions", "Go"}
+
+
+def test_the_admin_javascript_speaks_vietnamese(client, admin_user):
+    """The calendar and the selector widgets' strings, which Django's Vietnamese djangojs catalog lacks."""
+    client.force_login(admin_user)
+    catalog = client.get(reverse("admin:jsi18n")).content.decode()  # a script: non-ASCII written as \uXXXX
+    assert all(json.dumps(text)[1:-1] in catalog for text in ["Chủ nhật", "Thứ Hai", "Thứ Bảy", "Chọn tất cả %s"])
