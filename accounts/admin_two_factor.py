@@ -19,11 +19,9 @@ class VietnameseLabels:
     def get_fieldsets(self, request, obj=None):
         return [(FIELDSET_NAMES.get(name, name), options) for name, options in super().get_fieldsets(request, obj)]
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if formfield is not None and db_field.name in HELP_TEXTS:
-            formfield.help_text = HELP_TEXTS[db_field.name]
-        return formfield
+    def get_form(self, request, obj=None, **kwargs):
+        # The form's Meta.help_texts: the admin shows them for read-only fields (the timestamps) as well.
+        return super().get_form(request, obj, help_texts=HELP_TEXTS, **kwargs)
 
 
 class AuthenticatorAppAdmin(VietnameseLabels, TOTPDeviceAdmin):

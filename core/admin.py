@@ -11,6 +11,8 @@ admin.site.site_header = _("Quản trị hệ thống")
 admin.site.site_title = _("Quản trị hệ thống · Đổi mới, sáng tạo")
 admin.site.index_title = _("Danh mục quản trị")
 
+from . import admin_periodic_tasks  # noqa: E402, F401  (django-celery-beat's pages in Vietnamese)
+
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(ServiceModelAdmin):

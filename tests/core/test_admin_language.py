@@ -1,4 +1,5 @@
-"""The Django admin reads in Vietnamese (issue 12 §7): its index, every registered model's list and add form.
+"""The Django admin reads in Vietnamese (issue 12 §7): its index, every registered model's list, add form and the
+change form of its first row.
 
 Django's admin, django-celery-beat and django-otp bring English that Django's Vietnamese catalog does not cover;
 locale/vi gives it Vietnamese, accounts/otp_names.py names django-otp's models. The check reads the text a person
@@ -13,7 +14,7 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
-from django_celery_beat.models import IntervalSchedule, PeriodicTask
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -29,9 +30,11 @@ ENGLISH_LABELS = [
     "Periodic tasks", "Clocked", "Crontabs", "Intervals", "Solar events", "Schedule", "Arguments",
     "Execution Options", "Enabled", "Description", "Task (registered)", "Number of Periods", "Interval Period",
     "Periodic Tasks Using This Schedule", "Positional Arguments", "Keyword Arguments", "Last Run Datetime",
+    "Scheduler", "Crontab translation", "Human readable", "Task Name", "Every minute", "At 07:00",
     # django-otp.
     "TOTP devices", "Static devices", "Static tokens", "Identity", "Timestamps", "Configuration", "Throttling",
     "Confirmed", "Created at", "Last used at", "The user that this device belongs to.",
+    "The date and time when this device was initially created in the system.",
     # django.contrib.auth's user pages.
     "Password-based authentication", "After you’ve created a user",
 ]
@@ -73,7 +76,7 @@ def english_on(html: str) -> set[str]:
 
 
 def admin_pages() -> list[str]:
-    """The index, then each registered model's list and (when it has one) its add form."""
+    """The index, then each registered model's list, its add form (when it has one) and its first row's form."""
     pages = [reverse("admin:index")]
     for model in admin.site._registry:
         prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
@@ -82,6 +85,8 @@ def admin_pages() -> list[str]:
             pages.append(reverse(f"{prefix}_add"))
         except NoReverseMatch:
             pass
+        if first := model._default_manager.order_by("pk").first():
+            pages.append(reverse(f"{prefix}_change", args=[first.pk]))
     return pages
 
 
@@ -90,6 +95,8 @@ def rows_in_third_party_lists(head):
     """A row in django-celery-beat's and django-otp's lists, so that their columns, filters and actions show."""
     every_day = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
     PeriodicTask.objects.create(name="Quét hạn xử lý", task="reminders.tasks.scan_deadlines", interval=every_day)
+    at_seven = CrontabSchedule.objects.create(minute="0", hour="7", timezone="Asia/Ho_Chi_Minh")
+    PeriodicTask.objects.create(name="Gửi thư tổng hợp", task="core.tasks.send_digests", crontab=at_seven)
     TOTPDevice.objects.create(user=head, name="Điện thoại")  # not the admin's: they would be asked for a code
     StaticDevice.objects.create(user=head, name="Mã khôi phục")
 
@@ -99,7 +106,7 @@ def test_the_admin_shows_no_english_label(client, admin_user, rows_in_third_part
     found = {}
     for page in admin_pages():
         response = client.get(page)
-        if response.status_code == 403:  # add forms the admin refuses (records made only by services)
+        if response.status_code == 403:  # forms the admin refuses (records made or changed only by services)
             continue
         assert response.status_code == 200, page
         if english := english_on(response.content.decode()):
@@ -125,3 +132,9 @@ def test_the_admin_javascript_speaks_vietnamese(client, admin_user):
     client.force_login(admin_user)
     catalog = client.get(reverse("admin:jsi18n")).content.decode()  # a script: non-ASCII written as \uXXXX
     assert all(json.dumps(text)[1:-1] in catalog for text in ["Chủ nhật", "Thứ Hai", "Thứ Bảy", "Chọn tất cả %s"])
+
+
+def test_a_crontab_is_described_in_vietnamese(client, admin_user, rows_in_third_party_lists):
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:django_celery_beat_crontabschedule_changelist")).content.decode()
+    assert "Tại 07:00 Asia/Ho_Chi_Minh" in page
