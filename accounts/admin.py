@@ -148,5 +148,5 @@ class PositionAdmin(ServiceModelAdmin):
     def delete_service(self, obj, by):
         position_delete(position=obj, by=by)
 
-# Sign-in lockouts and their audited unlock (issue 11 §1).
-from . import admin_throttling  # noqa: E402, F401
+# Sign-in lockouts and their audited unlock (issue 11 §1); django-otp's devices under Vietnamese labels (issue 12 §7).
+from . import admin_throttling, admin_two_factor  # noqa: E402, F401

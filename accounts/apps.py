@@ -1,16 +1,17 @@
 from axes.apps import AppConfig as AxesConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.apps import DefaultConfig as StaticConfig
+from django_otp.plugins.otp_totp.apps import DefaultConfig as TotpConfig
 
 
 class AccountsConfig(AppConfig):
     default = True  # apps.py holds the axes config below as well
     default_auto_field = 'django.db.models.BigAutoField'
     name = 'accounts'
+    verbose_name = _("Tổ chức, người dùng")
 
     def ready(self):
-        from django.utils.translation import gettext_lazy as _
-
         from core.stages import NavItem, stages
 
         from .two_factor import checks, sessions  # noqa: F401  (registers the role check and the sign-in hook)
@@ -28,3 +29,24 @@ class SignInThrottlingConfig(AxesConfig):
     def ready(self):
         super().ready()
         from . import throttling  # noqa: F401 (connects the lockout's audit receiver)
+
+
+class AuthenticatorAppsConfig(TotpConfig):
+    """django-otp's authenticator apps (TOTP) under a Vietnamese heading in the admin (issue 12 §7)."""
+
+    default = False
+    verbose_name = _("Xác thực hai lớp: ứng dụng xác thực")
+
+
+class RecoveryCodesConfig(StaticConfig):
+    """django-otp's recovery codes (static tokens) under a Vietnamese heading; both plugins' models named in
+    Vietnamese here, once both are loaded (accounts/otp_names.py)."""
+
+    default = False
+    verbose_name = _("Xác thực hai lớp: mã khôi phục")
+
+    def ready(self):
+        super().ready()
+        from .otp_names import name_otp_models
+
+        name_otp_models()

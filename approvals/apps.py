@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ApprovalsConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
     name = 'approvals'
+    verbose_name = _("Xem xét, quyết định")
 
     def ready(self):
         """Plug the deciding stage into the proposal's pages (core.stages): its panel, actions and inbox."""

@@ -50,8 +50,9 @@ INSTALLED_APPS = [
     "csp",
     # Second factor (issue 11 §2): TOTP devices and their recovery codes (static tokens).
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    # Its two plugins under Vietnamese names in the admin (issue 12 §7).
+    "accounts.apps.AuthenticatorAppsConfig",
+    "accounts.apps.RecoveryCodesConfig",
     # Sign-in throttling (issue 11 §1): django-axes, under a Vietnamese name in the admin.
     "accounts.apps.SignInThrottlingConfig",
     "core",

@@ -1,9 +1,17 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .admin_base import ReadOnlyAdmin
 from .admin_services import ServiceModelAdmin
 from .models import AuditEvent, CalendarDay
 from .services import calendar_day_delete, calendar_day_save
+
+# The admin's titles (issue 12 §7), rather than Django's "Trang quản trị cho Django"; its look: templates/admin.
+admin.site.site_header = _("Quản trị hệ thống")
+admin.site.site_title = _("Quản trị hệ thống · Đổi mới, sáng tạo")
+admin.site.index_title = _("Danh mục quản trị")
+
+from . import admin_periodic_tasks  # noqa: E402, F401  (django-celery-beat's pages in Vietnamese)
 
 
 @admin.register(CalendarDay)

@@ -1,14 +1,14 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProposalsConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
     name = 'proposals'
+    verbose_name = _("Đề xuất")
 
     def ready(self):
         """The proposer's own inbox section and the navigation to the lists (core.stages)."""
-        from django.utils.translation import gettext_lazy as _
-
         from core.stages import NavItem, Stage, stages
 
         from .context_processors import acting_for

@@ -4,6 +4,15 @@
 # Plain bash 3.2+ (macOS ships 3.2): no `wait -n`, no arrays.
 set -eu
 cd "$(dirname "$0")/.."
+# At a terminal, Ctrl-C goes to the terminal's foreground process group, which holds make too: make then dies of
+# the signal ("Error 130") whatever this script does. So rerun it as a job of its own (`set -m`) that the terminal
+# hands Ctrl-C to; make only sees the exit status, 0 after "Đã dừng.".
+if [ -t 0 ] && [ -z "${RUN_DEV_OWN_GROUP:-}" ]; then
+  set -m
+  status=0
+  RUN_DEV_OWN_GROUP=1 "$0" "$@" || status=$?
+  exit $status
+fi
 PY=.venv/bin/python
 CELERY=.venv/bin/celery
 ADDR=127.0.0.1:${PORT:-8000}
@@ -22,9 +31,6 @@ if ! $PY -c "import socket, sys; socket.create_server(('127.0.0.1', int(sys.argv
   exit 1
 fi
 
-$PY manage.py migrate --noinput
-$PY manage.py seed_demo --verbosity 0
-
 web=
 worker=
 stop() {
@@ -39,6 +45,9 @@ stop() {
 trap 'stop; exit 0' INT  # Ctrl-C is how one stops it: a normal end, as for runserver
 trap 'stop; exit 143' TERM
 trap stop EXIT
+
+$PY manage.py migrate --noinput
+$PY manage.py seed_demo --verbosity 0
 
 # One worker process with an embedded beat: exactly one beat, as Celery requires.
 $CELERY -A config worker --beat --loglevel=INFO --concurrency=1 --schedule="$VAR_DIR/celerybeat-schedule" \
