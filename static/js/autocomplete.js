@@ -83,9 +83,6 @@
     if (select.getAttribute("aria-invalid")) {
       picker.control_input.setAttribute("aria-invalid", select.getAttribute("aria-invalid"));
     }
-    // Tom Select moves the <label> to its combobox and keeps the original select, unlabelled, only to submit the
-    // value: hidden from assistive technology, it is no second, nameless field (axe select-name, issue 12 §8).
-    select.setAttribute("aria-hidden", "true");
   }
 
   function setUpAll() {
