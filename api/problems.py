@@ -97,9 +97,9 @@ def language_asked(request) -> str:
     return settings.LANGUAGE_CODE
 
 
-class ProblemMiddleware:
-    """Under /api/: the language of `Accept-Language` (the pages follow the language cookie instead), and any
-    error answer that is not a problem yet rewritten as one (a 404 of an unknown URL, a 500, the input guard's 400)."""
+class ApiLanguageMiddleware:
+    """Under /api/, the language of `Accept-Language` (the pages follow the language cookie instead): after
+    core.middleware.VietnameseFirstLocaleMiddleware, which it overrides there."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -111,13 +111,29 @@ class ProblemMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
+        response["Content-Language"] = language
+        return response
+
+
+class ProblemMiddleware:
+    """Under /api/, any error answer that is not a problem yet rewritten as one: a 404 of an unknown URL, a 500, the
+    input guard's 400. Near the top of MIDDLEWARE, so that it sees the answers of the middleware below it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith(API_PREFIX):
+            return response
         if response.status_code >= 400 and not response.get("Content-Type", "").startswith(CONTENT_TYPE):
             status = response.status_code
-            rewritten = JsonResponse(problem(status), status=status, content_type=CONTENT_TYPE)
+            with translation.override(language_asked(request)):
+                rewritten = JsonResponse(problem(status), status=status, content_type=CONTENT_TYPE)
             for name in ("Retry-After", "Allow", "WWW-Authenticate"):
                 if name in response:
                     rewritten[name] = response[name]
             response = rewritten
-        response["Content-Language"] = language
+        response["Content-Language"] = language_asked(request)
         patch_vary_headers(response, ("Accept-Language",))
         return response

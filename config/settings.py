@@ -79,14 +79,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Under /api/: every error as application/problem+json, the input guard's below included (issue 13 §5).
+    "api.problems.ProblemMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     # Issue 11 §6: NUL bytes and invalid UTF-8 refused (400) before the session is read; database refusals as 4xx/503.
     "core.input_guard.InputGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.VietnameseFirstLocaleMiddleware",
-    # Under /api/: the language of Accept-Language, and every error as application/problem+json (issue 13 §5).
-    "api.problems.ProblemMiddleware",
+    # Under /api/: the language of Accept-Language rather than the cookie (issue 13 §5).
+    "api.problems.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "core.uploads.limits.UploadLimitMiddleware",  # before CSRF, the first to read a POST body (issue 11 §4)
     "django.middleware.csrf.CsrfViewMiddleware",
