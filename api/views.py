@@ -36,14 +36,22 @@ from reports.views import FILES as REPORT_FILES
 from . import serializers
 from .authentication import MayAct
 from .documents import document_download, documents_of
+from .problems import CONTENT_TYPE as PROBLEM_TYPE
 from .problems import field_errors, problem_response
 from .reports import report_file, reports_page
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 20
-PROBLEMS = {status: OpenApiResponse(serializers.ProblemSerializer, description=description) for status, description in {
-    400: "invalid input (problem+json with `errors` by field)", 401: "no valid token", 403: "not allowed",
-    404: "not found, or outside the person's scope", 429: "rate limit (Retry-After)",
+
+
+def problem(description: str) -> OpenApiResponse:
+    return OpenApiResponse(serializers.ProblemSerializer, description=description)
+
+
+PROBLEMS = {(status, PROBLEM_TYPE): problem(description) for status, description in {
+    400: "invalid input (`errors` by field)", 401: "no valid token", 403: "not allowed",
+    404: "not found, or outside the person's scope", 405: "method not allowed", 406: "not acceptable",
+    429: "rate limit (Retry-After)", 500: "server error",
 }.items()}
 CURSOR = OpenApiParameter("cursor", str, description="the `next` URL carries it; absent: the first page")
 
@@ -137,9 +145,8 @@ def document_list(request, pk: int):
 
 
 @extend_schema(operation_id="proposal_document_download", summary="A document as stored when it was issued (PDF; X-Content-SHA256)",
-               responses={(200, "application/pdf"): OpenApiTypes.BINARY, 409: OpenApiResponse(
-                   serializers.ProblemSerializer, description="the stored file no longer matches its SHA-256"),
-                   **PROBLEMS})
+               responses={(200, "application/pdf"): OpenApiTypes.BINARY,
+                          (409, PROBLEM_TYPE): problem("the stored file no longer matches its SHA-256"), **PROBLEMS})
 @api_view(["GET"])
 def document_download_view(request, pk: int, number: int) -> HttpResponse:
     proposal = _proposal(request, pk)
@@ -203,8 +210,8 @@ def _declared(key: str):
 
 ACTION_SCHEMA = {
     "request": {"application/json": OpenApiTypes.OBJECT, "multipart/form-data": OpenApiTypes.OBJECT},
-    "responses": {200: serializers.ActionResultSerializer, 503: OpenApiResponse(
-        serializers.ProblemSerializer, description="the document could not be rendered"), **PROBLEMS},
+    "responses": {200: serializers.ActionResultSerializer,
+                  (503, PROBLEM_TYPE): problem("the document could not be rendered"), **PROBLEMS},
 }
 
 
@@ -304,7 +311,9 @@ def report_list(request):
 
 
 @extend_schema(operation_id="report_file_download", summary="A file of a produced report version, as stored (X-Content-SHA256)",
-               responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **PROBLEMS})
+               responses={**{(200, content_type.split(";")[0]): OpenApiTypes.BINARY
+                             for _extension, content_type in REPORT_FILES.values()},
+                          (409, PROBLEM_TYPE): problem("the stored file no longer matches its SHA-256"), **PROBLEMS})
 @api_view(["GET"])
 def report_download(request, run_id: int, kind: str):
     if kind not in REPORT_FILES:
