@@ -5,9 +5,11 @@ The clock stands on Tuesday 10/03/2026 09:00 in Hà Nội."""
 import hashlib
 
 import pytest
+from django.core.files.base import ContentFile
 
 from api.models import ApiToken
 from proposals.models import PlanDocument
+from reports.models import AnnualReport, ReportRun
 from proposals.transitions import Status
 from tests.api.conftest import bearer
 from tests.api.helpers import api, assert_problem
@@ -133,3 +135,35 @@ def test_no_credentials_is_a_401_problem(client, submitted):
     assert body["title"] == "Chưa xác thực"
 
 
+
+
+@pytest.fixture
+def produced_report(department, head):
+    """An annual report of the department with a produced version whose PDF is stored with its SHA-256."""
+    report = AnnualReport.objects.create(unit=department, year=2025, period_kind="calendar", created_by=head)
+    run = ReportRun.objects.create(report=report, version=1, state=ReportRun.State.DONE, requested_by=head)
+    content = b"%PDF-1.4 report"
+    run.pdf.save("bao-cao.pdf", ContentFile(content), save=False)
+    run.pdf_sha256 = hashlib.sha256(content).hexdigest()
+    run.save()
+    return run
+
+
+def test_a_produced_report_is_listed_and_downloaded_as_stored(head, produced_report):
+    client = bearer(head, "read")
+    [report] = client.get(api("report_list")).json()["results"]
+    [run] = report["runs"]
+    assert report["id"] == produced_report.report_id and run["version"] == 1
+    assert [(f["kind"], f["sha256"]) for f in run["files"]] == [("pdf", produced_report.pdf_sha256)]
+    response = client.get(run["files"][0]["download"])
+    assert response.status_code == 200 and response.content == b"%PDF-1.4 report"
+    assert response["X-Content-SHA256"] == produced_report.pdf_sha256
+    assert_problem(client.get(api("report_download", produced_report.pk, "xlsx")), 404)  # not produced
+
+
+def test_a_report_outside_scope_or_changed_is_refused(head, outsider, proposer, produced_report):
+    assert bearer(outsider, "read").get(api("report_list")).json()["results"] == []
+    assert_problem(bearer(proposer, "read").get(api("report_download", produced_report.pk, "pdf")), 404)
+    with open(produced_report.pdf.path, "ab") as handle:
+        handle.write(b"tampered")
+    assert_problem(bearer(head, "read").get(api("report_download", produced_report.pk, "pdf")), 409)
