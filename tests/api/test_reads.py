@@ -9,8 +9,8 @@ from django.core.files.base import ContentFile
 
 from api.models import ApiToken
 from proposals.models import PlanDocument
-from reports.models import AnnualReport, ReportRun
 from proposals.transitions import Status
+from reports.models import AnnualReport, ReportRun
 from tests.api.conftest import bearer
 from tests.api.helpers import api, assert_problem
 from tests.lifecycle import as_, draft_proposal, submitted_proposal
