@@ -4,14 +4,17 @@ service; the token that acted is named in the audit event.
 Personas: tests/conftest.py (the department's head and deputies vote; `outsider` is in another department)."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from api.models import ApiToken
+from approvals.models import Consultation, Meeting, Vote
 from core.actions import Situation
 from proposals.actions import stage_sections
 from proposals.transitions import Status
 from tests.api.conftest import bearer
 from tests.api.helpers import api, assert_problem
-from tests.lifecycle import APPROVAL_TEXT, as_, audit_events, drive_to, fresh
+from tests.lifecycle import APPROVAL_TEXT, PDF_BYTES, as_, audit_events, drive_to, fresh
 
 APPROVE = "approvals.decision_approve"
 
@@ -101,3 +104,24 @@ def test_a_session_must_send_the_csrf_token(passed, head):
 
 def test_get_on_an_action_is_405(passed, head):
     assert_problem(bearer(head).get(api("action_run", passed.pk, APPROVE)), 405)
+
+
+def test_a_file_goes_as_multipart_and_a_list_as_json_then_a_vote_on_the_meeting(submitted, head, deputy, deputy2):
+    client, today = bearer(head), timezone.localdate().strftime("%d/%m/%Y")
+    scan = SimpleUploadedFile("Ý kiến Đảng ủy.pdf", PDF_BYTES, content_type="application/pdf")
+    response = client.post(api("action_run", submitted.pk, "approvals.consultation_record"), {
+        "committee": "Đảng ủy Sở Nội vụ", "opinion_date": today, "opinion": "Nhất trí.", "document": scan})
+    assert response.status_code == 200, response.content
+    assert Consultation.objects.get(proposal=submitted).document_sha256
+
+    response = client.post(api("action_run", submitted.pk, "approvals.meeting_open"), {
+        "held_on": today, "starts_at": "08:30", "secretary_name": "Nguyễn Thư Ký",
+        "attendees": [head.pk, deputy.pk, deputy2.pk]}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    meeting = Meeting.objects.get(proposal=submitted)
+    listed = client.get(api("action_list", submitted.pk)).json()["actions"]
+    vote = next(action for action in listed if action["key"] == "approvals.vote_cast")
+    assert vote["target"] == meeting.pk
+    response = client.post(vote["url"], {"choice": "for"}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert Vote.objects.get(meeting=meeting, voter=head).choice == "for"
