@@ -69,17 +69,27 @@ INSTALLED_APPS = [
     "reminders",
     "reports",
     "demo",
+    # The JSON API (issue 13): Django REST framework, its OpenAPI document by drf-spectacular, Swagger UI from
+    # our own static files (drf-spectacular-sidecar: no CDN).
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Under /api/: every error as application/problem+json, the input guard's below included (issue 13 §5).
+    "api.problems.ProblemMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     # Issue 11 §6: NUL bytes and invalid UTF-8 refused (400) before the session is read; database refusals as 4xx/503.
     "core.input_guard.InputGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.VietnameseFirstLocaleMiddleware",
+    # Under /api/: the language of Accept-Language rather than the cookie (issue 13 §5).
+    "api.problems.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "core.uploads.limits.UploadLimitMiddleware",  # before CSRF, the first to read a POST body (issue 11 §4)
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -496,3 +506,37 @@ SSO_SESSION_SECONDS = _env_int_in("SSO_SESSION_SECONDS", 0, 0, 30 * 24 * 3600)
 _sso_logout = urlsplit(OIDC_OP_LOGOUT_ENDPOINT or OIDC_OP_ISSUER)
 if OIDC_RP_CLIENT_ID and _sso_logout.netloc:
     _csp_policy["DIRECTIVES"]["form-action"].append(f"{_sso_logout.scheme}://{_sso_logout.netloc}")
+
+# The JSON API (issue 13, api/). Tokens (`Authorization: Bearer`) for systems; the session, with its CSRF check,
+# for the reference page. API_RATE_LIMIT: requests per token (per person for a session), e.g. "600/min".
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": API_RATE_LIMIT},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Đổi mới, sáng tạo — API",
+    "DESCRIPTION": "Decree 73/2023: proposals, documents, units, reports and the actions a person may take. "
+                   "Errors are application/problem+json; Accept-Language: en for English titles.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}

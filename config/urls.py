@@ -5,6 +5,7 @@ from accounts.two_factor.views import admin_login
 
 urlpatterns = [
     path("", include("core.urls")),
+    path("tai-khoan/khoa-truy-cap/", include("api.pages")),
     path("tai-khoan/", include("accounts.urls")),
     path("de-xuat/", include("proposals.urls")),
     path("xet-duyet/", include("approvals.urls")),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("cong-khai/", include("publication.urls")),
     path("nhac-viec/", include("reminders.urls")),
     path("bao-cao/", include("reports.urls")),
+    path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # The admin signs in through the app's two steps (issue 11 §2); before admin.site.urls, whose login it replaces.
     path("quan-tri/login/", admin_login, name="admin-login"),

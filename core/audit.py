@@ -5,6 +5,8 @@ reordering any past event breaks every link after it. Appends lock the single `A
 which serialises writers and keeps `seq` gap-free. `verify_chain` recomputes every link.
 """
 
+import contextlib
+import contextvars
 import dataclasses
 import datetime
 import hashlib
@@ -18,6 +20,19 @@ from django.utils import timezone
 from .models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
+# Keys every event recorded inside `audit_context` carries besides its own payload.
+_context_payload: contextvars.ContextVar[tuple] = contextvars.ContextVar("audit_context_payload", default=())
+
+
+@contextlib.contextmanager
+def audit_context(**payload):
+    """Every event recorded inside the block carries `payload` too: the API names the token a service acted
+    through (issue 13 §2) without each service learning about tokens."""
+    reset = _context_payload.set((*_context_payload.get(), *payload.items()))
+    try:
+        yield
+    finally:
+        _context_payload.reset(reset)
 
 
 def _canonical(value) -> object:
@@ -71,7 +86,7 @@ def audit_record(
         action=action,
         from_state=from_state,
         to_state=to_state,
-        payload=_canonical(payload or {}),
+        payload=_canonical({**(payload or {}), **dict(_context_payload.get())}),
         prev_hash=head.last_hash or GENESIS_HASH,
     )
     event.hash = compute_hash(event)

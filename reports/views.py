@@ -233,11 +233,14 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
     stored.close()
     if sha256(content) != getattr(run, f"{field}_sha256"):
         return render(request, "documents/unavailable.html", status=409)
-    extension, content_type = FILES[field]
+    return attachment_response(content, run_filename(run, field), FILES[field][1])
+
+
+def run_filename(run: ReportRun, field: str) -> str:
+    """The name a version's file is downloaded under (the page's link and the API): "bao-cao-2026-SNV-v2.pdf"."""
     report = run.report
     stem = ascii_name(f"bao-cao-{report.year}-{report.unit.abbreviation or report.unit.code}-v{run.version}")
-    name = f"{stem}-chi-tiet.{extension}" if field == "detail_csv" else f"{stem}.{extension}"
-    return attachment_response(content, name, content_type)
+    return f"{stem}-chi-tiet.{FILES[field][0]}" if field == "detail_csv" else f"{stem}.{FILES[field][0]}"
 
 
 @login_required

@@ -16,9 +16,10 @@ LAYERS = {
     "accounts": {"core"},
     "proposals": {"core", "accounts"},
 }
-# The stage apps in the order of the lifecycle (and demo on top): a stage builds on the ones before it only.
+# The stage apps in the order of the lifecycle, then the API, which reads and acts through all of them (and demo on
+# top): a stage builds on the ones before it only.
 STAGE_ORDER = ["approvals", "implementation", "directions", "evaluation", "incidents", "dossier", "publication",
-               "reminders", "reports", "demo"]
+               "reminders", "reports", "api", "demo"]
 PROJECT_APPS = {"core", "accounts", "proposals", *STAGE_ORDER}
 
 

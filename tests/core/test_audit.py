@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.test import RequestFactory
 from django.urls import reverse
 
-from core.audit import GENESIS_HASH, BrokenLink, audit_record, compute_hash, verify_chain
+from core.audit import GENESIS_HASH, BrokenLink, audit_context, audit_record, compute_hash, verify_chain
 from core.models import AuditChainHead, AuditEvent
 from tests.factories import OrgUnitFactory, UserFactory
 from tests.lifecycle import triggers_switched_off
@@ -87,6 +87,16 @@ def test_an_event_records_who_in_which_role_what_and_the_state_change(record, he
     assert event.payload == {"lan": 1, "ghi_chu": "Đề xuất đổi mới", "ngay": "2026-04-05"}
     assert compute_hash(event) == event.hash
     assert list(AuditEvent.objects.for_object(department)) == [event]
+
+
+def test_events_inside_an_audit_context_carry_its_payload_and_the_chain_covers_it(department):
+    """The API names the token a service acted through (issue 13) without the service knowing of tokens."""
+    with audit_context(via="api", token="Một cửa"):
+        inside = audit_record(action="submit", obj=department, payload={"lan": 1})
+    after = audit_record(action="submit", obj=department, payload={"lan": 2})
+    assert inside.payload == {"lan": 1, "via": "api", "token": "Một cửa"}
+    assert after.payload == {"lan": 2}
+    assert verify_chain() == (2, None)
 
 
 def test_verify_audit_reports_an_intact_chain(record):
