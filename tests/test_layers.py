@@ -18,7 +18,7 @@ LAYERS = {
 }
 # The stage apps in the order of the lifecycle (and demo on top): a stage builds on the ones before it only.
 STAGE_ORDER = ["approvals", "implementation", "directions", "evaluation", "incidents", "dossier", "publication",
-               "reminders", "reports", "demo"]
+               "reminders", "reports", "webhooks", "demo"]
 PROJECT_APPS = {"core", "accounts", "proposals", *STAGE_ORDER}
 
 
