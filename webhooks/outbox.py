@@ -1,7 +1,8 @@
 """From audit events to outbox rows, inside the transaction that records the event (core.audit's listener hook).
 
 Which events are sent is read from the audit event alone, so every service that already writes one is covered:
-- "proposal.status_changed": any event that moves a proposal from one status to another;
+- "proposal.status_changed": any event that moves a proposal from one status to another (a draft's creation
+  is not one: nothing outside knows of a draft);
 - "proposal.submitted": the submission (T1);
 - "proposal.decided": the head's written decision (approval, override, rejection, referral);
 - "document.issued": an event that records the SHA-256 of a document it issued (decisions, minutes,
@@ -30,7 +31,8 @@ DOCUMENT_NUMBERS = ("number", "minutes")
 def event_types(event: AuditEvent) -> list[str]:
     """The webhook event types an audit event of a proposal stands for (none for most)."""
     types = []
-    if event.to_state and event.to_state != event.from_state:
+    # Not a draft's creation (no "from"): a draft is the proposer's own until it is submitted.
+    if event.from_state and event.to_state and event.to_state != event.from_state:
         types.append(EventType.STATUS_CHANGED)
     if event.action == Action.SUBMIT:
         types.append(EventType.SUBMITTED)

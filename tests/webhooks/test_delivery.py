@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.models import AuditEvent
 from tests.lifecycle import complete_plan, submitted_proposal
 from webhooks import sender
-from webhooks.models import Delivery, DeliveryAttempt
+from webhooks.models import Delivery, DeliveryAttempt, Subscription
 from webhooks.signing import verify
 
 PLAN_TEXTS = [value for name, value in complete_plan().items() if isinstance(value, str) and name != "title" and value]
@@ -160,7 +160,6 @@ def test_a_paused_subscription_keeps_its_deliveries_until_it_is_active_again(sub
     subscription.save()
     submit()
     assert not Delivery.objects.exists(), "a paused subscription takes no new events"
-    Subscription = type(subscription)
     Subscription.objects.filter(pk=subscription.pk).update(active=True)
     submit()
     Subscription.objects.filter(pk=subscription.pk).update(active=False)
