@@ -86,3 +86,24 @@ def test_other_receivers_are_refused(url):
 def test_plain_http_is_accepted_where_the_deployment_allows_it(settings):
     settings.WEBHOOK_ALLOW_HTTP = True
     validate_receiver_url("http://e-office.internal/hooks")
+
+
+def test_the_outbox_costs_one_query_per_proposal_event_and_three_with_subscribers(
+    db, proposer, leaders, django_assert_num_queries
+):
+    from core.models import AuditEvent
+    from webhooks.outbox import enqueue_for_event
+
+    proposal = submitted_proposal(proposer=proposer)
+    event = AuditEvent.objects.get(action="submit")
+    with django_assert_num_queries(1):  # the active subscriptions: none
+        enqueue_for_event(event, proposal)
+    make_subscription(url="https://a.example.vn/", types=ALL_TYPES)
+    make_subscription(url="https://b.example.vn/", types=ALL_TYPES)
+    # The active subscriptions with their units; the proposal's two units; one INSERT of every delivery.
+    with django_assert_num_queries(3):
+        enqueue_for_event(event, proposal)
+    assert Delivery.objects.count() == 4
+    creation = AuditEvent.objects.get(action="create")
+    with django_assert_num_queries(0):  # not an event that is sent: no query at all
+        enqueue_for_event(creation, proposal)
