@@ -119,8 +119,9 @@ class Delivery(models.Model):
                                    name="webhooks_delivered_when_delivered_at"),
         ]
         indexes = [
-            # The sweep: pending deliveries whose next attempt is due, oldest first.
-            models.Index(fields=["next_attempt_at"], condition=Q(status="pending"), name="webhooks_delivery_due"),
+            # The sweep: pending deliveries whose next attempt is due, in (next_attempt_at, id) order, so that its
+            # LIMIT 1 reads the index in order instead of sorting every due row.
+            models.Index(fields=["next_attempt_at", "id"], condition=Q(status="pending"), name="webhooks_delivery_due"),
         ]
 
     def __str__(self) -> str:
