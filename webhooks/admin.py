@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin_base import ModelAdmin, ReadOnlyAdmin, TabularInline
+from core.admin_base import ModelAdmin, ReadOnlyAdmin, ReadOnlyMixin, TabularInline
 
 from .models import Delivery, DeliveryAttempt, EventType, Subscription
 from .services import deliveries_requeue, subscription_rotate_secret, subscription_save
@@ -58,19 +58,10 @@ class SubscriptionAdmin(ModelAdmin):
         return _show_secrets(request, self, rows)
 
 
-class DeliveryAttemptInline(TabularInline):
+class DeliveryAttemptInline(ReadOnlyMixin, TabularInline):
     model = DeliveryAttempt
     fields = readonly_fields = ["attempted_at", "status_code", "duration_ms", "error"]
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Delivery)
