@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "publication",
     "reminders",
     "reports",
+    # Outgoing events (issue 13 §3): webhooks through a transactional outbox, on top of every stage.
+    "webhooks",
     "demo",
     # The JSON API (issue 13): Django REST framework, its OpenAPI document by drf-spectacular, Swagger UI from
     # our own static files (drf-spectacular-sidecar: no CDN).
@@ -286,6 +288,13 @@ def _env_int_in(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
+def _env_float_in(name: str, default: float, low: float, high: float) -> float:
+    value = env.float(name, default=default)
+    if not low <= value <= high:
+        raise ImproperlyConfigured(f"{name} must be between {low} and {high}, not {value}.")
+    return value
+
+
 # E-mail (spec README §5): SMTP when DJANGO_EMAIL_HOST is set, otherwise the console (development: mails are
 # printed by the worker). core/mail.py is the one place that sends.
 EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="")
@@ -407,7 +416,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.produce_quarterly_reports",
         "schedule": crontab(hour=5, minute=30, day_of_month=1, month_of_year="1,4,7,10"),
     },
+    # Webhook deliveries whose retry is due, and any whose on-commit task was lost (README "Webhooks").
+    "deliver-due-webhooks": {"task": "webhooks.tasks.sweep_webhooks", "schedule": 60.0},
 }
+
+# Webhooks (issue 13 §3, README "Webhooks"): each attempt waits at most the connect and read timeouts; a failed
+# one is retried after min(base * 2^(n-1), max) seconds, less up to half of it at random, until the n-th attempt
+# fails for good ("failed": an administrator re-queues it). Receivers must use https unless they are on loopback
+# or WEBHOOK_ALLOW_HTTP says plain http is acceptable on this network.
+WEBHOOK_CONNECT_TIMEOUT_SECONDS = _env_float_in("WEBHOOK_CONNECT_TIMEOUT_SECONDS", 5.0, 0.1, 120)
+WEBHOOK_READ_TIMEOUT_SECONDS = _env_float_in("WEBHOOK_READ_TIMEOUT_SECONDS", 10.0, 0.1, 120)
+WEBHOOK_MAX_ATTEMPTS = _env_int_in("WEBHOOK_MAX_ATTEMPTS", 10, 1, 50)
+WEBHOOK_BACKOFF_BASE_SECONDS = _env_int_in("WEBHOOK_BACKOFF_BASE_SECONDS", 30, 1, 3600)
+WEBHOOK_BACKOFF_MAX_SECONDS = _env_int_in("WEBHOOK_BACKOFF_MAX_SECONDS", 6 * 3600, WEBHOOK_BACKOFF_BASE_SECONDS, 7 * 86400)
+# How many due deliveries one sweep attempts; the next sweep takes the rest.
+WEBHOOK_SWEEP_BATCH = _env_int_in("WEBHOOK_SWEEP_BATCH", 200, 1, 10000)
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=False)
 
 # How long a report's download link works (issue 9: "a permission-checked download link that expires").
 REPORT_LINK_MAX_AGE = _env_int_in("REPORT_LINK_MAX_AGE", 3600, 60, 7 * 86400)

@@ -53,10 +53,8 @@ class ModelAdmin(SafeRelatedFieldsMixin, admin.ModelAdmin):
     """The project's base ModelAdmin."""
 
 
-class ReadOnlyAdmin(ModelAdmin):
-    """Shows records; adding, changing and deleting are refused whatever the user's permissions."""
-
-    actions = None
+class ReadOnlyMixin:
+    """For a ModelAdmin or an inline: adding, changing and deleting are refused whatever the user's permissions."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -66,6 +64,12 @@ class ReadOnlyAdmin(ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, ModelAdmin):
+    """Shows records, without the bulk actions."""
+
+    actions = None
 
 
 class TabularInline(SafeRelatedFieldsMixin, admin.TabularInline):

@@ -11,7 +11,7 @@ import dataclasses
 import datetime
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -33,6 +33,17 @@ def audit_context(**payload):
         yield
     finally:
         _context_payload.reset(reset)
+
+# Called with (event, obj) inside the transaction that records the event: a higher app registers one in its
+# AppConfig.ready() (as stages do with core.stages) to write rows that must exist iff the change commits, such
+# as the webhooks' outbox, without core importing it. A listener that raises rolls the change back.
+AuditListener = Callable[[AuditEvent, object], None]
+_listeners: list[AuditListener] = []
+
+
+def register_audit_listener(listener: AuditListener) -> None:
+    if listener not in _listeners:
+        _listeners.append(listener)
 
 
 def _canonical(value) -> object:
@@ -92,6 +103,8 @@ def audit_record(
     event.hash = compute_hash(event)
     event.save()
     AuditChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
+    for listener in _listeners:
+        listener(event, obj)
     return event
 
 

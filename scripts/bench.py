@@ -637,6 +637,14 @@ def diff(bench: Bench) -> None:
     bench_diff.run(bench, _small_org)
 
 
+@section("webhooks", "the outbox drained to a loopback receiver by one sweep and by two at once; the sweep's due "
+                     "query among 100,000 delivered rows (issue 13 §3)")
+def webhooks(bench: Bench) -> None:
+    import bench_webhooks
+
+    bench_webhooks.run(bench)
+
+
 # --- Running -------------------------------------------------------------------------------------------------
 
 

@@ -180,7 +180,7 @@ def test_admins_of_the_project_use_the_safe_base_classes():
     from core.admin_base import ModelAdmin, TabularInline
 
     ours = {name for name in ("core", "accounts", "proposals", "approvals", "implementation", "directions",
-                              "evaluation", "incidents", "dossier", "publication", "reminders", "reports")}
+                              "evaluation", "incidents", "dossier", "publication", "reminders", "reports", "webhooks")}
     for model, model_admin in admin.site._registry.items():
         if model._meta.app_label in ours:
             assert isinstance(model_admin, ModelAdmin), model

@@ -19,7 +19,7 @@ LAYERS = {
 # The stage apps in the order of the lifecycle, then the API, which reads and acts through all of them (and demo on
 # top): a stage builds on the ones before it only.
 STAGE_ORDER = ["approvals", "implementation", "directions", "evaluation", "incidents", "dossier", "publication",
-               "reminders", "reports", "api", "demo"]
+               "reminders", "reports", "webhooks", "api", "demo"]
 PROJECT_APPS = {"core", "accounts", "proposals", *STAGE_ORDER}
 
 
