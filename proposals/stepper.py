@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Step
 from .selectors import DueBadges
-from .transitions import REVIEW_DEADLINE_RUNNING, Action, Status
+from .transitions import AWAITING_DECISION, REVIEW_DEADLINE_RUNNING, Action, Status
 
 S = Status
 STEPS = (
@@ -50,10 +50,12 @@ def next_due_subquery() -> Subquery:
 
 
 def current_due(proposal) -> datetime.date | None:
-    """When what the proposal waits for is due: its earliest open step (annotated `next_due`), else the review
-    deadline while it runs."""
-    running = proposal.status in REVIEW_DEADLINE_RUNNING
-    return proposal.next_due or (proposal.review_due if running else None)
+    """When what the proposal waits for is due: until the decision, the review deadline while it runs (as the
+    inbox and the list badge it: a proposal voted on time is not late while the decision is prepared); after it, the
+    earliest open step (annotated `next_due`)."""
+    if proposal.status in AWAITING_DECISION:
+        return proposal.review_due if proposal.status in REVIEW_DEADLINE_RUNNING else None
+    return proposal.next_due
 
 
 @dataclasses.dataclass
