@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Case, IntegerField, Prefetch, Q, When
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -13,6 +14,8 @@ from django.utils.translation import gettext_noop
 
 from accounts import selectors as org
 from accounts.models import Position, User
+from core.stages import AuthorNotice
+from proposals.diff import field_label
 from proposals.models import LegalProfile, Proposal
 
 from .models import Consultation, Decision, Meeting, Vote
@@ -288,3 +291,23 @@ def proposal_panel(situation) -> dict:
         "meeting_records": records,
         "decisions": decisions,
     }
+
+
+# The written answer each status sends back to the proposal's authors (issue 12 §3).
+NOTICE_KINDS = {Proposal.Status.RETURNED: Decision.Kind.RETURN, Proposal.Status.REJECTED: Decision.Kind.REJECTION}
+
+
+def author_notice(situation) -> AuthorNotice | None:
+    """A returned or rejected proposal's latest return letter or rejection, with its reasons, for the top of the
+    page: from the decisions the panel read (`proposal_panel`), no query of its own."""
+    kind = NOTICE_KINDS.get(situation.proposal.status)
+    answers = [decision for decision in situation.facts.get("decisions", ()) if decision.kind == kind]
+    if not answers:
+        return None
+    decision = answers[-1]
+    return AuthorNotice(
+        heading=decision.get_kind_display(), number=decision.number, issued_on=decision.issued_on,
+        signer=f"{decision.signer.get_full_name()}, {decision.signer_title}", text=decision.text,
+        url=reverse("approvals:decision_pdf", args=[decision.proposal_id, decision.pk]),
+        items=tuple(field_label(name) for name in decision.incomplete_items),
+    )

@@ -122,7 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "proposals.context_processors.acting_positions",
                 "core.context_processors.navigation",
-                "core.context_processors.unread_notifications",
+                "core.context_processors.badges",
             ],
         },
     },

@@ -1,18 +1,20 @@
-"""What every page's navigation bar shows: the entries the apps added and the unread notifications badge."""
+"""What every page's navigation bar shows: the entries the apps added and the badges (unread notifications, tasks
+pending)."""
 
 from django.utils.functional import SimpleLazyObject
 
-from .notifications import unread
+from .badges import badge_counts
 from .stages import stages
 
 
-def unread_notifications(request):
+def badges(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    # Lazy: one COUNT query, and only on pages that show the badge (not on downloads or redirects); a page that
-    # read the count with its own query puts it in its context under the same name, which wins.
-    return {"notifications_unread": SimpleLazyObject(lambda: unread(user).count())}
+    # Lazy: one query for both, and only on pages that show them (not on downloads or redirects); a page that
+    # read the counts with its own query puts them in its context under the same names, which win.
+    counts = SimpleLazyObject(lambda: badge_counts(request))
+    return {name: SimpleLazyObject(lambda name=name: counts[name]) for name in ("notifications_unread", "tasks_pending")}
 
 
 def navigation(request):

@@ -13,6 +13,8 @@ import datetime
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.utils import timezone
+
 from .actions import ActionSpec
 
 
@@ -34,6 +36,23 @@ class Panel:
     context: Callable[..., dict] = lambda situation: {}
     template: str = ""
     annotations: Callable[..., dict] = lambda user, held: {}
+    # `notice(situation)`: what the proposal's authors must read first (AuthorNotice) or None; called after `context`,
+    # so it reads the records the panel loaded into `situation.facts`.
+    notice: Callable[..., Any] = lambda situation: None
+
+
+@dataclasses.dataclass(frozen=True)
+class AuthorNotice:
+    """A written answer the proposal's authors must act on (a return's or a rejection's reasons, issue 12 §3): the
+    proposal page shows it at the top, to its authors only, with the action the status allows them."""
+
+    heading: Any  # the kind of document: "Văn bản trả lại để bổ sung, làm rõ"
+    number: str
+    issued_on: datetime.date
+    signer: str
+    text: str
+    url: str = ""  # the document itself
+    items: tuple[str, ...] = ()  # what it names as incomplete
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,6 +81,22 @@ class NavItem:
     order: int
     visible: Callable[[Any], bool] = lambda request: True
     place: str = "navbar"
+    # The name of a count shown as a badge next to the entry (a context variable: "tasks_pending").
+    badge: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class HomeBlock:
+    """A section of the home page that an app contributes ("my proposals", the organisation's work).
+
+    `context(request)` returns what `template` reads under the name `block`, or None when the block has nothing for
+    this person: it is then left out. Blocks are shown in `order`.
+    """
+
+    key: str
+    order: int
+    template: str
+    context: Callable[[Any], dict | None]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,6 +121,7 @@ class Registry:
     def __init__(self):
         self._stages: dict[str, Stage] = {}
         self._nav: list[NavItem] = []
+        self._home: list[HomeBlock] = []
 
     def register(self, stage: Stage) -> None:
         if stage.label in self._stages:
@@ -122,6 +158,15 @@ class Registry:
         items = (item for item in self._nav if item.place == place and item.visible(request))
         return sorted(items, key=lambda item: item.order)
 
+    def add_home(self, *blocks: HomeBlock) -> None:
+        """Sections of the home page; any app may add them."""
+        self._home.extend(blocks)
+
+    def home(self, request) -> list[tuple[HomeBlock, dict]]:
+        """The home page's blocks that have something for this person, in order, each with its context."""
+        shown = ((block, block.context(request)) for block in sorted(self._home, key=lambda block: block.order))
+        return [(block, context) for block, context in shown if context is not None]
+
     def page_annotations(self, *, user, held) -> dict:
         """Every panel's annotations of the proposal page's query (`Panel.annotations`)."""
         return {name: expression for stage in self if stage.panel
@@ -136,6 +181,13 @@ class Registry:
         """Every stage's sections of the work inbox, in their order: the inbox page and the home page's task box."""
         sections = [section for stage in self if stage.inbox for section in stage.inbox(user=user, today=today)]
         return sorted(sections, key=lambda section: section.order)
+
+    def inbox_of(self, request) -> list:
+        """The signed-in person's inbox sections, built once per request: the home page, the inbox page and the
+        navigation's badge of pending tasks read the same sections (a stage may query to build its own)."""
+        if not hasattr(request, "_inbox_sections"):
+            request._inbox_sections = self.inbox(user=request.user, today=timezone.localdate())
+        return request._inbox_sections
 
 
 stages = Registry()

@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,8 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The landing page: what awaits you (every stage's inbox sections, core.stages), who you are today, in
     which units, in which roles. The positions are the ones the `acting` context processor loads for the
     navigation bar: one query."""
-    sections = stages.inbox(user=request.user, today=timezone.localdate())
-    return render(request, "core/home.html", {"task_sections": [section for section in sections if section.items]})
+    return render(request, "core/home.html", {"home_blocks": stages.home(request)})
 
 
 def error_400(request, exception=None):

@@ -8,6 +8,7 @@ checked before the form is validated, as the services do before reading their in
 
 import dataclasses
 import logging
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -76,6 +77,7 @@ class StageSection:
     context: dict
     offers: list[Offer]
     notes: list[str]
+    notice: Any = None  # core.stages.AuthorNotice, for the proposal's authors
 
     @property
     def panel(self):
@@ -111,5 +113,6 @@ def stage_sections(situation: Situation, only=None) -> list[StageSection]:
         offered, notes = offers(stage.actions, situation)
         for offer in offered:
             offer.anchor = offer.action.anchor.format(target=offer.situation.target) or stage.panel.anchor
-        sections.append(StageSection(stage=stage, context=context, offers=offered, notes=notes))
+        sections.append(StageSection(stage=stage, context=context, offers=offered, notes=notes,
+                                     notice=stage.panel.notice(situation)))
     return sections

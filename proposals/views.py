@@ -20,9 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Position
 from accounts.selectors import positions_of, units_in_scope_of
+from core.badges import badge_expressions
 from core.documents import BackLink, DocumentRenderError, pdf_response
 from core.downloads import stored_file_response
-from core.notifications import unread_count_subquery
 from core.paging import BadCursor, bounded_count, seek_tiers
 from core.stages import stages
 
@@ -32,8 +32,9 @@ from .context_processors import acting_for
 from .diff import compare_plans, plan_sections
 from .documents import PLAN
 from .forms import AttachmentForm, ProposalFilterForm, ProposalPlanForm, VersionCompareForm, add_service_errors
-from .inbox import inbox_for
+from .inbox import Inbox
 from .models import PlanContent, PlanDocument, Proposal
+from .stepper import lifecycle_steps, next_due_subquery
 from .transitions import EDITABLE_STATUSES, Action, can
 
 PAGE_SIZE = 20
@@ -269,7 +270,8 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     # The navigation bar's unread count and what the stages' panels need to know before they read (whether they
     # have anything to show) ride along with the proposal's own query (issue 10 §5).
-    annotations = {"notifications_unread": unread_count_subquery(user), **stages.page_annotations(user=user, held=held)}
+    annotations = {**badge_expressions(request), "next_due": next_due_subquery(),
+                   **stages.page_annotations(user=user, held=held)}
     proposal = selectors.proposal_for_user(user=user, pk=pk, prefetch=selectors.proposal_page_prefetch(),
                                            held=held, annotations=annotations)
     is_proposer = proposal.proposer_id == user.pk
@@ -277,6 +279,8 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The stages' sections (the deciding unit's today) with what the user may do in each (core.stages), judged on
     # the positions the navigation bar reads (one query for both).
     sections = stage_sections(page_situation(proposal=proposal, user=user, held=held))
+    timeline = selectors.proposal_timeline(proposal)
+    badges = selectors.DueBadges()
     page = {
         "proposal": proposal,
         "plan": plan,
@@ -287,13 +291,19 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             selectors.attachments_visible_to(proposal=proposal, user=user).select_related("uploaded_by")
         ),
         "plan_versions": list(proposal.versions.all()),
-        "due_state": selectors.due_state(selectors.DueBadges(), proposal),
-        "timeline": selectors.proposal_timeline(proposal),
+        "due_state": selectors.due_state(badges, proposal),
+        "timeline": timeline,
+        "lifecycle": lifecycle_steps(proposal=proposal, timeline=timeline, badges=badges),
+        # A return's or a rejection's reasons, at the top of the page for the authors only (issue 12 §3).
+        "author_notices": [section.notice for section in sections if section.notice]
+        if selectors.is_author(proposal=proposal, user=user) else [],
         "can_edit": is_proposer and proposal.status in EDITABLE_STATUSES,
         "can_revise": is_proposer and can(proposal.status, Action.REVISE),
         "stage_sections": sections,
         "tasks": [offer for section in sections for offer in section.offers if offer.action.task],
-        "notifications_unread": proposal.notifications_unread,  # instead of core.context_processors' query
+        # The navigation's badges, instead of core.context_processors' query.
+        "notifications_unread": proposal.notifications_unread,
+        "tasks_pending": proposal.tasks_pending,
     }
     return render(request, "proposals/detail.html", page)
 
@@ -359,7 +369,7 @@ def version_compare(request: HttpRequest, pk: int) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     """Each section's first rows with its count, or one section alone (`muc`: its key) a page at a time by keyset
     (`sau`: the cursor of the next page)."""
-    inbox = inbox_for(user=request.user, today=timezone.localdate())
+    inbox = Inbox(stages.inbox_of(request))  # the sections the navigation's badge counts too
     if "muc" not in request.GET:
         return render(request, "proposals/inbox.html", {"inbox": inbox})
     try:

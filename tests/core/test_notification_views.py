@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.context_processors import unread_notifications
+from core.context_processors import badges
 from core.models import Notification
 from tests.lifecycle import HANOI, as_
 
@@ -44,9 +44,9 @@ def test_notifications_page_queries_do_not_grow_with_the_list(head, django_asser
         Notification.objects.create(recipient=head, message=f"Thông báo số {n}.")
     client = as_(head)
     client.get(reverse("core:notifications"))  # warm the session
-    # 1 session, 2 user, 3 count for the paginator, 4 the page of notifications, 5 the unread badge,
-    # 6 the positions held today (navigation by role).
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 count for the paginator, 4 the page of notifications, 5 the badges (unread
+    # notifications, tasks pending), 6 the positions held today (navigation by role), 7 the incidents stage's handler paths (to build the inbox sections the badge counts).
+    with django_assert_num_queries(7):
         client.get(reverse("core:notifications"))
 
 
@@ -72,13 +72,16 @@ def test_notification_views_need_login_and_the_right_method(client, head):
     assert as_(head).get(reverse("core:notifications_mark_read")).status_code == 405
 
 
-def test_unread_badge_is_counted_only_when_shown(rf, head):
+def test_the_badges_are_counted_only_when_shown_and_together(rf, head):
     Notification.objects.create(recipient=head, message="Một thông báo.")
     request = rf.get("/")
     request.user = head
     with CaptureQueriesContext(connection) as queries:
-        context = unread_notifications(request)
+        context = badges(request)
     assert len(queries) == 0
+    # The incidents stage's handler paths, to build the inbox sections; then one query counts the unread
+    # notifications and every section's rows (the tasks pending).
     with CaptureQueriesContext(connection) as queries:
         assert str(context["notifications_unread"]) == "1"
-    assert len(queries) == 1
+        assert str(context["tasks_pending"]) == "0"
+    assert len(queries) == 2

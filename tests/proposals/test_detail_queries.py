@@ -26,8 +26,10 @@ from tests.implementation.helpers import assign, start
 from tests.lifecycle import PDF_BYTES, as_, draft_proposal, drive_to, fresh, meeting_with_votes, submitted_proposal
 from tests.proposals.helpers import url
 
-# The user, the person's positions, the proposal, co-authors, versions, the files, the timeline.
-BASE = 7
+# The user, the person's positions, the proposal (with the navigation's badges and the next due date), co-authors,
+# versions, the files, the timeline; the incidents stage's handler paths, read to build the inbox sections that the
+# navigation's badge of pending tasks counts (issue 12 §1).
+BASE = 8
 # Consultations, meetings with votes, eligible voters and attendees, decisions.
 REVIEW = BASE + 6
 # Resources, assignments, the run, targets with their progress (+1); no direction nor publication exists (the
