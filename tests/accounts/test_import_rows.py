@@ -225,7 +225,7 @@ def test_bad_people_rows_are_reported(admin_user, proposer):
     errors = errors_by_row(result)
     assert sorted(errors) == [3, 4, 5, 6, 7, 8]
     assert errors[3][0].startswith("Tên đăng nhập: Điền tên đăng nhập hợp lệ")
-    assert errors[4] == ["Email: Nhập địa chỉ email."]
+    assert errors[4] == ["Email: Nhập một địa chỉ email hợp lệ."]  # Django REST framework's Vietnamese, which ranks above Django's own
     assert errors[5] == ["Tên đăng nhập: Tên đăng nhập «HoPle» trùng với dòng 2."]
     assert errors[6] == ["Mã cán bộ: Mã cán bộ «CB-CU» đã thuộc về tài khoản «truongphong»."]
     assert errors[7] == ["Họ tên: Thiếu giá trị bắt buộc."]

@@ -29,7 +29,9 @@ LOGIN_PATH = "/tai-khoan/dang-nhap/"
 
 # Views anyone may open: signing in, and signing out (POST only, harmless without a session).
 # The unit search serves the public incident form (anyone may report, Art. 6): unit names are public.
-PUBLIC_VIEWS = {"accounts:login", "accounts:logout", "accounts:units-autocomplete"}
+# The single sign-on start and callback are the sign-in itself (404 while SSO is not configured).
+PUBLIC_VIEWS = {"accounts:login", "accounts:logout", "accounts:units-autocomplete", "accounts:sso_start",
+                "accounts:sso_callback"}
 
 
 # A sample value for each path converter: the login check comes before the view looks at its arguments.
