@@ -2,7 +2,7 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from .notifications import unread
+from .notifications import unread_badge
 from .stages import stages
 
 
@@ -10,9 +10,9 @@ def unread_notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    # Lazy: one COUNT query, and only on pages that show the badge (not on downloads or redirects); a page that
-    # read the count with its own query puts it in its context under the same name, which wins.
-    return {"notifications_unread": SimpleLazyObject(lambda: unread(user).count())}
+    # Lazy: only on pages that show the badge (not on downloads or redirects), and no query of its own when the
+    # navigation bar's positions read it along (`unread_badge`).
+    return {"notifications_unread": SimpleLazyObject(lambda: unread_badge(request))}
 
 
 def navigation(request):

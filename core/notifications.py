@@ -36,9 +36,16 @@ def unread(user):
     return Notification.objects.filter(recipient=user, read_at__isnull=True)
 
 
+def unread_badge(request) -> int:
+    """The navigation bar's count: the one a query of the page read along (`request.notifications_unread`: the
+    positions' query sets it, proposals.context_processors), else one COUNT."""
+    known = getattr(request, "notifications_unread", None)
+    return known if known is not None else unread(request.user).count()
+
+
 def unread_count_subquery(user) -> Coalesce:
-    """The badge's count as an expression, for a page to annotate onto the query it makes anyway (the proposal
-    page, issue 10 §5) instead of a COUNT query of its own."""
+    """The badge's count as an expression, to annotate onto a query the page makes anyway (the person's positions,
+    issue 10 §5) instead of a COUNT query of its own."""
     counted = unread(user).order_by().values("recipient").annotate(count=Count("pk")).values("count")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 # Set while demo or bulk data is written: the notifications stay in the app and no e-mail is queued for them.

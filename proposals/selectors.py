@@ -74,14 +74,16 @@ def positions_eligible_to_propose(*, user, profile: LegalProfile, on_date: datet
     return positions_of(person=user, on_date=on_date).filter(category__in=profile.eligible_categories)
 
 
-def positions_held_with_eligibility(*, user, on_date: datetime.date) -> list[Position]:
+def positions_held_with_eligibility(*, user, on_date: datetime.date, annotations=None) -> list[Position]:
     """The positions `user` holds on `on_date`, each with `may_propose` under the profile in force: one query.
 
     The navigation bar of every page needs both; the profile's categories ride along as a subquery rather
-    than costing every page a query of their own. The rule is the one of `positions_eligible_to_propose`.
+    than costing every page a query of their own (and so may `annotations`). The rule is the one of
+    `positions_eligible_to_propose`.
     """
     categories = Subquery(profiles_in_force(on_date=on_date).values("eligible_categories")[:1], output_field=JSONField())
-    positions = list(positions_of(person=user, on_date=on_date).annotate(profile_categories=categories))
+    positions = list(positions_of(person=user, on_date=on_date).annotate(profile_categories=categories,
+                                                                          **(annotations or {})))
     for position in positions:
         position.may_propose = position.category in (position.profile_categories or ())
     return positions

@@ -22,7 +22,7 @@ from accounts.models import Position
 from accounts.selectors import positions_of, units_in_scope_of
 from core.documents import BackLink, DocumentRenderError, pdf_response
 from core.downloads import stored_file_response
-from core.notifications import unread_count_subquery
+from core.forms import offer_loaded
 from core.paging import BadCursor, bounded_count, seek_tiers
 from core.stages import stages
 
@@ -267,11 +267,10 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Co-authors and versions are read once here; the visibility rules below reuse them.
     held = acting_for(request)["positions"]  # the navigation bar's, read once for the scope and the actions too
     user = request.user
-    # The navigation bar's unread count and what the stages' panels need to know before they read (whether they
-    # have anything to show) ride along with the proposal's own query (issue 10 §5).
-    annotations = {"notifications_unread": unread_count_subquery(user), **stages.page_annotations(user=user, held=held)}
-    proposal = selectors.proposal_for_user(user=user, pk=pk, prefetch=selectors.proposal_page_prefetch(),
-                                           held=held, annotations=annotations)
+    # What the stages' panels show, or whether they have anything to show, rides along with the proposal's own query
+    # (issue 10 §5); the navigation bar's unread count rode along with the positions.
+    proposal = selectors.proposal_for_user(user=user, pk=pk, prefetch=selectors.proposal_page_prefetch(), held=held,
+                                           annotations=stages.page_annotations(user=user, held=held))
     is_proposer = proposal.proposer_id == user.pk
     plan = selectors.plan_shown_to(proposal=proposal, user=user)
     # The stages' sections (the deciding unit's today) with what the user may do in each (core.stages), judged on
@@ -293,7 +292,6 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_revise": is_proposer and can(proposal.status, Action.REVISE),
         "stage_sections": sections,
         "tasks": [offer for section in sections for offer in section.offers if offer.action.task],
-        "notifications_unread": proposal.notifications_unread,  # instead of core.context_processors' query
     }
     return render(request, "proposals/detail.html", page)
 
@@ -377,13 +375,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def proposal_list_view(request: HttpRequest) -> HttpResponse:
     """The list a page at a time by keyset (`sau`: the cursor of the next page), with a bounded count."""
     today = timezone.localdate()
-    units = units_in_scope_of(person=request.user, on_date=today, roles=tuple(Position.Role.values)).order_by("path")
+    held = acting_for(request)["positions"]  # the navigation bar's, read once for the units, the scope and the badge
+    units = units_in_scope_of(person=request.user, on_date=today, roles=tuple(Position.Role.values),
+                              held=held).order_by("path")
     form = ProposalFilterForm(request.GET or None, units=units, today=today)
+    offer_loaded(form.fields["unit"], units)  # one plain query, not a server-side cursor's three round trips
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     listed = selectors.proposal_list(
         user=request.user, today=today, q=filters.get("q", ""), unit=filters.get("unit"),
         status=filters.get("status", ""), field=filters.get("field", ""), year=filters.get("year"),
-        overdue=filters.get("overdue", False), sort=filters.get("sort", ""), held=acting_for(request)["positions"],
+        overdue=filters.get("overdue", False), sort=filters.get("sort", ""), held=held,
     )
     try:
         page = seek_tiers(listed.tiers, listed.keys, cursor=request.GET.get("sau"), size=PAGE_SIZE)

@@ -238,11 +238,11 @@ def test_the_home_page_loads_the_positions_once(client, head, deputy, department
     Position.objects.create(person=head, unit=department, role=Position.Role.SECRETARIAT, start_date=datetime.date(2025, 1, 1))
     client.force_login(head)
 
-    # The session, the user, today's positions with their units (shared by the navigation bar and the
-    # page through the `acting` context processor), the unread-notification count; the task box: the first rows of
+    # The session, the user, today's positions with their units and the unread-notification count (shared by the
+    # navigation bar and the page through the `acting` context processor); the task box: the first rows of
     # each inbox section, one query each (proposals 1, approvals 2, implementation 3, directions 1, evaluation 4,
     # incidents 1 for the handler's paths and none for the rows, as there are none), whatever the number of rows.
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         html = client.get("/").content.decode()
 
     assert html.count(department.name) == 2

@@ -108,9 +108,9 @@ def test_the_list_filters_and_is_a_fixed_number_of_queries(head, department, dja
         entry(by=head, unit=department, title=f"Kiến nghị {n}", kind="model" if n % 2 else "bottleneck")
     client = as_(head)
     # 1 session, 2 user, 3 supervisor posts (reach), 4 head/secretariat units, 5 the unit filtered on (form
-    # validation), 6 one page (unit, proposal, forwarded_to joined), 7 positions held today (navigation bar),
-    # 8 unread notifications, 9 the unit choices of the filter.
-    with django_assert_num_queries(9):
+    # validation), 6 one page (unit, proposal, forwarded_to joined), 7 positions held today with the unread
+    # notifications (navigation bar), 8 the unit choices of the filter.
+    with django_assert_num_queries(8):
         response = client.get(url("register_list"), {"kind": "model", "unit": department.pk})
     assert len(response.context["page"].rows) == 4
 

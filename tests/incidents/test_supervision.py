@@ -138,8 +138,8 @@ def test_the_list_is_a_fixed_number_of_queries(inspector, department, count, dja
         plan(by=inspector, unit=department, title=f"Giám sát {n}")
     client = as_(inspector)
     # 1 session, 2 user, 3 the inspector's and secretariat posts (reach), 4 one page of records (unit joined),
-    # 5 positions held today (navigation bar), 6 unread notifications, 7 the unit choices of the filter.
-    with django_assert_num_queries(7):
+    # 5 positions held today with the unread notifications (navigation bar), 6 the unit choices of the filter.
+    with django_assert_num_queries(6):
         response = client.get(url("supervision_list"), {"year": 2026})
     assert len(response.context["page"].rows) == count
 

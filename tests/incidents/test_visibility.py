@@ -174,8 +174,8 @@ def test_the_handler_list_is_a_fixed_number_of_queries(submitted, proposer, depu
         report(by=proposer, proposal=submitted, reported_people=[deputy])
     client = as_(inspector)
     # 1 session, 2 user, 3 inspector paths, 4 one page of incidents (unit and proposal joined), 5 positions held
-    # today (navigation bar), 6 unread notifications (navigation bar).
-    with django_assert_num_queries(6):
+    # today with the unread notifications (navigation bar).
+    with django_assert_num_queries(5):
         response = client.get(url("list"), {"xem": "can-xu-ly", "status": "awaiting"})
     assert len(response.context["page"].rows) == count
 
