@@ -122,7 +122,7 @@ class Fold:
                 setattr(obj, name, _instance(related, raw) if raw[pk] is not None else None)  # None: a null key
             for (name, fold), raw in zip(many.items(), rest[len(self.related):], strict=True):
                 loaded = fold.load(raw)
-                if name in self.many and not isinstance(self.many[name], Fold):  # many-to-many: the targets
+                if not isinstance(self.many[name], Fold):  # many-to-many: the targets of the links
                     target = self.model._meta.get_field(name).m2m_reverse_field_name()
                     loaded = [getattr(link, target) for link in loaded]
                 _prefetched(obj, name, loaded)
