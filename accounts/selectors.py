@@ -77,13 +77,17 @@ def units_person_may_act_for(
     return OrgUnit.objects.filter(pk__in=held.values("unit_id")).order_by("path")
 
 
-def units_in_scope_of(*, person: User, on_date: datetime.date, roles: tuple[str, ...]) -> QuerySet[OrgUnit]:
+def units_in_scope_of(*, person: User, on_date: datetime.date, roles: tuple[str, ...], held=None) -> QuerySet[OrgUnit]:
     """Every unit at or below a unit where `person` holds one of `roles` (inspectors read their subtree); every unit
-    for a superuser, who reads every submitted proposal holding no position (proposals.scope)."""
+    for a superuser, who reads every submitted proposal holding no position (proposals.scope). `held`: the positions
+    `person` holds on `on_date` with their units (`positions_of`), when the page has read them: no query for the paths."""
     if person.is_superuser:
         return OrgUnit.objects.all()
-    paths = units_person_may_act_for(person=person, on_date=on_date, roles=roles).values_list("path", flat=True)
-    return OrgUnit.objects.filter(in_subtrees(list(paths)))
+    if held is not None:
+        paths = [position.unit.path for position in held if position.role in roles]
+    else:
+        paths = list(units_person_may_act_for(person=person, on_date=on_date, roles=roles).values_list("path", flat=True))
+    return OrgUnit.objects.filter(in_subtrees(paths))
 
 
 def people_in_subtree(*, paths: Iterable[str], on_date: datetime.date) -> QuerySet[User]:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Prefetch, Q, When
+from django.db.models import Case, IntegerField, OuterRef, Prefetch, Q, When
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import number_format
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 
 from accounts import selectors as org
 from accounts.models import Position, User
+from core import folding
 from core.stages import AuthorNotice
 from proposals.diff import field_label
 from proposals.models import LegalProfile, Proposal
@@ -262,22 +263,44 @@ def attendee_candidates(*, proposal: Proposal, today: datetime.date | None = Non
     return User.objects.filter(pk__in=titles).order_by("full_name", "pk"), titles
 
 
+def meeting_fold(meetings, votes) -> folding.Fold:
+    """Meetings (of `meetings`, correlated to the proposal) as `meetings_with_votes()` reads them, in one value of the
+    proposal's query; `votes`: their votes, correlated to the meeting. The evaluation's meetings are read alike."""
+    return folding.Fold(meetings, related=("chair", "unit"), many={
+        "votes": folding.Fold(votes.order_by("cast_at"), related=("voter",)),
+        "eligible_voters": None,
+        "attendees": None,
+    })
+
+
+# The panel's records, read with the proposal page's own query (`proposal_annotations`, issue 10 §5).
+PAGE_FOLDS = {
+    "approvals_consultations": folding.Fold(Consultation.objects.filter(proposal=OuterRef("pk")), related=("recorded_by",)),
+    "approvals_meetings": meeting_fold(Meeting.objects.filter(proposal=OuterRef("pk")),
+                                       Vote.objects.filter(meeting=OuterRef("pk"))),
+    "approvals_decisions": folding.Fold(Decision.objects.filter(proposal=OuterRef("pk")), related=("signer",)),
+}
+
+
+def proposal_annotations(*, user, held) -> dict:
+    return folding.annotations(PAGE_FOLDS)
+
+
 def proposal_panel(situation) -> dict:
     """What `approvals/partials/panel.html` shows on the proposal page: consultations, meetings, decisions.
 
     It also leaves in `situation.facts` what the actions' predicates read (approvals.actions): whether the
     version under review was consulted, and the open meeting with its members and votes; and the decisions, which
-    later stages read too (evaluation.selectors.parties). Queries:
-    consultations (1), meetings with votes, voters and attendees (1, +3 when there is a meeting), decisions (1);
+    later stages read too (evaluation.selectors.parties). Queries: none on the proposal page, whose query read
+    them (`PAGE_FOLDS`); else one for consultations, meetings with votes, voters and attendees, and decisions;
     none for a plan never submitted, which has none of them.
     """
     proposal = situation.proposal
     if not proposal.current_version:
         situation.facts.update(consulted=False, open_meeting=None, decisions=[])
         return {"consultations": [], "meeting_records": [], "decisions": []}
-    consultations = list(Consultation.objects.filter(proposal=proposal).select_related("recorded_by"))
-    meetings = list(meetings_with_votes().filter(proposal=proposal))
-    decisions = list(Decision.objects.filter(proposal=proposal).select_related("signer"))
+    read = folding.unfold(proposal, PAGE_FOLDS)
+    consultations, meetings, decisions = read["approvals_consultations"], read["approvals_meetings"], read["approvals_decisions"]
     profile = proposal.profile if proposal.profile_id else None
     records = [meeting_record(m, profile=profile) for m in meetings] if profile else []
     open_record = next((r for r in records if r.is_open), None)

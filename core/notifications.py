@@ -37,10 +37,12 @@ def unread(user):
 
 
 def unread_count_subquery(user) -> Coalesce:
-    """The badge's count as an expression, for a page to annotate onto the query it makes anyway (the proposal
-    page, issue 10 §5) instead of a COUNT query of its own."""
+    """The badge's count as an expression (core.badges), to annotate onto a query the page makes anyway instead of a
+    COUNT query of its own."""
     counted = unread(user).order_by().values("recipient").annotate(count=Count("pk")).values("count")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 # Set while demo or bulk data is written: the notifications stay in the app and no e-mail is queued for them.
 _IN_APP_ONLY = contextvars.ContextVar("notifications_in_app_only", default=False)
 

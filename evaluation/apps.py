@@ -14,12 +14,12 @@ class EvaluationConfig(AppConfig):
         from .actions import ACTIONS, PANEL
         from .dossier import dossier_entries
         from .inbox import inbox_sections
-        from .selectors import proposal_panel
+        from .selectors import proposal_annotations, proposal_panel
 
         stages.register(Stage(
             label=self.label, order=50, actions=ACTIONS,
             panel=Panel(anchor=PANEL, heading=_("Đánh giá, khuyến khích, bảo vệ"), context=proposal_panel,
-                        template="evaluation/partials/panel.html"),
+                        template="evaluation/partials/panel.html", annotations=proposal_annotations),
             inbox=inbox_sections,
             event_labels={
                 "evaluation_consultation": _("Ghi nhận ý kiến cấp ủy về kết quả thực hiện"),

@@ -10,11 +10,12 @@ import datetime
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch
 from django.utils import timezone
 
 from approvals.models import Decision
-from approvals.selectors import MeetingRecord, meeting_record
+from approvals.selectors import MeetingRecord, meeting_fold, meeting_record
+from core import folding
 from core.models import AuditEvent
 from implementation.selectors import evaluation_path  # EVL-6: one reading, shared with the step label
 from proposals.models import LegalProfile, PlanVersion, Proposal, Step
@@ -221,11 +222,6 @@ def last_closed_meeting(proposal: Proposal) -> EvaluationMeeting | None:
     return proposal.evaluation_meetings.filter(state=EvaluationMeeting.State.CLOSED).order_by("-closed_at").first()
 
 
-def conclusion_with_records(proposal: Proposal) -> Conclusion | None:
-    """The conclusion with its signer and meeting. One query."""
-    return Conclusion.objects.select_related("signer", "meeting").filter(proposal=proposal).first()
-
-
 @dataclasses.dataclass
 class EvaluationFile:
     """What the panel shows and the actions' predicates read (`situation.facts["evaluation"]`)."""
@@ -276,22 +272,39 @@ class EvaluationFile:
         )
 
 
+# The file's records, read with the proposal page's own query (`proposal_annotations`, issue 10 §5).
+PAGE_FOLDS = {
+    "evaluation_consultations": folding.Fold(EvaluationConsultation.objects.filter(proposal=OuterRef("pk")),
+                                             related=("recorded_by",)),
+    "evaluation_meetings": meeting_fold(EvaluationMeeting.objects.filter(proposal=OuterRef("pk")),
+                                        EvaluationVote.objects.filter(meeting=OuterRef("pk"))),
+    "evaluation_conclusions": folding.Fold(Conclusion.objects.filter(proposal=OuterRef("pk")), related=("signer", "meeting")),
+    "evaluation_protections": folding.Fold(ProtectionRecord.objects.filter(proposal=OuterRef("pk")), related=("signer",)),
+    "evaluation_encouragements": folding.Fold(EncouragementRecord.objects.filter(proposal=OuterRef("pk")),
+                                              related=("signer",)),
+}
+
+
+def proposal_annotations(*, user, held) -> dict:
+    return folding.annotations(PAGE_FOLDS)
+
+
 def evaluation_file(proposal: Proposal, *, user=None, report_row=UNREAD) -> EvaluationFile:
     """Everything the evaluation stage recorded on `proposal`; nothing (and no query) before the report.
 
     Queries, by status: the completion report (1, when the implementation app has it, none when `report_row` is
-    given, None included); consultation (1);
-    meetings with votes, voters and attendees (1, +3 when there is one); until concluded, open steps (1) and the
-    REPORT event (1, only without a dated report); stopped? (1, while REPORTED); once evaluated, the conclusion
-    (1) and the protection and encouragement records (2).
+    given, None included); consultation, meetings with votes, voters and attendees, conclusion, protection and
+    encouragement records (none on the proposal page, whose query read them: `PAGE_FOLDS`; else 1); until
+    concluded, open steps (1) and the REPORT event (1, only without a dated report); stopped? (1, while REPORTED).
     """
     if proposal.status not in EVALUATION_STATUSES:
         return EvaluationFile(active=False)
     status = proposal.status
     report = completion_report(proposal, report_row)
     file = EvaluationFile(active=True, report=report)
-    file.consultation = EvaluationConsultation.objects.select_related("recorded_by").filter(proposal=proposal).first()
-    meetings = list(meetings_with_votes().filter(proposal=proposal))
+    read = folding.unfold(proposal, PAGE_FOLDS)
+    file.consultation = next(iter(read["evaluation_consultations"]), None)
+    meetings = read["evaluation_meetings"]
     file.meeting_records = [meeting_record(m, profile=proposal.profile) for m in meetings]
     file.open_meeting = next((m for m in meetings if m.state == EvaluationMeeting.State.OPEN), None)
     if status in (Status.REPORTED, Status.EVALUATION_MEETING, Status.EVALUATION_HELD):
@@ -302,11 +315,11 @@ def evaluation_file(proposal: Proposal, *, user=None, report_row=UNREAD) -> Eval
     if status == Status.REPORTED:
         file.path = evaluation_path(proposal, stopped=was_stopped(proposal))
     if status in (Status.EVALUATED, Status.CLOSED):
-        file.conclusion = conclusion_with_records(proposal)
+        file.conclusion = next(iter(read["evaluation_conclusions"]), None)
         if file.conclusion is not None:
             file.path = file.conclusion.path
-            file.protections = list(ProtectionRecord.objects.filter(proposal=proposal).select_related("signer"))
-            file.encouragements = list(EncouragementRecord.objects.filter(proposal=proposal).select_related("signer"))
+            file.protections = read["evaluation_protections"]
+            file.encouragements = read["evaluation_encouragements"]
     elif meetings:
         file.path = file.path or LegalProfile.EvaluationPath.MEETING
     return file

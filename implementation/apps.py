@@ -14,12 +14,12 @@ class ImplementationConfig(AppConfig):
         from .actions import ACTIONS, PANEL
         from .dossier import dossier_entries
         from .inbox import inbox_sections
-        from .selectors import implementer_scope_q, proposal_panel
+        from .selectors import implementer_scope_q, proposal_annotations, proposal_panel
 
         stages.register(Stage(
             label=self.label, order=30, actions=ACTIONS,
             panel=Panel(anchor=PANEL, heading=_("Triển khai thực hiện"), context=proposal_panel,
-                        template="implementation/partials/panel.html"),
+                        template="implementation/partials/panel.html", annotations=proposal_annotations),
             inbox=inbox_sections,
             event_labels={
                 "resource_record": _("Bố trí nguồn lực thực hiện"),

@@ -5,13 +5,14 @@ Public contract (other stage apps rely on it): `lead_implementer(proposal)`.
 
 import re
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import people_in_subtree
 from approvals.models import Decision
+from core import folding
 from proposals.models import LegalProfile, PlanVersion, Proposal, Step
 from proposals.selectors import DueBadges, plan_version
 from proposals.transitions import IMPLEMENTING, POST_DECISION, Status
@@ -23,6 +24,7 @@ from .models import (
     CompletionReport,
     Implementation,
     ProgressEntry,
+    ReportEvidence,
     ReportResult,
     Resource,
     Target,
@@ -117,32 +119,52 @@ def incident_url(proposal: Proposal) -> str:
     return f"{reverse('incidents:report')}?de_xuat={proposal.pk}&loai=refusal"
 
 
+def _of_proposal(model, **filters) -> QuerySet:
+    return model.objects.filter(proposal=OuterRef("pk"), **filters)
+
+
+# The panel's records, read with the proposal page's own query (`proposal_annotations`, issue 10 §5).
+PAGE_FOLDS = {
+    "implementation_resources": folding.Fold(_of_proposal(Resource), related=("decision", "recorded_by")),
+    "implementation_assignments": folding.Fold(_of_proposal(Assignment), related=("person",)),
+    "implementation_runs": folding.Fold(_of_proposal(Implementation)),
+    "implementation_targets": folding.Fold(_of_proposal(Target, retired_at__isnull=True).order_by(*PLAN_ORDER), many={
+        "entries": folding.Fold(ProgressEntry.objects.filter(target=OuterRef("pk")), related=("recorded_by",)),
+    }),
+    "implementation_reports": folding.Fold(_of_proposal(CompletionReport), related=("implementer", "filed_by"), many={
+        "results": folding.Fold(ReportResult.objects.filter(report=OuterRef("pk")).order_by(*PLAN_ORDER)),
+        "evidence": folding.Fold(ReportEvidence.objects.filter(report=OuterRef("pk"))),
+    }),
+}
+
+
+def proposal_annotations(*, user, held) -> dict:
+    return folding.annotations(PAGE_FOLDS)
+
+
 def proposal_panel(situation) -> dict:
     """What `implementation/partials/panel.html` shows: resources, implementers, targets with progress, the report.
 
-    Nothing is read before the decision. After it, queries: resources with their decision (1), assignments with
-    people (1); from the start on, the run of implementation (1) and the targets (1) with their progress entries
-    (1); while implementing, the plan version in force (1); while the report is due, its open step (1); once it is
-    filed, the report (1) with its results (1) and evidence (1). Each only where it can exist. It leaves in
-    `situation.facts` what the actions' predicates read: the assignments and the active targets.
+    Nothing is read before the decision. After it: resources with their decision, assignments with people, the run
+    of implementation, the targets with their progress entries and the report with its results and evidence, all
+    with the page's query of the proposal (`PAGE_FOLDS`; one query when the proposal came without them); while the
+    report is due, its open step (1). Each is shown only where it can exist. It leaves in `situation.facts` what the
+    actions' predicates read: the assignments, the active targets and the report.
     """
     proposal = situation.proposal
     if proposal.status not in DECIDED:
         return {"started": False, "decided": False}
     status = proposal.status
-    resources = list(Resource.objects.filter(proposal=proposal).select_related("decision", "recorded_by"))
-    assignments = rules.assignments(situation)
+    read = folding.unfold(proposal, PAGE_FOLDS)
+    resources = read["implementation_resources"]
+    assignments = situation.memo("assignments", lambda: read["implementation_assignments"])
     implementation, targets, report = None, [], None
     if status != Status.APPROVED:  # the run of implementation and its targets exist from the start on
-        implementation = Implementation.objects.filter(proposal=proposal).first()
-        targets = list(
-            Target.objects.filter(proposal=proposal, retired_at__isnull=True)
-            .order_by(*PLAN_ORDER)
-            .prefetch_related(Prefetch("entries", queryset=ProgressEntry.objects.select_related("recorded_by")))
-        )
+        implementation = next(iter(read["implementation_runs"]), None)
+        targets = read["implementation_targets"]
     situation.facts["targets"] = targets
     if status in REPORT_FILED:
-        report = report_with_details().filter(proposal=proposal).first()
+        report = next(iter(read["implementation_reports"]), None)
     situation.facts["report"] = report
     plan_end = overdue_end = None
     if status in IMPLEMENTING:

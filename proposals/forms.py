@@ -276,6 +276,10 @@ class ProposalFilterForm(forms.Form):
         self.fields["field"].choices = [("", _("Tất cả")), *FieldOfWork.choices]
         # Decree 73 took effect in 2023: no proposal is older.
         self.fields["year"].choices = [("", _("Tất cả"))] + [(y, str(y)) for y in range(today.year, 2022, -1)]
+        for field in self.fields.values():  # Bootstrap's classes, which crispy would add (templates: filter_field.html)
+            widget = field.widget
+            kind = "form-check-input" if widget.input_type == "checkbox" else "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = kind
 
     def clean_q(self) -> str:
         """A search needs one word of SEARCH_MIN_LENGTH letters: shorter ones alone would read every row."""

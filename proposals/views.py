@@ -23,6 +23,7 @@ from accounts.selectors import positions_of, units_in_scope_of
 from core.badges import badge_expressions
 from core.documents import BackLink, DocumentRenderError, pdf_response
 from core.downloads import stored_file_response
+from core.forms import offer_loaded
 from core.paging import BadCursor, bounded_count, seek_tiers
 from core.stages import stages
 
@@ -388,13 +389,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def proposal_list_view(request: HttpRequest) -> HttpResponse:
     """The list a page at a time by keyset (`sau`: the cursor of the next page), with a bounded count."""
     today = timezone.localdate()
-    units = units_in_scope_of(person=request.user, on_date=today, roles=tuple(Position.Role.values)).order_by("path")
+    held = acting_for(request)["positions"]  # the navigation bar's, read once for the units, the scope and the badge
+    units = units_in_scope_of(person=request.user, on_date=today, roles=tuple(Position.Role.values),
+                              held=held).order_by("path")
     form = ProposalFilterForm(request.GET or None, units=units, today=today)
+    offer_loaded(form.fields["unit"], units)  # one plain query, not a server-side cursor's three round trips
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     listed = selectors.proposal_list(
         user=request.user, today=today, q=filters.get("q", ""), unit=filters.get("unit"),
         status=filters.get("status", ""), field=filters.get("field", ""), year=filters.get("year"),
-        overdue=filters.get("overdue", False), sort=filters.get("sort", ""), held=acting_for(request)["positions"],
+        overdue=filters.get("overdue", False), sort=filters.get("sort", ""), held=held,
     )
     try:
         page = seek_tiers(listed.tiers, listed.keys, cursor=request.GET.get("sau"), size=PAGE_SIZE)

@@ -157,6 +157,19 @@ def test_a_scope_below_the_top_excludes_siblings_and_parents(province, departmen
     assert set(scope) == {department, team}
 
 
+def test_a_scope_from_the_positions_the_page_read_is_the_same_without_a_query_for_the_paths(
+        province, department, other_unit, secretariat, django_assert_num_queries):
+    OrgUnitFactory(parent=department)
+    held = list(positions_of(person=secretariat, on_date=D(2025, 6, 1)))
+    roles = (Position.Role.SECRETARIAT,)
+
+    with django_assert_num_queries(0):
+        scope = units_in_scope_of(person=secretariat, on_date=D(2025, 6, 1), roles=roles, held=held)
+
+    assert set(scope) == set(units_in_scope_of(person=secretariat, on_date=D(2025, 6, 1), roles=roles))
+    assert not set(units_in_scope_of(person=secretariat, on_date=D(2025, 6, 1), roles=(Position.Role.HEAD,), held=held))
+
+
 def test_the_scope_prefix_does_not_catch_units_whose_id_starts_alike(db):
     # "/9001/" must not match "/90011/": the trailing slash of the path keeps them apart.
     unit = OrgUnitFactory(pk=9001)

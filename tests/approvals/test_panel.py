@@ -124,10 +124,11 @@ def test_panel_reads_a_fixed_number_of_queries_however_many_votes(submitted, hea
     passed(submitted, head, deputy, deputy2)
     services.decision_approve(proposal=submitted, by=head, text="Giao phòng Tổ chức cán bộ chủ trì.")
     proposal = Proposal.objects.get(pk=submitted.pk)
-    # 1 consultations (+ recorder), 2 meetings (+ chair), 3 their votes (+ voters), 4 eligible voters,
-    # 5 attendees, 6 decisions (+ signer), 7 the legal profile. The user's positions in the deciding unit are
-    # read only when an action's state offers it: none is offered on an approved proposal.
-    with django_assert_num_queries(7):
+    # 1 consultations (+ recorder), meetings (+ chair, their votes with voters, eligible voters, attendees) and
+    # decisions (+ signer), folded into one query of the proposal (core.folding; the proposal page's own query carries
+    # them), 2 the legal profile. The user's positions in the deciding unit are read only when an action's state
+    # offers it: none is offered on an approved proposal.
+    with django_assert_num_queries(2):
         deciding_panel(proposal=proposal, user=deputy)
 
 

@@ -144,10 +144,11 @@ def test_the_panel_reads_a_fixed_number_of_queries_however_many_records(report, 
         services.protection_record(proposal=report, by=head, party=party, measure=Measure.NO_LIABILITY, addressee="Sở")
         services.encouragement_record(proposal=report, by=head, party=party, form=EncouragementForm.COMMENDATION)
     proposal = Proposal.objects.select_related("unit", "decision_unit", "proposer", "proposer_position", "profile").get(pk=report.pk)
-    # 1 completion report (implementation app), 2 consultation (+ recorder), 3 meetings (+ chair), 4 their votes
-    # (+ voters), 5 eligible voters, 6 attendees, 7 conclusion (+ signer, meeting), 8 protection records (+ signer),
-    # 9 encouragement records (+ signer). Parties and positions are read only for the head's offers.
-    with django_assert_num_queries(9):
+    # 1 completion report (implementation app), 2 consultation (+ recorder), meetings (+ chair, their votes with
+    # voters, eligible voters, attendees), conclusion (+ signer, meeting), protection and encouragement records
+    # (+ signer), folded into one query of the proposal (core.folding; the proposal page's own query carries them).
+    # Parties and positions are read only for the head's offers.
+    with django_assert_num_queries(2):
         evaluation_file(proposal)
 
 

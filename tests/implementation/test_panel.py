@@ -81,21 +81,22 @@ def test_the_panel_reads_a_fixed_number_of_queries_while_implementing(approved_w
                                                                      rows, django_assert_num_queries):
     _fill(approved_with_lines, head, proposer, secretariat, rows)
     proposal = h.fresh(approved_with_lines)
-    # 1 resources (+ decision, recorder), 2 assignments (+ people), 3 the run of implementation, 4 targets, 5 their
-    # progress entries (+ recorder), 6 the plan version in force (its end date), 7 the head's positions in the
-    # deciding unit, read once for every action offered. No report can exist yet: not read.
-    with django_assert_num_queries(7):
+    # 1 resources (+ decision, recorder), assignments (+ people), the run of implementation, targets with their
+    # progress entries (+ recorder) and the report (none yet), folded into one query of the proposal (core.folding;
+    # the proposal page's own query carries them), 2 the plan version in force (its end date), 3 the head's
+    # positions in the deciding unit, read once for every action offered.
+    with django_assert_num_queries(3):
         h.section(proposal, head, loaded=True)
 
 
 @pytest.mark.parametrize("rows", [1, 3])
-def test_the_panel_reads_three_queries_before_the_start(approved, head, secretariat, rows, django_assert_num_queries):
+def test_the_panel_reads_two_queries_before_the_start(approved, head, secretariat, rows, django_assert_num_queries):
     for n in range(rows):
         services.resource_record(proposal=approved, by=secretariat, kind="people", description=f"Nhân lực {n}")
         h.assign(approved, head, name=f"Công ty {n}")
     proposal = h.fresh(approved)
-    # 1 resources, 2 assignments, 3 the head's positions. Nothing of the run, its targets or a report exists yet.
-    with django_assert_num_queries(3):
+    # 1 resources, assignments (and the run, targets and report, none yet) in one folded query, 2 the head's positions.
+    with django_assert_num_queries(2):
         found = h.section(proposal, head, loaded=True)
     assert len(found.context["resources"]) == len(found.context["assignments"]) == rows
 
@@ -107,8 +108,8 @@ def test_the_panel_reads_a_fixed_number_of_queries_once_reported(approved_with_l
     h.complete(approved_with_lines, proposer)
     h.file_report(approved_with_lines, proposer, evidence=[uploaded_file(f"{n}.pdf", PDF_BYTES) for n in range(rows)])
     proposal = h.fresh(approved_with_lines)
-    # 1 resources, 2 assignments, 3 the run, 4 targets, 5 entries, 6 the report (+ implementer, filer), 7 its
-    # results, 8 its evidence. Nothing is offered once reported, so no position is read.
-    with django_assert_num_queries(8):
+    # 1 resources, assignments, the run, targets with entries, the report (+ implementer, filer) with its results and
+    # evidence, in one folded query. Nothing is offered once reported, so no position is read.
+    with django_assert_num_queries(1):
         found = h.section(proposal, deputy, loaded=True)
     assert found.offers == []

@@ -4,9 +4,9 @@ votes, implementers and timeline rows (issue 10, item 5).
 The counts are those of production: the session is read from the cache (`cached_db` with Redis,
 config.settings.cache_and_sessions; here the test's cache, warmed by the sign-in), so it costs no query. Every
 count includes the user, the person's positions (the navigation bar's, also used for the scope and to judge the
-stages' actions) and the page's own reads: the proposal (with the unread notifications, and whether any incident
-visible to the person, direction or publication about it exists, as annotations: a stage with none reads nothing),
-its co-authors and versions, the files, the timeline.
+stages' actions) and the page's own reads: the proposal (with the unread notifications, whether any incident
+visible to the person, direction or publication about it exists, and the records of the deciding, implementation
+and evaluation stages, as annotations), its co-authors and versions, the files, the timeline.
 """
 
 import pytest
@@ -30,14 +30,11 @@ from tests.proposals.helpers import url
 # versions, the files, the timeline; the incidents stage's handler paths, read to build the inbox sections that the
 # navigation's badge of pending tasks counts (issue 12 §1).
 BASE = 8
-# Consultations, meetings with votes, eligible voters and attendees, decisions.
-REVIEW = BASE + 6
-# Resources, assignments, the run, targets with their progress (+1); no direction nor publication exists (the
-# forms' choices are the rows the panel read: the targets, the outside implementers awaiting an answer).
-IMPLEMENTING = REVIEW + 5
-# From the review's: resources, assignments, the run, targets, the completion report; the evaluation's
-# consultation, meeting (+3: votes, voters, attendees), conclusion, protection and encouragement records.
-EVALUATED = REVIEW + 13
+# The stages' records ride along with the proposal's query (core.folding): consultations, meetings with votes,
+# eligible voters and attendees, decisions; resources, assignments, the run, targets with their progress, the
+# completion report; the evaluation's consultation, meetings, conclusion, protection and encouragement records.
+# The forms' choices are the rows a panel read (the targets, the outside implementers awaiting an answer).
+REVIEW = IMPLEMENTING = EVALUATED = BASE
 
 
 @pytest.fixture(autouse=True)

@@ -303,7 +303,7 @@ def test_the_page_costs_the_same_queries_whatever_the_number_of_proposals(
 ):
     client = as_(secretariat)
     url = dashboard_url(unit=department.pk, year=2026)
-    # 20 queries: the session and the user (2); the reader's top units, the paths of their scope, the unit asked
+    # 19 queries: the session and the user (2); the reader's top units, the paths of their scope, the unit asked
     # for (3); the ranking's two tables of column 4 (reports.figures.MEETING_METRICS): the meetings and the child
     # units each, and the paths of the units with figures, read only when there are some (2025 has none)
     # (1 + 1 + 1 + 1 + 1);
