@@ -149,4 +149,4 @@ class PositionAdmin(ServiceModelAdmin):
         position_delete(position=obj, by=by)
 
 # Sign-in lockouts and their audited unlock (issue 11 §1); django-otp's devices under Vietnamese labels (issue 12 §7).
-from . import admin_throttling, admin_two_factor  # noqa: E402, F401
+from . import admin_permissions, admin_throttling, admin_two_factor  # noqa: E402, F401

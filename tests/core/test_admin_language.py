@@ -138,3 +138,11 @@ def test_a_crontab_is_described_in_vietnamese(client, admin_user, rows_in_third_
     client.force_login(admin_user)
     page = client.get(reverse("admin:django_celery_beat_crontabschedule_changelist")).content.decode()
     assert "Tại 07:00 Asia/Ho_Chi_Minh" in page
+
+
+def test_a_group_lists_its_permissions_in_vietnamese(client, admin_user):
+    # Django stores "Can add user" in the database; the group page names each permission in the page's language.
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:auth_group_add")).content.decode()
+    assert "Được thêm Người dùng" in page or "Được thêm người dùng" in page
+    assert "Can add" not in page and "Can change" not in page and "Can delete" not in page and "Can view" not in page
