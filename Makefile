@@ -24,7 +24,7 @@ run: $(STAMP)
 ## over TEST_WORKERS processes (default: one per core; TEST_WORKERS=0 runs it in one process).
 TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(PY) -m pytest -n $(TEST_WORKERS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --durations=25
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
