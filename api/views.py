@@ -22,13 +22,12 @@ from rest_framework.response import Response
 
 from accounts.models import Position
 from accounts.selectors import units_in_scope_of
-from core.actions import Situation
 from core.audit import audit_context
 from core.documents import DocumentRenderError
 from core.paging import BadCursor, Key, bounded_count, seek_page, seek_tiers
 from core.stages import stages
 from proposals import selectors
-from proposals.actions import page_situation, stage_sections
+from proposals.actions import DOCUMENT_NOT_RENDERED, acting_situation, page_situation, stage_sections
 from proposals.context_processors import acting_for
 from proposals.forms import ProposalFilterForm
 from reports.views import FILES as REPORT_FILES
@@ -249,9 +248,7 @@ def _run(request, pk: int, key: str, target_id: int | None):
     if (target_id is None) != (action.target is None):
         raise NotFound
     proposal = _proposal(request, pk)
-    target = action.target(proposal, target_id) if action.target is not None else None
-    situation = Situation(proposal=proposal, user=request.user, target=target)
-    action.who(situation)
+    situation = acting_situation(action, proposal=proposal, user=request.user, target_id=target_id)
     if not isinstance(request.data, dict):
         raise ParseError(_("Nội dung gửi lên phải là một đối tượng JSON."))
     prefix = action.form(situation).prefix  # the page's forms are prefixed; the API's bodies are not
@@ -266,8 +263,7 @@ def _run(request, pk: int, key: str, target_id: int | None):
         raise InputError(field_errors(error.message_dict if hasattr(error, "error_dict") else error.messages)) from None
     except DocumentRenderError:
         logger.exception("Could not render the document of %s on proposal %s", request.path, proposal.pk)
-        return problem_response(503, _("Hệ thống chưa tạo được văn bản PDF nên thao tác chưa được thực hiện. "
-                                       "Vui lòng báo quản trị hệ thống."))
+        return problem_response(503, str(DOCUMENT_NOT_RENDERED))
     proposal.refresh_from_db(fields=["status"])
     return Response({"message": str(message), "proposal": proposal.pk, "status": proposal.status})
 

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import HELD_POSITIONS
@@ -34,13 +34,25 @@ def panel_anchor(action: ActionSpec) -> str:
     return stages.get(action.stage).panel.anchor
 
 
+# What a person is told when a service rolled back because its document could not be rendered (a server fault).
+DOCUMENT_NOT_RENDERED = _("Hệ thống chưa tạo được văn bản PDF nên thao tác chưa được thực hiện. "
+                          "Vui lòng báo quản trị hệ thống.")
+
+
+def acting_situation(action: ActionSpec, *, proposal, user, target_id: int | None) -> Situation:
+    """The situation `action` is taken in, once `who` allowed it: the record acted on (404 when it is not the
+    proposal's), then PermissionDenied (403) for a person who may not act. The page and the API take this path."""
+    target = action.target(proposal, target_id) if action.target is not None else None
+    situation = Situation(proposal=proposal, user=user, target=target)
+    action.who(situation)
+    return situation
+
+
 @login_required
 @require_POST
 def action_view(request: HttpRequest, pk: int, target_id: int | None = None, *, action: ActionSpec) -> HttpResponse:
     proposal = proposal_for_user(user=request.user, pk=pk)
-    target = action.target(proposal, target_id) if action.target is not None else None
-    situation = Situation(proposal=proposal, user=request.user, target=target)
-    action.who(situation)
+    situation = acting_situation(action, proposal=proposal, user=request.user, target_id=target_id)
     form = action.form(situation, request.POST, request.FILES)
     status = 200
     if form.is_valid():
@@ -51,8 +63,7 @@ def action_view(request: HttpRequest, pk: int, target_id: int | None = None, *, 
         except DocumentRenderError:
             # The service rolled back: nothing was issued without its document. A server fault, not the user's.
             logger.exception("Could not render the document of %s on proposal %s", request.path, proposal.pk)
-            form.add_error(None, _("Hệ thống chưa tạo được văn bản PDF nên thao tác chưa được thực hiện. "
-                                   "Vui lòng báo quản trị hệ thống."))
+            form.add_error(None, DOCUMENT_NOT_RENDERED)
             status = 503
         else:
             messages.success(request, message)
