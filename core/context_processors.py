@@ -1,6 +1,7 @@
 """What every page's navigation bar shows: the entries the apps added and the badges (unread notifications, tasks
 pending)."""
 
+from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from .badges import badge_counts
@@ -23,4 +24,6 @@ def navigation(request):
     footer = {"footer_items": SimpleLazyObject(lambda: stages.nav(request, place="footer"))}
     if user is None or not user.is_authenticated:
         return footer
-    return {"nav_items": SimpleLazyObject(lambda: stages.nav(request)), **footer}
+    # Off with LOCAL_PASSWORD_LOGIN=False: there is no password to change (accounts.sso.views.PasswordChangeView).
+    password_login = settings.LOCAL_PASSWORD_LOGIN
+    return {"nav_items": SimpleLazyObject(lambda: stages.nav(request)), "password_login": password_login, **footer}

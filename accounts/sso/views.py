@@ -102,3 +102,14 @@ class LogoutView(auth_views.LogoutView):
         provider_logout = sessions.provider_logout_url(request)  # read before the session is flushed
         response = super().post(request, *args, **kwargs)
         return redirect(provider_logout) if provider_logout else response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """With LOCAL_PASSWORD_LOGIN off nobody signs in with a password here: there is none to change (404)."""
+
+    template_name = "accounts/password_change.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not settings.LOCAL_PASSWORD_LOGIN:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)

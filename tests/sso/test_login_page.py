@@ -45,3 +45,13 @@ def test_an_unreachable_provider_is_a_502_page_not_a_server_error(client, config
     response = client.get(START)
     assert response.status_code == 502
     assert "Không hoàn tất được đăng nhập với VNeID tỉnh" in response.content.decode()
+
+
+def test_with_local_passwords_off_there_is_no_password_to_change(client, settings):
+    person = UserFactory()
+    client.force_login(person)
+    assert 'href="/tai-khoan/doi-mat-khau/"' in client.get("/").content.decode()
+    assert client.get("/tai-khoan/doi-mat-khau/").status_code == 200
+    settings.LOCAL_PASSWORD_LOGIN = False
+    assert "doi-mat-khau" not in client.get("/").content.decode()
+    assert client.get("/tai-khoan/doi-mat-khau/").status_code == 404
