@@ -4,14 +4,19 @@ holding the lock sends, the other stands by naming the holder; killed with SIGKI
 the lock's TTL and nothing it had sent is lost from the database's record of last runs.
 """
 
+import logging
 import time
+import uuid
 
 import pytest
+import redis
+from django.conf import settings
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
+from config.beat import BeatLock
 from tests.celery_nodes import log_lines, wait_until
 
-pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.redis
 
 TTL = 3  # seconds: the lock is renewed, or tried for, every second
 ENTRY = "every-second-for-the-beat-lock-test"
@@ -27,6 +32,8 @@ def logged(log, words: str) -> list[str]:
     return [line for line in log_lines(log) if words in line]
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
 def test_one_of_two_beats_sends_and_the_other_takes_over_within_the_ttl_when_it_dies(nodes_for):
     every_second = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.SECONDS)
     PeriodicTask.objects.create(name=ENTRY, task="core.tasks.extend_calendar", interval=every_second, queue=QUEUE)
@@ -61,3 +68,25 @@ def test_one_of_two_beats_sends_and_the_other_takes_over_within_the_ttl_when_it_
     nodes.kill(standby)
     assert nodes.queue_length(QUEUE) == sent_by_the_dead + sends(standby_log)
     print(f"beat takeover after SIGKILL of the holder: {took_over_in:.1f} s (TTL {TTL} s)")
+
+
+def test_a_holder_that_lost_its_lock_stops_sending_and_one_stopped_cleanly_hands_it_over_at_once(caplog):
+    key = f"test-beat-lock-{uuid.uuid4().hex}"
+    first, second = (BeatLock(url=settings.REDIS_URL, key=key, ttl=30) for _ in range(2))
+    caplog.set_level(logging.INFO, logger="config.beat")
+    try:
+        assert (first.hold(), second.hold()) == (True, False)
+        assert first.hold() is True  # renewed
+        assert second.holder() == first.identity
+        assert f"held by {first.identity}: this beat ({second.identity}) stands by" in caplog.text
+
+        # The first froze past the TTL (its key expired) and the second took over meanwhile.
+        redis.Redis.from_url(settings.REDIS_URL).delete(key)
+        assert second.hold() is True
+        assert first.hold() is False  # its next tick sends nothing
+        assert f"lost (expired, now held by {second.identity}): this beat stops sending" in caplog.text
+
+        second.release()  # a clean stop (SIGTERM): no waiting for the TTL
+        assert first.hold() is True
+    finally:
+        redis.Redis.from_url(settings.REDIS_URL).delete(key)

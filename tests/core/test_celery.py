@@ -56,6 +56,19 @@ def test_the_broker_is_redis_url_when_it_is_set():
     assert _fresh_process(code) == "filesystem://"
 
 
+def test_celery_broker_url_takes_another_broker_such_as_rabbitmq_and_refuses_an_unknown_one():
+    code = "from config.celery import app; print(app.conf.broker_url, sorted(app.conf.broker_transport_options))"
+    amqp = "amqp://decree73:secret@mq.example:5672/decree73"
+
+    # Redis-only options (visibility timeout, key prefix) are not given to RabbitMQ.
+    assert _fresh_process(code, REDIS_URL="redis://cache.example:6379/0", CELERY_BROKER_URL=amqp) == f"{amqp} []"
+    refused = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=os.environ | {"CELERY_BROKER_URL": "sqs://queue.example"},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert "CELERY_BROKER_URL must be a redis://, rediss://, amqp:// or amqps:// URL, not 'sqs'" in refused.stderr
+
+
 def test_the_beat_schedule_names_only_tasks_that_exist():
     # In a fresh process, as beat and the worker start: only autodiscovery can have registered the tasks
     # (in this test process some other test may already have imported them).
