@@ -63,7 +63,7 @@ def test_one_of_two_beats_sends_and_the_other_takes_over_within_the_ttl_when_it_
     wait_until(lambda: logged(standby_log, "(this beat)"), timeout=TTL * 3, what="the standby to take over")
     took_over_in = time.monotonic() - killed_at
     # The dead holder's lock expires at most TTL after its last renewal; the standby tries every TTL/3.
-    assert took_over_in <= TTL + TTL / 3 + 0.5, took_over_in
+    assert took_over_in <= TTL + TTL / 3 + 1.5, took_over_in  # + 1.5 s: the log and a loaded CI machine
     wait_until(lambda: sends(standby_log) >= 2, timeout=10, what="the new holder to send")
     nodes.kill(standby)
     assert nodes.queue_length(QUEUE) == sent_by_the_dead + sends(standby_log)
