@@ -15,6 +15,7 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -351,7 +352,12 @@ def cache_and_sessions(redis_url: str, key_prefix: str = "") -> tuple[dict, str]
     return {"default": cache}, "django.contrib.sessions.backends.cached_db"
 
 
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# CELERY_BROKER_URL: another broker than REDIS_URL, e.g. RabbitMQ (amqp://user:password@host:5672/vhost), for
+# agencies that already run one; Redis still serves the cache, sessions and beat's lock (deploy/celery.md).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "filesystem://"
+_BROKER_SCHEME = urlsplit(CELERY_BROKER_URL).scheme
+if _BROKER_SCHEME not in ("redis", "rediss", "amqp", "amqps", "filesystem"):
+    raise ImproperlyConfigured(f"CELERY_BROKER_URL must be a redis://, rediss://, amqp:// or amqps:// URL, not {_BROKER_SCHEME!r}.")
 # With acks_late, a task whose worker was killed is handed out again once the visibility timeout has passed
 # (Redis); it must exceed the longest task. A key prefix lets several deployments share one Redis database.
 CELERY_VISIBILITY_TIMEOUT = _env_int_in("CELERY_VISIBILITY_TIMEOUT", 3600, 1, 7 * 86400)
@@ -364,7 +370,9 @@ CACHES, SESSION_ENGINE = cache_and_sessions(REDIS_URL, CELERY_BROKER_KEY_PREFIX)
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
     | ({"global_keyprefix": CELERY_BROKER_KEY_PREFIX} if CELERY_BROKER_KEY_PREFIX else {})
-    if REDIS_URL
+    if _BROKER_SCHEME in ("redis", "rediss")
+    else {}  # RabbitMQ redelivers an unacknowledged task when its consumer's connection closes: no timeout to set
+    if _BROKER_SCHEME in ("amqp", "amqps")
     else {
         "data_folder_in": str(VAR_DIR / "broker"),
         "data_folder_out": str(VAR_DIR / "broker"),
@@ -380,7 +388,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's DatabaseScheduler (the schedule is edited in the admin) behind a Redis lock: beat may be
+# started on several nodes, only the holder of the lock sends anything (config/beat.py, deploy/celery.md).
+CELERY_BEAT_SCHEDULER = "config.beat:SingleBeatScheduler"
 
 # Working-day calendar: the years seeded from the `holidays` package after each migrate (spec §4).
 WORKCAL_SEED_FIRST_YEAR = env.int("WORKCAL_SEED_FIRST_YEAR", default=2023)
@@ -395,8 +405,8 @@ LOGGING = {
     "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }
 
-# Exactly one beat may run (README "Operations"): two would scan twice. The ledgers make that harmless, but
-# every reminder would be claimed twice for nothing.
+# Exactly one beat sends (README "Operations"): two would scan twice. The ledgers would make that harmless, but
+# every reminder would be claimed twice for nothing; the beat lock below keeps the others standing by.
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain-nightly": {"task": "core.tasks.verify_audit_chain", "schedule": crontab(hour=2, minute=0)},
     "extend-working-day-calendar": {
@@ -419,6 +429,39 @@ CELERY_BEAT_SCHEDULE = {
     # Webhook deliveries whose retry is due, and any whose on-commit task was lost (README "Webhooks").
     "deliver-due-webhooks": {"task": "webhooks.tasks.sweep_webhooks", "schedule": 60.0},
 }
+
+# Celery across nodes (issue 14 §4, deploy/celery.md): one queue per kind of work, so that each can have workers
+# of its own on machines of its own (`celery -A config worker -Q reports`): a long annual report never holds up
+# the morning's reminders. A worker started without -Q consumes every queue below, as a single machine needs.
+#   reminders: the daily deadline scan and the digests that follow it (time-bound, the SMTP server's pace);
+#   reports: annual report versions and the quarterly reports (long, memory-hungry, CPU for XLSX and PDF);
+#   documents: PDF generation and document tasks (none yet: issued PDFs are rendered in the request that
+#     issues them, so that the signer sees the number at once);
+#   default: the rest, all short: one notification's e-mail and the pending-mail sweep, webhook deliveries and
+#     their sweep, the nightly audit-chain check, the calendar's extension.
+# Every task is routed by name (tests/core/test_celery_queues.py fails on one that is not).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = tuple(Queue(name) for name in ("default", "reminders", "reports", "documents"))
+CELERY_TASK_ROUTES = {
+    "reminders.tasks.scan_deadlines": {"queue": "reminders"},
+    "core.tasks.send_digests": {"queue": "reminders"},
+    "core.tasks.send_digest": {"queue": "reminders"},
+    "reports.tasks.produce_report": {"queue": "reports"},
+    "reports.tasks.produce_quarterly_reports": {"queue": "reports"},
+    "core.tasks.email_notification": {"queue": "default"},
+    "core.tasks.email_pending_notifications": {"queue": "default"},
+    "webhooks.tasks.deliver_webhook": {"queue": "default"},
+    "webhooks.tasks.sweep_webhooks": {"queue": "default"},
+    "core.tasks.verify_audit_chain": {"queue": "default"},
+    "core.tasks.extend_calendar": {"queue": "default"},
+}
+# Beat may be started on several nodes; only the holder of a Redis lock (REDIS_URL, key under
+# CELERY_BROKER_KEY_PREFIX) sends. The holder renews it every third of CELERY_BEAT_LOCK_TTL seconds; the others
+# try as often and one of them takes over at most TTL + TTL/3 seconds after the holder died (config/beat.py).
+CELERY_BEAT_LOCK_TTL = _env_int_in("CELERY_BEAT_LOCK_TTL", 30, 2, 3600)
+# The holder writes each entry's last run to the database as soon as it has sent it, so that a beat taking over
+# does not send again what the dead one had just sent.
+CELERY_BEAT_SYNC_EVERY = 1
 
 # Webhooks (issue 13 §3, README "Webhooks"): each attempt waits at most the connect and read timeouts; a failed
 # one is retried after min(base * 2^(n-1), max) seconds, less up to half of it at random, until the n-th attempt

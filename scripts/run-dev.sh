@@ -49,9 +49,10 @@ trap stop EXIT
 $PY manage.py migrate --noinput
 $PY manage.py seed_demo --verbosity 0
 
-# One worker process with an embedded beat: exactly one beat, as Celery requires.
+# One worker process with an embedded beat: exactly one beat, as Celery requires. It consumes every queue
+# (CELERY_TASK_QUEUES); a deployment may give each queue workers of its own (deploy/celery.md).
 $CELERY -A config worker --beat --loglevel=INFO --concurrency=1 --schedule="$VAR_DIR/celerybeat-schedule" \
-  --without-gossip --without-mingle --without-heartbeat &
+  -Q default,reminders,reports,documents --without-gossip --without-mingle --without-heartbeat &
 worker=$!
 $PY manage.py runserver "$ADDR" --noreload &
 web=$!

@@ -240,3 +240,20 @@ def submitted(proposer, leaders) -> Proposal:
 def friday(db, time_machine) -> datetime.date:
     """Fri 13 Feb 2026 09:00 in Hà Nội, the last working day before Tết, with the 2026 holidays seeded."""
     return at_friday_before_tet(time_machine)
+
+
+@pytest.fixture
+def nodes_for(tmp_path):
+    """`nodes_for(**env)`: real Celery worker and beat processes on this test's database and a Redis key prefix of
+    their own (tests.celery_nodes.Nodes); every process is stopped and every key deleted when the test ends."""
+    from tests.celery_nodes import Nodes
+
+    made = []
+
+    def make(**env) -> Nodes:
+        made.append(Nodes(tmp_path / f"nodes-{len(made)}", **env))
+        return made[-1]
+
+    yield make
+    for nodes in made:
+        nodes.stop()
