@@ -15,10 +15,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.core.management import CommandError, call_command
+from django.db.models import FileField
+from django.db.models.fields.files import FieldFile
+from django.http import Http404
 
 from config.storages import document_storages
 from core import document_store
 from core.document_store import document_store_ready
+from core.downloads import open_stored
 from proposals.services import attachment_add
 from tests.lifecycle import PDF_BYTES, draft_proposal, uploaded_file
 
@@ -104,6 +108,14 @@ def test_a_name_taken_on_s3_gets_another_name_instead_of_overwriting_the_evidenc
     assert first == "decisions/2026/a.pdf" != second
     with default_storage.open(first, "rb") as handle:
         assert handle.read() == b"original"
+
+
+def test_a_missing_object_on_s3_is_a_missing_file_as_on_a_filesystem(s3_store):
+    """What `core.documents.read_issued` (a marked copy) and `core.downloads.open_stored` (404) rely on."""
+    with pytest.raises(FileNotFoundError):
+        default_storage.open("decisions/2026/gone.pdf", "rb")
+    with pytest.raises(Http404):
+        open_stored(FieldFile(None, FileField(), "attachments/1/gone"))
 
 
 # --- Readiness probe -----------------------------------------------------------------------------------------
