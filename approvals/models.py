@@ -16,7 +16,7 @@ from proposals.models import LegalProfile, Proposal
 
 
 # Frozen documents (spec README §6: the recorded history cannot be altered). Each PDF is rendered once, when
-# the decision is issued or the meeting closed, and kept under MEDIA_ROOT, which is never served publicly:
+# the decision is issued or the meeting closed, and kept in the private document store, never served publicly:
 # only the scope-checked download views read it. Random names: a file name reveals nothing and never clashes.
 def decision_pdf_path(instance: "Decision", filename: str) -> str:
     return f"decisions/{instance.register_year}/{uuid.uuid4().hex}.pdf"

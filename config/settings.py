@@ -230,6 +230,19 @@ UPLOAD_IMAGE_MAX_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=50_000_000)
 CLAMAV_ADDRESS = env.str("CLAMAV_ADDRESS", default="")
 CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=30.0)
 
+# --- Document store (issue 14 §2; config/storages.py, deploy/storage.md) ---
+# DOCUMENT_STORE=filesystem (MEDIA_ROOT above, local or NFS) or s3 (DOCUMENT_S3_*): replaces STORAGES["default"].
+from config.storages import document_storages  # noqa: E402 - needs nothing but the environment
+
+DOCUMENT_STORE, _document_storages = document_storages(env)
+STORAGES.update(_document_storages)
+# Seconds the readiness probe (core.document_store.document_store_ready) may take to write, read and delete.
+DOCUMENT_STORE_PROBE_TIMEOUT = env.float("DOCUMENT_STORE_PROBE_TIMEOUT", default=3.0)
+# On the filesystem store, documents and their folders are the app user's alone (the same uid on every node that
+# mounts the share; deploy/storage.md).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -17,7 +17,7 @@ from accounts.models import OrgUnit
 from proposals.models import LegalProfile, Proposal
 
 
-# Issued documents live under MEDIA_ROOT, never served publicly: only the scope-checked views read them. Random
+# Issued documents live in the private document store, never served publicly: only the scope-checked views read them. Random
 # names: a file name reveals nothing and never clashes.
 def minutes_pdf_path(instance, filename: str) -> str:
     return f"evaluation/minutes/{uuid.uuid4().hex}.pdf"

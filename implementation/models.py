@@ -18,7 +18,7 @@ from approvals.models import Decision
 from proposals.models import Proposal
 
 
-# Files kept under MEDIA_ROOT, which is never served publicly: only the scope-checked views read them. Random
+# Files kept in the private document store (DOCUMENT_STORE), never served publicly: only the scope-checked views read them. Random
 # names: a file name reveals nothing and never clashes.
 def evidence_path(instance, filename: str) -> str:
     return f"implementation/evidence/{instance.proposal_id}/{uuid.uuid4().hex}"

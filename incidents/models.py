@@ -22,7 +22,7 @@ from proposals.models import Proposal
 
 
 def evidence_path(instance: "IncidentEvidence", filename: str) -> str:
-    # Generated name, never the reporter's: nothing guessable, no path tricks. MEDIA_ROOT is never served
+    # Generated name, never the reporter's: nothing guessable, no path tricks. The document store is never served
     # publicly; only the scope-checked download view reads these files.
     return f"incidents/{uuid.uuid4().hex}"
 

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -70,12 +71,13 @@ def test_upload_of_a_bad_file_previews_every_error_and_offers_no_confirm(admin_c
     assert reverse("accounts:import_confirm") not in page
 
 
-def test_upload_preview_confirm_creates_rows_and_one_audit_event(admin_client, admin_user, private_media, db):
+def test_upload_preview_confirm_creates_rows_and_one_audit_event(admin_client, admin_user, document_store, db):
     content = csv_bytes([PEOPLE_HEADER, ["nguyenvana", "Nguyễn Văn A", "", ""], ["tranthib", "Trần Thị B", "", ""]])
 
     response = upload(admin_client, "people", content, name="can-bo.csv")
     assert response.status_code == 302
     token = token_of(response)
+    assert len(default_storage.listdir("imports")[1]) == 1  # kept in the document store, for whichever node confirms
     preview = admin_client.get(response["Location"])
     page = preview.content.decode()
     assert preview.status_code == 200 and User.objects.filter(username="nguyenvana").count() == 0
@@ -93,7 +95,7 @@ def test_upload_preview_confirm_creates_rows_and_one_audit_event(admin_client, a
     event = AuditEvent.objects.get(action="org_import")
     assert (event.actor, event.object_type, event.object_id) == (admin_user, "accounts.user", str(admin_user.pk))
     assert event.payload == {"kind": "people", "created": 2, "updated": 0, "file_name": "can-bo.csv"}
-    assert not any((private_media / "imports").iterdir())  # the upload is gone once imported
+    assert default_storage.listdir("imports")[1] == []  # the upload is gone once imported
 
     again = admin_client.post(reverse("accounts:import_confirm"), {"t": token}, follow=True)
     assert "đã hết hạn hoặc đã được ghi" in again.content.decode()

@@ -15,11 +15,13 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pgtrigger
 import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from PIL import Image
@@ -46,6 +48,11 @@ def _png() -> bytes:
 PNG_BYTES = _png()
 
 
+def stored_bytes(name: str) -> bytes:
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()
+
+
 def stored_files(root) -> list[Path]:
     return sorted(path for path in Path(root).rglob("*") if path.is_file())
 
@@ -57,12 +64,12 @@ def audit_payload(proposal, action) -> dict:
 # --- The party committee's scan, kept as evidence -----------------------------------------------------------
 
 
-def test_a_recorded_scan_keeps_its_hash_and_type_and_the_audit_event_its_hash(submitted, secretariat, settings):
+def test_a_recorded_scan_keeps_its_hash_and_type_and_the_audit_event_its_hash(submitted, secretariat, document_store):
     consultation = consult(submitted, secretariat, document=SimpleUploadedFile("Ý kiến.pdf", PDF_BYTES))
 
     consultation.refresh_from_db()
     assert (consultation.document_sha256, consultation.document_content_type) == (sha256(PDF_BYTES), "application/pdf")
-    assert (Path(settings.MEDIA_ROOT) / consultation.document.name).read_bytes() == PDF_BYTES
+    assert stored_bytes(consultation.document.name) == PDF_BYTES
     assert audit_payload(submitted, "consultation")["document_sha256"] == sha256(PDF_BYTES)
 
 
@@ -118,13 +125,13 @@ def test_a_scan_recorded_before_its_type_was_kept_is_served_as_sniffed(submitted
 # --- Documents kept as issued (spec README §6) -------------------------------------------------------------
 
 
-def test_an_issued_decision_is_stored_once_and_served_as_stored(world, head, proposer, settings, monkeypatch):
+def test_an_issued_decision_is_stored_once_and_served_as_stored(document_store, world, head, proposer, outsider, monkeypatch):
     decision = Decision.objects.get(pk=world["decision"].pk)
-    stored = Path(settings.MEDIA_ROOT) / decision.pdf.name
-    # A generated name under the private media root: neither the number nor the proposal shows in it.
+    stored = stored_bytes(decision.pdf.name)
+    # A generated name in the private document store: neither the number nor the proposal shows in it.
     assert re.fullmatch(r"decisions/2026/[0-9a-f]{32}\.pdf", decision.pdf.name)
-    assert stored.read_bytes().startswith(b"%PDF")
-    assert decision.pdf_sha256 == sha256(stored.read_bytes()) == audit_payload(world["proposal"], "approve")["pdf_sha256"]
+    assert stored.startswith(b"%PDF")
+    assert decision.pdf_sha256 == sha256(stored) == audit_payload(world["proposal"], "approve")["pdf_sha256"]
 
     # Templates (or the renderer) changing later must not change the document: it is never rendered again.
     def render_again(*args, **kwargs):
@@ -134,8 +141,12 @@ def test_an_issued_decision_is_stored_once_and_served_as_stored(world, head, pro
     first = as_(proposer).get(url("decision_pdf", world["proposal"].pk, decision.pk))
     second = as_(head).get(url("decision_pdf", world["proposal"].pk, decision.pk))
     assert first.status_code == second.status_code == 200
-    assert first.content == second.content == stored.read_bytes()
+    assert first.content == second.content == stored
     assert sha256(first.content) == decision.pdf_sha256
+    assert first["Content-Disposition"] == (
+        f"attachment; filename=\"QD-1-QD-SNV.pdf\"; filename*=UTF-8''{quote('Quyết định 1-QĐ-SNV.pdf')}"
+    )
+    assert as_(outsider).get(url("decision_pdf", world["proposal"].pk, decision.pk)).status_code == 404
 
 
 def test_closed_minutes_are_stored_once_and_served_as_stored(world, head, settings, monkeypatch):
@@ -205,8 +216,9 @@ def test_a_document_served_as_stored_carries_no_regeneration_mark_and_writes_no_
     assert not AuditEvent.objects.filter(action="pdf_regenerated").exists()
 
 
-@pytest.mark.parametrize("kind", ["minutes", "decision"])
-def test_a_stored_file_that_no_longer_matches_its_hash_is_not_served(world, head, caplog, kind):
+@pytest.mark.parametrize(("kind", "document_store"), [("minutes", "filesystem"), ("decision", "s3")],
+                         indirect=["document_store"])
+def test_a_stored_file_that_no_longer_matches_its_hash_is_not_served(document_store, world, head, caplog, kind):
     record = Meeting.objects.get(pk=world["meeting"].pk) if kind == "minutes" else Decision.objects.get(pk=world["decision"].pk)
     file = record.minutes_pdf if kind == "minutes" else record.pdf
     with file.storage.open(file.name, "wb") as handle:

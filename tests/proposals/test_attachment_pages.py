@@ -10,26 +10,27 @@ is due for review on Thursday 19/03/2026 (tests/proposals/helpers.py).
 import urllib.parse
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from approvals import services as approvals
 from proposals import services
 from proposals.models import Attachment
-from tests.lifecycle import EXE_BYTES, PDF_BYTES, as_, draft_proposal, position_of
+from tests.lifecycle import EXE_BYTES, PDF_BYTES, as_, draft_proposal, position_of, sha256
 from tests.proposals.helpers import NOW, url
 
 pytestmark = pytest.mark.frozen_at(NOW)
 
 
-def test_valid_pdf_is_stored_privately_and_downloaded_with_its_vietnamese_name(proposer, draft, private_media):
+def test_valid_pdf_is_stored_privately_and_downloaded_with_its_vietnamese_name(proposer, outsider, draft, document_store):
     client = as_(proposer)
     name = "Đề án cải cách thủ tục.pdf"
     upload = SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
     response = client.post(url("attachment_upload", draft.pk), {"file": upload, "description": "Đề án"})
     assert response.status_code == 302
     attachment = Attachment.objects.get()
-    stored = private_media / attachment.file.name
-    assert stored.read_bytes() == PDF_BYTES
+    with default_storage.open(attachment.file.name, "rb") as stored:
+        assert stored.read() == PDF_BYTES
     assert attachment.file.name == f"attachments/{draft.pk}/{attachment.storage_token}"  # generated, not the user's name
     assert (attachment.original_name, attachment.content_type) == (name, "application/pdf")
 
@@ -38,7 +39,8 @@ def test_valid_pdf_is_stored_privately_and_downloaded_with_its_vietnamese_name(p
     assert download["Content-Disposition"] == (
         f"attachment; filename=\"De-an-cai-cach-thu-tuc.pdf\"; filename*=UTF-8''{urllib.parse.quote(name)}"
     )
-    assert b"".join(download.streaming_content) == PDF_BYTES
+    assert sha256(b"".join(download.streaming_content)) == attachment.sha256 == sha256(PDF_BYTES)
+    assert as_(outsider).get(url("attachment_download", draft.pk, attachment.pk)).status_code == 404
 
 
 def test_exe_renamed_pdf_is_refused_next_to_the_file_field(proposer, draft, private_media):
