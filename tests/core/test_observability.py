@@ -437,3 +437,66 @@ def test_allowed_addresses_and_the_bearer_token_may_scrape(client, settings):
     assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 404
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.9",
                       HTTP_AUTHORIZATION="Bearer s3cret-token-for-prometheus-0123456789").status_code == 200
+
+
+MULTIPROCESS_SCRIPT = """
+import os, sys
+import django
+django.setup()
+from django.test import Client
+from prometheus_client.parser import text_string_to_metric_families
+
+Client().get("/no-such-page/")
+child = os.fork()
+if child == 0:  # another worker of the same gunicorn
+    Client().get("/no-such-page/")
+    os._exit(0)
+os.waitpid(child, 0)
+text = Client().get("/metrics").content.decode()
+for family in text_string_to_metric_families(text):
+    for sample in family.samples:
+        if sample.name == "decree73_http_request_duration_seconds_count" and sample.labels["view"] == "<unmatched>":
+            print(int(sample.value))
+"""
+
+
+def test_in_multiprocess_mode_a_scrape_adds_up_every_workers_requests(tmp_path):
+    # prometheus_client chooses its mode when first imported: a process of its own, forked as gunicorn forks workers.
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "prometheus"
+    folder.mkdir()
+    env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "PYTEST_XDIST_WORKER"}} | {
+        "PROMETHEUS_MULTIPROC_DIR": str(folder), "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "True",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "DJANGO_VAR_DIR": str(tmp_path / "var"),
+    }
+    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", MULTIPROCESS_SCRIPT], cwd=django_settings.BASE_DIR, env=env, capture_output=True,
+        text=True, timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split() == ["2"]
+    assert any(folder.glob("histogram_*.db"))
+
+
+def test_the_workers_log_handlers_get_the_json_format_and_the_request_id(settings):
+    from core.observability.celery import _format_handlers
+
+    settings.LOG_FORMAT = "json"
+    worker_logger = logging.getLogger(f"tests.worker.{uuid.uuid4().hex}")
+    buffer = io.StringIO()
+    worker_logger.addHandler(logging.StreamHandler(buffer))
+    worker_logger.propagate = False
+
+    _format_handlers(logger=worker_logger)  # what Celery's after_setup_logger signal calls
+    token = request_id.current.set("req-worker-format")
+    try:
+        worker_logger.warning("ready")
+    finally:
+        request_id.current.reset(token)
+
+    line = json.loads(buffer.getvalue())
+    assert (line["message"], line["request_id"], line["level"]) == ("ready", "req-worker-format", "WARNING")
