@@ -89,15 +89,17 @@ signals.after_setup_task_logger.connect(_format_handlers, weak=False, dispatch_u
 
 @signals.worker_ready.connect(weak=False, dispatch_uid="observability.worker_metrics")
 def _serve_worker_metrics(**kwargs):
+    """Returns the server (the tests stop it; a worker keeps it until it exits)."""
     port = settings.CELERY_METRICS_PORT
     if not port:
-        return
+        return None
     from prometheus_client import start_http_server
 
     from . import metrics
 
-    start_http_server(port, addr=settings.CELERY_METRICS_ADDRESS, registry=metrics.scrape_registry())
+    server, _thread = start_http_server(port, addr=settings.CELERY_METRICS_ADDRESS, registry=metrics.scrape_registry(scrape_time=False))
     logger.info("worker metrics on %s:%s", settings.CELERY_METRICS_ADDRESS, port)
+    return server
 
 
 @signals.worker_process_shutdown.connect(weak=False, dispatch_uid="observability.worker_process_dead")

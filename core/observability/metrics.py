@@ -138,15 +138,16 @@ class _ScrapeTime:
             yield from families
 
 
-def scrape_registry() -> CollectorRegistry:
-    """The recorded metrics (the shared files in multiprocess mode, else this process's registry) and the
-    scrape-time ones."""
+def scrape_registry(*, scrape_time: bool = True) -> CollectorRegistry:
+    """The recorded metrics (the shared files in multiprocess mode, else this process's registry) and, unless
+    `scrape_time` is False (a worker's endpoint: the web nodes report those), the scrape-time ones."""
     registry = CollectorRegistry(auto_describe=False)
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         MultiProcessCollector(registry)
     else:
         registry.register(_Recorded())
-    registry.register(_ScrapeTime())
+    if scrape_time:
+        registry.register(_ScrapeTime())
     return registry
 
 

@@ -500,3 +500,29 @@ def test_the_workers_log_handlers_get_the_json_format_and_the_request_id(setting
 
     line = json.loads(buffer.getvalue())
     assert (line["message"], line["request_id"], line["level"]) == ("ready", "req-worker-format", "WARNING")
+
+
+def test_a_worker_with_a_metrics_port_serves_its_task_metrics(settings):
+    import socket
+    import urllib.request
+
+    from core.observability.celery import _serve_worker_metrics
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    settings.CELERY_METRICS_PORT, settings.CELERY_METRICS_ADDRESS = port, "127.0.0.1"
+    echo.apply()
+
+    server = _serve_worker_metrics()  # what the worker_ready signal calls in the worker's main process
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:  # noqa: S310
+            body = response.read().decode()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert 'decree73_celery_task_duration_seconds_count{state="SUCCESS",task="tests.observability.echo"}' in body
+    assert "decree73_overdue_steps" not in body  # the web nodes report what is computed at scrape
+    settings.CELERY_METRICS_PORT = 0
+    assert _serve_worker_metrics() is None
