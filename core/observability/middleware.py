@@ -22,6 +22,13 @@ logger = logging.getLogger("decree73.request")
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
+def _loggable(path: str) -> str:
+    """The path as one safe line: control characters escaped (a newline would forge a line in the text format),
+    at most 500 characters."""
+    path = path if path.isprintable() else path.encode("unicode_escape").decode("ascii")
+    return path[:500]
+
+
 def _user_id(request) -> int | None:
     """The signed-in user's id if this request already loaded the user; never a query of its own."""
     user = getattr(request, "_cached_user", None)
@@ -55,9 +62,10 @@ class ObservabilityMiddleware:
             metrics.REQUEST_LATENCY.labels(view, method, str(status)).observe(duration)
             response.headers[request_id.HEADER] = rid
             # The path without its query string: searches and tokens stay out of the log.
+            path = _loggable(request.path)
             logger.info(
-                "%s %s %s %.1fms", method, request.path, status, duration * 1000,
-                extra={"method": method, "path": request.path, "view": view, "status": status,
+                "%s %s %s %.1fms", method, path, status, duration * 1000,
+                extra={"method": method, "path": path, "view": view, "status": status,
                        "duration_ms": round(duration * 1000, 1), "user_id": _user_id(request)},
             )
             return response

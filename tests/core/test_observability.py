@@ -526,3 +526,63 @@ def test_a_worker_with_a_metrics_port_serves_its_task_metrics(settings):
     assert "decree73_overdue_steps" not in body  # the web nodes report what is computed at scrape
     settings.CELERY_METRICS_PORT = 0
     assert _serve_worker_metrics() is None
+
+
+SETTINGS_CASES = """
+import importlib, json, os, sys
+import environ
+environ.Env.read_env = lambda *args, **kwargs: None
+from django.core.exceptions import ImproperlyConfigured
+results = {}
+for name, env in json.loads(sys.argv[1]).items():
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        import config.settings as s
+        s = importlib.reload(s)
+        results[name] = [s.LOG_FORMAT, [str(n) for n in s.METRICS_ALLOWED_NETWORKS]]
+    except ImproperlyConfigured as error:
+        results[name] = "refused: " + str(error)
+    os.environ.clear()
+    os.environ.update(saved)
+print(json.dumps(results))
+"""
+
+
+def test_the_operations_settings_default_sensibly_and_refuse_bad_values(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    production = {"DJANGO_DEBUG": "False", "DJANGO_SECRET_KEY": "k" * 50}
+    cases = {
+        "debug": {"DJANGO_DEBUG": "True"},
+        "production": production,
+        "bad format": production | {"LOG_FORMAT": "xml"},
+        "bad cidr": production | {"METRICS_ALLOWED_IPS": "10.0.0.0/33"},
+        "short token": production | {"METRICS_BEARER_TOKEN": "short"},
+        "missing folder": production | {"PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "absent")},
+    }
+    env = {key: value for key, value in os.environ.items()
+           if key not in {"DJANGO_DEBUG", "LOG_FORMAT", "METRICS_ALLOWED_IPS", "PROMETHEUS_MULTIPROC_DIR"}}
+    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", SETTINGS_CASES, json.dumps(cases)], cwd=django_settings.BASE_DIR, env=env,
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    found = json.loads(result.stdout.splitlines()[-1])
+
+    assert found["debug"] == ["text", ["127.0.0.1/32", "::1/128"]]
+    assert found["production"][0] == "json"
+    assert found["bad format"].startswith("refused: LOG_FORMAT must be json or text")
+    assert found["bad cidr"].startswith("refused: METRICS_ALLOWED_IPS")
+    assert found["short token"].startswith("refused: METRICS_BEARER_TOKEN must be 32")
+    assert found["missing folder"].startswith("refused: PROMETHEUS_MULTIPROC_DIR=")
+
+
+def test_a_path_with_a_newline_cannot_forge_a_log_line(client, captured):
+    client.get("/de-xuat/%0A2026-12-01 INFO forged/")
+
+    [line] = [entry for entry in captured() if entry["logger"] == "decree73.request"]
+    assert "\n" not in line["path"] and "\\n" in line["path"]
+    assert "\n" not in line["message"]
