@@ -27,3 +27,7 @@ def _worker_statement_timeout(**kwargs):
     from core.statement_timeout import worker_statement_timeout
 
     worker_statement_timeout(settings.WORKER_STATEMENT_TIMEOUT)
+
+
+# Issue 14 §5: the request id in task headers and log lines, task durations and failures, the worker's log format.
+from core.observability import celery as _observability  # noqa: E402, F401  (connects its signal handlers)

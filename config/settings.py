@@ -7,6 +7,7 @@ set DJANGO_DEBUG=True when it is unset; with it the app needs nothing else: SQLi
 Production must give DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 """
 
+import ipaddress
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -620,3 +621,43 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# --- Operations (issue 14 §5, deploy/observability.md): health, request ids in structured logs, Prometheus ------
+# core.observability.middleware.ObservabilityMiddleware comes first: it answers /healthz, /readyz and /metrics
+# before the HTTPS redirect, the host check and the session, and times and logs every other request.
+MIDDLEWARE = ["core.observability.middleware.ObservabilityMiddleware", *MIDDLEWARE]
+# json: one JSON object per line (production's default); text: readable lines (DEBUG's default, `make run`).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
+LOGGING["filters"] = {"request_id": {"()": "core.observability.logs.RequestIdFilter"}}
+LOGGING["formatters"] = {
+    "json": {"()": "core.observability.logs.json_formatter"},
+    "text": {"()": "core.observability.logs.text_formatter"},
+}
+LOGGING["handlers"]["console"] |= {"formatter": LOG_FORMAT, "filters": ["request_id"]}
+# The balancer's X-Request-ID is taken as the request's id when well-formed (nginx: proxy_set_header X-Request-ID
+# $request_id); off: every request gets an id of ours, whatever the client sent.
+REQUEST_ID_TRUST_HEADER = env.bool("REQUEST_ID_TRUST_HEADER", default=True)
+# /readyz: how long each check (database, broker, document store) may take before the node is "not ready".
+READYZ_TIMEOUT_SECONDS = _env_float_in("READYZ_TIMEOUT_SECONDS", 2.0, 0.1, 30)
+# /metrics answers only these client addresses (CIDRs; a request forwarded by a proxy never counts as one) or a
+# request with `Authorization: Bearer <METRICS_BEARER_TOKEN>`; anyone else gets 404.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1/32", "::1/128"])
+try:
+    METRICS_ALLOWED_NETWORKS = [ipaddress.ip_network(cidr, strict=False) for cidr in METRICS_ALLOWED_IPS]
+except ValueError as _error:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_IPS: {_error}") from None
+METRICS_BEARER_TOKEN = env.str("METRICS_BEARER_TOKEN", default="")
+if METRICS_BEARER_TOKEN and len(METRICS_BEARER_TOKEN) < 32:
+    raise ImproperlyConfigured("METRICS_BEARER_TOKEN must be 32 characters or more (or empty: addresses only).")
+# The Celery queues whose depth /metrics reports; empty: the default queue, the declared ones and those routes name.
+METRICS_QUEUES = env.list("METRICS_QUEUES", default=[])
+METRICS_MAX_QUEUES = 20
+# A worker's own metrics endpoint (task durations and failures): its main process listens here; 0: none.
+CELERY_METRICS_PORT = _env_int_in("CELERY_METRICS_PORT", 0, 0, 65535)
+CELERY_METRICS_ADDRESS = env.str("CELERY_METRICS_ADDRESS", default="127.0.0.1")
+# prometheus_client's multiprocess mode (gunicorn with several workers, a prefork Celery pool) is switched on by the
+# PROMETHEUS_MULTIPROC_DIR environment variable itself; a folder that is not there would fail every request.
+if (_multiproc_dir := env.str("PROMETHEUS_MULTIPROC_DIR", default="")) and not Path(_multiproc_dir).is_dir():
+    raise ImproperlyConfigured(f"PROMETHEUS_MULTIPROC_DIR={_multiproc_dir} is not a folder; create it (empty).")

@@ -14,3 +14,10 @@ class RemindersConfig(AppConfig):
         from .selectors import proposal_links
 
         register_link_describer(proposal_links)
+
+        # Issue 14 §5: the overdue steps on /metrics (core.observability reads no stage's table itself).
+        from core.observability.metrics import register_scrape_collector
+
+        from .metrics import collect_overdue_steps
+
+        register_scrape_collector(collect_overdue_steps)

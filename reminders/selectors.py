@@ -21,7 +21,7 @@ import datetime
 from collections import defaultdict
 from urllib.parse import urlsplit
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import Resolver404, resolve
 
 from accounts.models import OrgUnit, Position
@@ -250,3 +250,10 @@ def proposal_links(paths: list[str]) -> dict[str, dict]:
     return {
         path: {"code": found[pk][0] or "", "title": found[pk][1]} for path, pk in wanted.items() if pk in found
     }
+
+
+def overdue_step_counts(*, today: datetime.date) -> dict[str, int]:
+    """Open steps past their due date, by kind (the /metrics gauge, reminders.metrics): one aggregate over the
+    partial index `step_open_due_idx`."""
+    rows = Step.objects.open().filter(due_on__lt=today).values_list("kind").annotate(n=Count("pk")).order_by()
+    return dict(rows)

@@ -645,6 +645,14 @@ def webhooks(bench: Bench) -> None:
     bench_webhooks.run(bench)
 
 
+@section("observability", "the per-request cost of ObservabilityMiddleware (issue 14 §5): alone around an empty view, "
+                          "and the login page with and without it")
+def observability(bench: Bench) -> None:
+    import bench_observability
+
+    bench_observability.run(bench)
+
+
 # --- Running -------------------------------------------------------------------------------------------------
 
 
