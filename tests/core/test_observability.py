@@ -49,7 +49,11 @@ def enqueue(request):
     return HttpResponse("ok")
 
 
-urlpatterns = [path("enqueue/", enqueue, name="enqueue")]
+def broken(request):
+    raise RuntimeError("a bug")
+
+
+urlpatterns = [path("enqueue/", enqueue, name="enqueue"), path("broken/", broken, name="broken")]
 
 
 @pytest.fixture
@@ -586,3 +590,21 @@ def test_a_path_with_a_newline_cannot_forge_a_log_line(client, captured):
     [line] = [entry for entry in captured() if entry["logger"] == "decree73.request"]
     assert "\n" not in line["path"] and "\\n" in line["path"]
     assert "\n" not in line["message"]
+
+
+def test_a_server_error_is_counted_and_logged_with_its_status_for_the_5xx_alert(settings, captured):
+    from django.test import Client
+
+    settings.ROOT_URLCONF = __name__
+    client = Client(raise_request_exception=False)
+    before = sample(scrape(client), "decree73_http_request_duration_seconds_count", view="broken", method="GET",
+                    status="500")
+
+    response = client.get("/broken/", HTTP_X_REQUEST_ID="req-500")
+
+    assert response.status_code == 500
+    assert response.headers["X-Request-ID"] == "req-500"
+    [line] = [entry for entry in captured() if entry["logger"] == "decree73.request"]
+    assert (line["status"], line["view"], line["request_id"]) == (500, "broken", "req-500")
+    assert sample(scrape(client), "decree73_http_request_duration_seconds_count", view="broken", method="GET",
+                  status="500") == before + 1
