@@ -41,7 +41,7 @@ from django.core.files.storage import Storage, default_storage
 from django.db import connections
 from psycopg.conninfo import make_conninfo
 
-from .db_roles import grant_app_role
+from .db_roles import RoleError, grant_app_role
 from .stored_files import CHUNK_BYTES, sha256_of
 
 FORMAT = 1
@@ -197,6 +197,17 @@ def backup(destination: Path, *, storage: Storage = default_storage, using: str 
 
 # --- Restore ------------------------------------------------------------------------------------------------------
 
+def _check_app_role(role: str, using: str) -> None:
+    """The role to grant exists and is no superuser, before anything is restored (grant_app_role checks it again)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = %s", [role])
+        found = cursor.fetchone()
+    if found is None:
+        raise BackupError(f"DATABASE_APP_ROLE {role!r} does not exist on this server: CREATE ROLE {role} LOGIN first.")
+    if found[0]:
+        raise BackupError(f"DATABASE_APP_ROLE {role!r} is a superuser: it could switch the audit triggers off.")
+
+
 def read_summary(folder: Path) -> BackupSummary:
     folder = Path(folder)
     if not (folder / SUMMARY).exists():
@@ -219,14 +230,20 @@ def restore(folder: Path, *, storage: Storage = default_storage, using: str = "d
                           "never over existing data.")
     if not store_is_empty(storage):
         raise BackupError("The document store is not empty: a restore writes into an empty store, never over files.")
+    role = settings.DATABASE_APP_ROLE
+    if role:
+        _check_app_role(role, using)
 
     started = time.perf_counter()
     # --single-transaction: a failure leaves the database empty, ready for another try.
     _run(["pg_restore", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error",
           f"--dbname={conninfo}", str(folder / DUMP)], environment)
-    role = settings.DATABASE_APP_ROLE
     if role:
-        grant_app_role(role, using=using)
+        try:
+            grant_app_role(role, using=using)
+        except RoleError as error:  # checked before pg_restore: only a role changed meanwhile gets here
+            raise BackupError(f"The database is restored, the documents are not, and the app role is not granted: "
+                              f"{error}") from error
     database_seconds = time.perf_counter() - started
 
     started = time.perf_counter()

@@ -167,6 +167,9 @@ def test_the_restore_refuses_a_full_database_or_store_a_damaged_dump_and_a_file_
         before = AuditEvent.objects.count()
         with pytest.raises(BackupError, match="store is not empty"):
             restore(figures.backup_folder)
+        with override_settings(DATABASE_APP_ROLE=f"{ROLE}_missing"), connected_to(target, tmp_path / "empty-store"):
+            with pytest.raises(BackupError, match="does not exist on this server"):
+                restore(figures.backup_folder)
         assert AuditEvent.objects.count() == before
 
     damaged = tmp_path / "damaged"
