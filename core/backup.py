@@ -161,8 +161,21 @@ def backup(destination: Path, *, storage: Storage = default_storage, using: str 
     partial = folder.with_name(folder.name + ".partial")
     if folder.exists() or partial.exists():
         raise BackupError(f"{folder} already exists: one backup a second at most.")
-    partial.mkdir(parents=True)
+    # Personal data and every document: readable by the backup's owner only. The umask (process-wide: backup is a
+    # command, one thread) also covers the file pg_dump creates.
+    partial.mkdir(parents=True, mode=0o700)
+    previous_umask = os.umask(0o077)
+    try:
+        _take(partial, storage, conninfo, environment, now, using)
+    finally:
+        os.umask(previous_umask)
+    partial.rename(folder)
+    return folder
 
+
+def _take(partial: Path, storage: Storage, conninfo: str, environment: dict[str, str], now: datetime.datetime,
+          using: str) -> None:
+    """The dump, then the store, then backup.json, into `partial`."""
     started = time.perf_counter()
     _run(["pg_dump", "--format=custom", f"--file={partial / DUMP}", f"--dbname={conninfo}"], environment)
     database_seconds = time.perf_counter() - started
@@ -191,8 +204,6 @@ def backup(destination: Path, *, storage: Storage = default_storage, using: str 
         database_seconds=round(database_seconds, 2), documents_seconds=round(documents_seconds, 2),
     )
     (partial / SUMMARY).write_text(json.dumps(asdict(summary), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    partial.rename(folder)
-    return folder
 
 
 # --- Restore ------------------------------------------------------------------------------------------------------

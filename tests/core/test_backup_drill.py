@@ -120,6 +120,8 @@ def test_the_restored_copy_passes_every_check_and_the_app_role_cannot_rewrite_it
     assert figures.files >= 5
     assert sum(1 for path in store.rglob("*") if path.is_file()) == figures.files
     assert figures.rows > 0 and figures.dump_bytes > 0
+    assert figures.backup_folder.stat().st_mode & 0o777 == 0o700
+    assert all(path.stat().st_mode & 0o077 == 0 for path in figures.backup_folder.iterdir())
     with django_db_blocker.unblock(), connected_to(target, store):
         attachment = Attachment.objects.get()
         assert attachment.original_name == "Biên bản họp tổ công tác.pdf"
