@@ -77,7 +77,7 @@ def file_fields() -> tuple[list[HashedFileField], list[str]]:
     return hashed, unhashed
 
 
-def sha256_of(handle, size_hint: int = 0) -> tuple[str, int]:
+def sha256_of(handle) -> tuple[str, int]:
     """(hex SHA-256, bytes read) of an open binary file, read to its end a chunk at a time."""
     digest, size = hashlib.sha256(), 0
     while chunk := handle.read(CHUNK_BYTES):
