@@ -453,7 +453,7 @@ CELERY_BEAT_SCHEDULE = {
 #     issues them, so that the signer sees the number at once);
 #   default: the rest, all short: one notification's e-mail and the pending-mail sweep, webhook deliveries and
 #     their sweep, the nightly audit-chain check, the calendar's extension.
-# Every task is routed by name (tests/core/test_celery_queues.py fails on one that is not).
+# Every task is routed by name (tests/core/test_celery.py fails on one that is not).
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES = tuple(Queue(name) for name in ("default", "reminders", "reports", "documents"))
 CELERY_TASK_ROUTES = {

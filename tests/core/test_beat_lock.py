@@ -55,8 +55,10 @@ def test_one_of_two_beats_sends_and_the_other_takes_over_within_the_ttl_when_it_
 
     nodes.kill(holder)
     killed_at = time.monotonic()
-    sent_by_the_dead = sends(holder_log)
-    assert nodes.queue_length(QUEUE) == sent_by_the_dead  # each send is one message on the entry's queue
+    sent_by_the_dead, in_queue = sends(holder_log), nodes.queue_length(QUEUE)
+    # Each send is one message on the entry's queue; beat logs a send just before it publishes it, so the kill may
+    # have fallen between the two for the last one.
+    assert in_queue in (sent_by_the_dead - 1, sent_by_the_dead)
     # The holder wrote each send's last run at once (CELERY_BEAT_SYNC_EVERY): at most the one in flight is missing.
     assert PeriodicTask.objects.get(name=ENTRY).total_run_count in (sent_by_the_dead - 1, sent_by_the_dead)
 
@@ -66,7 +68,7 @@ def test_one_of_two_beats_sends_and_the_other_takes_over_within_the_ttl_when_it_
     assert took_over_in <= TTL + TTL / 3 + 1.5, took_over_in  # + 1.5 s: the log and a loaded CI machine
     wait_until(lambda: sends(standby_log) >= 2, timeout=10, what="the new holder to send")
     nodes.kill(standby)
-    assert nodes.queue_length(QUEUE) == sent_by_the_dead + sends(standby_log)
+    assert nodes.queue_length(QUEUE) - in_queue in (sends(standby_log) - 1, sends(standby_log))
     print(f"beat takeover after SIGKILL of the holder: {took_over_in:.1f} s (TTL {TTL} s)")
 
 
