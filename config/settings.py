@@ -7,6 +7,7 @@ set DJANGO_DEBUG=True when it is unset; with it the app needs nothing else: SQLi
 Production must give DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 """
 
+import socket
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -80,6 +81,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every answer names the web node that gave it, the errors of the middleware below included (issue 14 §1).
+    "core.middleware.ServedByMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # Under /api/: every error as application/problem+json, the input guard's below included (issue 13 §5).
@@ -564,3 +567,12 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# Several web nodes behind a load balancer (issue 14 §1, deploy/multi-node.md). Nothing a request needs may live on
+# one node only: sessions, the cache and every counter kept in it (API rate limits, the public pages' limits) are
+# shared through Redis, sign-in throttling and everything else through the database, documents through the
+# document store. WEB_NODES says how many nodes serve this deployment: with more than one, `manage.py check` (and
+# so `migrate`) fails without REDIS_URL, since each process would keep sessions' cache and rate counters of its
+# own (core.checks). NODE_NAME is sent as X-Served-By on every response (empty: not sent).
+WEB_NODES = _env_int_in("WEB_NODES", 1, 1, 1000)
+NODE_NAME = env.str("NODE_NAME", default=socket.gethostname())
