@@ -93,6 +93,7 @@ class Client:
         self.port = port
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         self.cookies: dict[str, str] = {}
+        self.body, self.headers = b"", None  # of the last response
 
     def request(self, method: str, path: str, data: dict | None = None) -> tuple[int, str, str]:
         """(status, Location, body)."""
@@ -108,7 +109,9 @@ class Client:
             self.connection.close()  # the worker closed an idle connection: once more on a new one
             self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()
-        text = response.read().decode()
+        self.body = response.read()  # the raw bytes, for a PDF; `text` below for a page
+        self.headers = response.headers
+        text = self.body.decode(errors="replace")
         for cookie in response.headers.get_all("Set-Cookie") or ():
             name, _, rest = cookie.partition("=")
             value = rest.split(";", 1)[0]

@@ -1,0 +1,224 @@
+"""Two web nodes behind HAProxy, on a PostgreSQL primary with a streaming replica (issue 14, Acceptance).
+
+One walk through the balancer, round robin without stickiness: the cadre submits through node A, the head decides
+through node B, the decision PDF comes back through node A with the SHA-256 the decision recorded; node A is then
+killed, HAProxy marks it down, and the walk goes on through node B: the head orders the annual report, which a
+Celery worker computes, reading from the replica. Every node has a var/ folder of its own: only the database, Redis,
+the document store and the settings are shared, as in a real deployment (deploy/multi-node.md).
+
+Everything is started once for the module (scripts/pgcluster.py, scripts/webcluster.py); the schema is copied from
+this run's test database rather than migrated again. `make cluster-test` runs this module, then measures req/s.
+"""
+
+import contextlib
+import datetime
+import hashlib
+import re
+import time
+
+import environ
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import override_settings
+from django.utils import timezone
+
+from accounts.models import Position
+from approvals.models import Decision, Vote
+from proposals.models import LegalProfile, Proposal
+from proposals.selectors import DEFAULT_PROFILE_CODE
+from proposals.transitions import Status
+from reports.models import ReportRun
+from scripts import pgcluster
+from scripts.bench_pages import Client, create_and_submit
+from scripts.webcluster import HEALTH_PATH, WebCluster, copy_database, haproxy_available, node_env
+from tests.factories import DEMO_PASSWORD, OrgUnitFactory, PositionFactory, UserFactory
+from tests.lifecycle import meeting_with_votes
+
+pytestmark = [
+    # The test database must exist (pytest-django creates it only for tests that ask): its schema is copied to the
+    # cluster. transaction=True: no transaction of the test's own around the walk, which switches connections.
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.skipif(not haproxy_available(), reason="needs Debian's haproxy (apt-get install haproxy)"),
+    pytest.mark.skipif(not pgcluster.available(), reason="needs the PostgreSQL server binaries (initdb)"),
+]
+
+DATABASE = "decree73"
+A, B = "node-a", "node-b"
+
+
+class Cluster:
+    def __init__(self, pg, web, documents, people, blocker):
+        self.pg, self.web, self.documents, self.people, self.blocker = pg, web, documents, people, blocker
+
+    @contextlib.contextmanager
+    def db(self):
+        """The ORM of this process on the cluster's primary (and its document store) for a while, to arrange what
+        the walk does not do through pages and to read what it must check."""
+        with self.blocker.unblock(), on_database(self.pg.primary_url(DATABASE)), override_settings(
+            MEDIA_ROOT=self.documents
+        ):
+            yield
+
+
+@contextlib.contextmanager
+def on_database(url: str):
+    """Point the default connection at another database for a while (the module's cluster, not the test database)."""
+    target = environ.Env.db_url_config(url)
+    saved = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict.update({key: target[key] for key in ("NAME", "HOST", "PORT", "USER", "PASSWORD")})
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)
+
+
+def seed() -> dict:
+    """A province, its department with a head, and a cadre of the department who proposes (the walk's people)."""
+    LegalProfile.objects.get_or_create(code=DEFAULT_PROFILE_CODE, version=1)  # gone if a flush ran before the dump
+    province = OrgUnitFactory(code="UBND-CL", name="Ủy ban nhân dân tỉnh Cụm Máy", abbreviation="UBND")
+    department = OrgUnitFactory(code="SNV-CL", name="Sở Nội vụ tỉnh Cụm Máy", abbreviation="SNV", parent=province)
+    people = {"department": department}
+    for key, role, title in (("head", Position.Role.HEAD, "Giám đốc"), ("proposer", Position.Role.STAFF, "Chuyên viên")):
+        people[key] = UserFactory(username=f"cluster-{key}")
+        PositionFactory(person=people[key], unit=department, role=role, title=title, start_date=datetime.date(2024, 1, 1))
+    return people
+
+
+TIMES: dict[str, float] = {}
+
+
+@contextlib.contextmanager
+def timed(label: str):
+    """How long each part took, printed at the end of the module (`pytest -s`, `make cluster-test`)."""
+    start = time.monotonic()
+    yield
+    TIMES[label] = time.monotonic() - start
+
+
+@pytest.fixture(scope="module")
+def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
+    base = tmp_path_factory.mktemp("cluster")
+    documents = base / "documents"  # the shared document store (a network mount in production)
+    documents.mkdir()
+    with timed("primary + streaming replica started"):
+        pg = pgcluster.PgCluster(base, *pgcluster.free_ports(2)).start()
+    env = node_env(database_url=pg.primary_url(DATABASE), replica_url=pg.replica_url(DATABASE),
+                   redis_url=settings.REDIS_URL, media_root=documents)
+    try:
+        with timed("test database copied to the primary"):
+            copy_database(connection.settings_dict, pg.primary_url(DATABASE))
+        with timed("people seeded"), django_db_blocker.unblock(), on_database(pg.primary_url(DATABASE)):
+            people = seed()
+        with timed("two nodes, a worker and HAProxy up"):
+            web = WebCluster(base, env=env, worker=True).start()
+        try:
+            yield Cluster(pg, web, documents, people, django_db_blocker)
+        finally:
+            with timed("cluster stopped"):
+                web.stop()
+                pg.stop()
+    finally:
+        pg.stop()
+        _forget_redis_keys(env["CELERY_BROKER_KEY_PREFIX"])
+        print("\n".join(f"  {label:<45} {seconds:6.1f} s" for label, seconds in TIMES.items()))
+
+
+def _forget_redis_keys(prefix: str) -> None:
+    """The cluster's own keys (broker queues, cache, sessions) out of the shared Redis: only those, never a flush."""
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    for pattern in (f"{prefix}*", f"*{prefix}*"):
+        for key in client.scan_iter(match=pattern, count=500):
+            client.delete(key)
+
+
+def served_by(client: Client) -> str:
+    return client.headers["X-Served-By"]
+
+
+def next_through(client: Client, node: str) -> None:
+    """Make the balancer's next request go to `node`: round robin alternates, so cheap requests until the last one
+    came from the other node. (With one node left, every request goes to it anyway.)"""
+    for _ in range(4):
+        client.get(HEALTH_PATH)
+        if served_by(client) != node:
+            return
+    raise AssertionError(f"the balancer keeps sending requests to {node}: is the other node down?")
+
+
+def test_a_proposal_walks_from_node_a_to_node_b_and_back_and_on_when_node_a_dies(cluster):
+    proposer = Client(cluster.web.balancer_port).log_in("cluster-proposer", DEMO_PASSWORD)
+    head = Client(cluster.web.balancer_port).log_in("cluster-head", DEMO_PASSWORD)
+
+    # The cadre submits through node A (the form was read on A, the draft created on B: create_and_submit).
+    next_through(proposer, A)
+    with timed("walk: submitted through A"):
+        _, _, pk = create_and_submit(proposer, 1)
+    assert served_by(proposer) == A
+    with cluster.db():
+        proposal = Proposal.objects.get(pk=pk)
+        assert proposal.status == Status.SUBMITTED and proposal.proposer.username == "cluster-proposer"
+        # The collective's meeting, in the services (its pages are not what this test is about): the head votes for.
+        meeting_with_votes(proposal=proposal, by=cluster.people["head"], votes={cluster.people["head"]: Vote.Choice.FOR},
+                           close=True)
+
+    # The head decides through node B: the decision and its PDF are issued there, into the shared store.
+    next_through(head, B)
+    with timed("walk: approved through B"):
+        status, location, body = head.post(f"/xet-duyet/{pk}/cho-trien-khai/", {
+            "approve-text": "Cho triển khai thực hiện đề xuất theo kế hoạch đã được tập thể lãnh đạo thông qua.",
+            "approve-competence_confirmed": "on",
+        })
+    assert (status, served_by(head)) == (302, B), body[:2000]
+    with cluster.db():
+        assert Proposal.objects.get(pk=pk).status == Status.APPROVED
+        decision = Decision.objects.get(proposal_id=pk, kind=Decision.Kind.APPROVAL)
+
+    # The decision PDF through node A, byte for byte what node B stored and hashed.
+    pdf_path = f"/xet-duyet/{pk}/van-ban/{decision.pk}.pdf"
+    next_through(proposer, A)
+    status, _, _ = proposer.get(pdf_path)
+    assert (status, served_by(proposer)) == (200, A)
+    assert proposer.body.startswith(b"%PDF") and hashlib.sha256(proposer.body).hexdigest() == decision.pdf_sha256
+
+    # Node A dies; HAProxy's health check takes it out, and every request goes to node B.
+    with timed("walk: node A killed, HAProxy marks it DOWN"):
+        cluster.web.kill(A)
+        cluster.web.wait_status(A, "DOWN", timeout=10)
+    for _ in range(3):
+        status, _, _ = proposer.get(pdf_path)
+        assert (status, served_by(proposer)) == (200, B)
+        assert hashlib.sha256(proposer.body).hexdigest() == decision.pdf_sha256
+
+    # The head orders the annual report through B (signed in on whichever node, still signed in); the worker
+    # computes it on the replica.
+    year = timezone.localdate().year
+    status, location, body = head.post("/bao-cao/nam/lap/", {
+        "unit": cluster.people["department"].pk, "year": year, "period_kind": LegalProfile.ReportPeriod.CALENDAR,
+    })
+    assert (status, served_by(head)) == (302, B), body[:2000]
+    report_pk = int(re.search(r"/bao-cao/nam/(\d+)/", location).group(1))
+    with timed("walk: annual report computed by the worker"):
+        run = _finished_run(cluster, report_pk)
+    assert run.state == ReportRun.State.DONE, run.error or cluster.web.log("worker")
+    assert run.detail_rows == 1  # the proposal approved above
+    status, _, page = head.get(f"/bao-cao/nam/{report_pk}/")
+    assert (status, served_by(head)) == (200, B)
+
+
+def _finished_run(cluster: Cluster, report_pk: int, timeout: float = 30) -> ReportRun:
+    deadline = time.monotonic() + timeout
+    while True:
+        with cluster.db():
+            run = ReportRun.objects.filter(report_id=report_pk).order_by("-version").first()
+        if run.state in (ReportRun.State.DONE, ReportRun.State.FAILED) or time.monotonic() > deadline:
+            return run
+        time.sleep(0.2)
+
