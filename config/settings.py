@@ -163,6 +163,29 @@ def add_statement_timeout(database: dict, seconds: int) -> None:
 
 add_statement_timeout(DATABASES["default"], DATABASE_STATEMENT_TIMEOUT)
 
+# Issue 14 §3: reports, dashboards and exports may read from a streaming replica (deploy/replica.md). Empty: no
+# replica, and core.db_router sends everything to the primary. Only code inside `core.db_router.replica_reads()`
+# reads there, and only while the replica is reachable and at most REPLICA_MAX_LAG_SECONDS behind, measured on it
+# at most every REPLICA_LAG_CHECK_SECONDS per process.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30)
+REPLICA_LAG_CHECK_SECONDS = env.float("REPLICA_LAG_CHECK_SECONDS", default=5)
+if REPLICA_MAX_LAG_SECONDS <= 0 or REPLICA_LAG_CHECK_SECONDS < 0:
+    raise ImproperlyConfigured("REPLICA_MAX_LAG_SECONDS must be above 0 and REPLICA_LAG_CHECK_SECONDS 0 or more.")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a PostgreSQL URL (postgres://...).")
+    DATABASES["replica"].update(
+        CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"], CONN_HEALTH_CHECKS=True,
+        # Tests never create a database for it: it is the primary's, replicated.
+        TEST={"MIRROR": "default"},
+    )
+    # A replica that does not answer costs a report 3 s before it falls back to the primary, not a TCP timeout.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    add_statement_timeout(DATABASES["replica"], DATABASE_STATEMENT_TIMEOUT)
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
