@@ -94,24 +94,6 @@ def node_env(*, database_url: str, redis_url: str, media_root: Path, replica_url
     }
 
 
-def copy_database(source: dict, target_url: str) -> None:
-    """A migrated database (`source`: a DATABASES entry, e.g. this test run's) into a new one at `target_url`, schema,
-    triggers and the migrations' rows: a few seconds, where `migrate` takes a minute on a busy machine."""
-    base, name = target_url.rsplit("/", 1)
-    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", f"{base}/postgres", "-c", f'CREATE DATABASE "{name}"'],
-                   check=True, stdout=subprocess.DEVNULL)
-    dump = subprocess.Popen(
-        ["pg_dump", "--no-owner", "--no-privileges", "-h", source["HOST"] or "127.0.0.1",
-         "-p", str(source["PORT"] or 5432), "-U", source["USER"] or "postgres", source["NAME"]],
-        stdout=subprocess.PIPE, env={**os.environ, "PGPASSWORD": source["PASSWORD"] or ""},
-    )
-    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", target_url], stdin=dump.stdout, check=True,
-                   stdout=subprocess.DEVNULL)
-    dump.stdout.close()
-    if dump.wait() != 0:
-        raise RuntimeError(f"pg_dump of {source['NAME']} failed")
-
-
 class WebCluster:
     """`names` gunicorn nodes with `workers` sync workers each, HAProxy in front and, with `worker=True`, one Celery
     worker, all with `env` (node_env) plus NODE_NAME and a private DJANGO_VAR_DIR per process."""
@@ -128,6 +110,11 @@ class WebCluster:
 
     def start(self) -> WebCluster:
         """Nodes, worker and HAProxy started together; returns once HAProxy sees every node UP."""
+        self.spawn()
+        return self.wait_ready()
+
+    def spawn(self) -> WebCluster:
+        """Start every process without waiting: the nodes import Django while the caller fills the database."""
         *node_ports, self.balancer_port = free_ports(len(self.names) + 1)
         try:
             for name, port in zip(self.names, node_ports, strict=True):
@@ -147,8 +134,16 @@ class WebCluster:
             ))
             # -db: in the foreground, no daemon; -W would fork a master we would have to find again.
             self._spawn("haproxy", [HAPROXY, "-db", "-f", str(config)])
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def wait_ready(self, timeout: float = 90) -> WebCluster:
+        """Return once HAProxy's health checks see every node UP."""
+        try:
             for name in self.names:
-                self.wait_status(name, "UP", timeout=90)
+                self.wait_status(name, "UP", timeout=timeout)
         except BaseException:
             self.stop()
             raise

@@ -10,13 +10,14 @@ Everything is started once for the module (scripts/pgcluster.py, scripts/webclus
 this run's test database rather than migrated again. `make cluster-test` runs this module, then measures req/s.
 """
 
+import concurrent.futures
 import contextlib
+import dataclasses
 import datetime
 import hashlib
 import re
 import time
 
-import environ
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -24,6 +25,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import Position
+from approvals import documents as approvals_documents
 from approvals.models import Decision, Vote
 from proposals.models import LegalProfile, Proposal
 from proposals.selectors import DEFAULT_PROFILE_CODE
@@ -31,14 +33,14 @@ from proposals.transitions import Status
 from reports.models import ReportRun
 from scripts import pgcluster
 from scripts.bench_pages import Client, create_and_submit
-from scripts.webcluster import HEALTH_PATH, WebCluster, copy_database, haproxy_available, node_env
+from scripts.webcluster import HEALTH_PATH, WebCluster, haproxy_available, node_env
 from tests.factories import DEMO_PASSWORD, OrgUnitFactory, PositionFactory, UserFactory
-from tests.lifecycle import meeting_with_votes
+from tests.lifecycle import PDF_BYTES, meeting_with_votes
 
 pytestmark = [
     # The test database must exist (pytest-django creates it only for tests that ask): its schema is copied to the
-    # cluster. transaction=True: no transaction of the test's own around the walk, which switches connections.
-    pytest.mark.django_db(transaction=True),
+    # cluster. The test's own transaction on it stays empty: the ORM works on the cluster in threads (on_cluster).
+    pytest.mark.django_db,
     pytest.mark.postgres,
     pytest.mark.redis,
     pytest.mark.skipif(not haproxy_available(), reason="needs Debian's haproxy (apt-get install haproxy)"),
@@ -50,32 +52,28 @@ A, B = "node-a", "node-b"
 
 
 class Cluster:
-    def __init__(self, pg, web, documents, people, blocker):
-        self.pg, self.web, self.documents, self.people, self.blocker = pg, web, documents, people, blocker
+    def __init__(self, pg, web, documents, people):
+        self.pg, self.web, self.documents, self.people = pg, web, documents, people
 
-    @contextlib.contextmanager
-    def db(self):
-        """The ORM of this process on the cluster's primary (and its document store) for a while, to arrange what
-        the walk does not do through pages and to read what it must check."""
-        with self.blocker.unblock(), on_database(self.pg.primary_url(DATABASE)), override_settings(
-            MEDIA_ROOT=self.documents
-        ):
-            yield
+    def run(self, function, *args, **kwargs):
+        return on_cluster(self.pg.primary_url(DATABASE), self.documents, function, *args, **kwargs)
 
 
-@contextlib.contextmanager
-def on_database(url: str):
-    """Point the default connection at another database for a while (the module's cluster, not the test database)."""
-    target = environ.Env.db_url_config(url)
-    saved = dict(connection.settings_dict)
-    connection.close()
-    connection.settings_dict.update({key: target[key] for key in ("NAME", "HOST", "PORT", "USER", "PASSWORD")})
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.settings_dict.clear()
-        connection.settings_dict.update(saved)
+def on_cluster(url: str, documents, function, *args, **kwargs):
+    """`function(*args, **kwargs)` with the ORM on the cluster's primary and its document store, to arrange what the
+    walk does not do through pages and to read what it must check. In a thread of its own, whose connection is its
+    own: this thread's stays in pytest-django's transaction on the test database, untouched."""
+
+    def call():
+        before = pgcluster.point_django_at(url)
+        try:
+            with override_settings(MEDIA_ROOT=documents):
+                return function(*args, **kwargs)
+        finally:
+            pgcluster.restore_django(before)
+
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(call).result()
 
 
 def seed() -> dict:
@@ -106,27 +104,28 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
     base = tmp_path_factory.mktemp("cluster")
     documents = base / "documents"  # the shared document store (a network mount in production)
     documents.mkdir()
-    with timed("primary + streaming replica started"):
-        pg = pgcluster.PgCluster(base, *pgcluster.free_ports(2)).start()
+    primary_port, replica_port = pgcluster.free_ports(2)
+    pg = pgcluster.PgCluster(base, primary_port, replica_port)
     env = node_env(database_url=pg.primary_url(DATABASE), replica_url=pg.replica_url(DATABASE),
                    redis_url=settings.REDIS_URL, media_root=documents)
+    web = WebCluster(base, env=env, worker=True)
     try:
-        with timed("test database copied to the primary"):
-            copy_database(connection.settings_dict, pg.primary_url(DATABASE))
-        with timed("people seeded"), django_db_blocker.unblock(), on_database(pg.primary_url(DATABASE)):
-            people = seed()
-        with timed("two nodes, a worker and HAProxy up"):
-            web = WebCluster(base, env=env, worker=True).start()
-        try:
-            yield Cluster(pg, web, documents, people, django_db_blocker)
-        finally:
-            with timed("cluster stopped"):
-                web.stop()
-                pg.stop()
+        with timed("nodes spawned; primary + replica started; test database copied"):
+            web.spawn()  # the nodes import Django meanwhile
+            pg.start()
+            pg.copy_database(pgcluster.database_url(connection.settings_dict), DATABASE)
+        with timed("people seeded"), django_db_blocker.unblock():
+            people = on_cluster(pg.primary_url(DATABASE), documents, seed)
+        with timed("HAProxy sees both nodes UP"):
+            web.wait_ready()
+        yield Cluster(pg, web, documents, people)
     finally:
-        pg.stop()
+        with timed("web cluster stopped"):
+            web.stop()
+        with timed("primary + replica stopped"):
+            pg.stop()
         _forget_redis_keys(env["CELERY_BROKER_KEY_PREFIX"])
-        print("\n".join(f"  {label:<45} {seconds:6.1f} s" for label, seconds in TIMES.items()))
+        print("\n".join(f"  {label:<52} {seconds:6.1f} s" for label, seconds in TIMES.items()))
 
 
 def _forget_redis_keys(prefix: str) -> None:
@@ -153,7 +152,7 @@ def next_through(client: Client, node: str) -> None:
     raise AssertionError(f"the balancer keeps sending requests to {node}: is the other node down?")
 
 
-def test_a_proposal_walks_from_node_a_to_node_b_and_back_and_on_when_node_a_dies(cluster):
+def test_a_proposal_walks_from_node_a_to_node_b_and_back_and_on_when_node_a_dies(cluster, monkeypatch):
     proposer = Client(cluster.web.balancer_port).log_in("cluster-proposer", DEMO_PASSWORD)
     head = Client(cluster.web.balancer_port).log_in("cluster-head", DEMO_PASSWORD)
 
@@ -162,12 +161,14 @@ def test_a_proposal_walks_from_node_a_to_node_b_and_back_and_on_when_node_a_dies
     with timed("walk: submitted through A"):
         _, _, pk = create_and_submit(proposer, 1)
     assert served_by(proposer) == A
-    with cluster.db():
-        proposal = Proposal.objects.get(pk=pk)
-        assert proposal.status == Status.SUBMITTED and proposal.proposer.username == "cluster-proposer"
-        # The collective's meeting, in the services (its pages are not what this test is about): the head votes for.
-        meeting_with_votes(proposal=proposal, by=cluster.people["head"], votes={cluster.people["head"]: Vote.Choice.FOR},
-                           close=True)
+    proposal = cluster.run(Proposal.objects.select_related("proposer").get, pk=pk)
+    assert proposal.status == Status.SUBMITTED and proposal.proposer.username == "cluster-proposer"
+    # The collective's meeting, in the services (its pages are not what this test is about): the head votes for.
+    # Its minutes are stored as a stand-in PDF, as tests/conftest.py does for plans: rendering is not tested here.
+    monkeypatch.setattr(approvals_documents, "MINUTES", dataclasses.replace(approvals_documents.MINUTES,
+                                                                            render=lambda *args, **kwargs: PDF_BYTES))
+    head_person = cluster.people["head"]
+    cluster.run(meeting_with_votes, proposal=proposal, by=head_person, votes={head_person: Vote.Choice.FOR}, close=True)
 
     # The head decides through node B: the decision and its PDF are issued there, into the shared store.
     next_through(head, B)
@@ -177,9 +178,8 @@ def test_a_proposal_walks_from_node_a_to_node_b_and_back_and_on_when_node_a_dies
             "approve-competence_confirmed": "on",
         })
     assert (status, served_by(head)) == (302, B), body[:2000]
-    with cluster.db():
-        assert Proposal.objects.get(pk=pk).status == Status.APPROVED
-        decision = Decision.objects.get(proposal_id=pk, kind=Decision.Kind.APPROVAL)
+    assert cluster.run(Proposal.objects.get, pk=pk).status == Status.APPROVED
+    decision = cluster.run(Decision.objects.get, proposal_id=pk, kind=Decision.Kind.APPROVAL)
 
     # The decision PDF through node A, byte for byte what node B stored and hashed.
     pdf_path = f"/xet-duyet/{pk}/van-ban/{decision.pk}.pdf"
@@ -200,6 +200,7 @@ def test_a_proposal_walks_from_node_a_to_node_b_and_back_and_on_when_node_a_dies
     # The head orders the annual report through B (signed in on whichever node, still signed in); the worker
     # computes it on the replica.
     year = timezone.localdate().year
+    rows_before = _rows_read_on_replica(cluster)
     status, location, body = head.post("/bao-cao/nam/lap/", {
         "unit": cluster.people["department"].pk, "year": year, "period_kind": LegalProfile.ReportPeriod.CALENDAR,
     })
@@ -209,15 +210,31 @@ def test_a_proposal_walks_from_node_a_to_node_b_and_back_and_on_when_node_a_dies
         run = _finished_run(cluster, report_pk)
     assert run.state == ReportRun.State.DONE, run.error or cluster.web.log("worker")
     assert run.detail_rows == 1  # the proposal approved above
+    # Read on the replica: proposals were read there while the worker computed the report (nothing else reads them
+    # there meanwhile).
+    assert _rows_read_on_replica(cluster, since=rows_before), cluster.web.log("worker")
     status, _, page = head.get(f"/bao-cao/nam/{report_pk}/")
     assert (status, served_by(head)) == (200, B)
+
+
+def _rows_read_on_replica(cluster: Cluster, since: int = 0, timeout: float = 10) -> int:
+    """How many rows of the proposals table were read on the replica (its own statistics), beyond `since`; waits up
+    to `timeout` for more when there are none yet (a backend publishes its counts when its transaction ends)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = cluster.pg.sql(cluster.pg.replica_url(DATABASE), (
+            "SELECT coalesce(sum(coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0)), 0) FROM pg_stat_user_tables"
+            " WHERE relname = 'proposals_proposal'"
+        )) - since
+        if rows > 0 or not since or time.monotonic() > deadline:
+            return rows
+        time.sleep(0.2)
 
 
 def _finished_run(cluster: Cluster, report_pk: int, timeout: float = 30) -> ReportRun:
     deadline = time.monotonic() + timeout
     while True:
-        with cluster.db():
-            run = ReportRun.objects.filter(report_id=report_pk).order_by("-version").first()
+        run = cluster.run(ReportRun.objects.filter(report_id=report_pk).order_by("-version").first)
         if run.state in (ReportRun.State.DONE, ReportRun.State.FAILED) or time.monotonic() > deadline:
             return run
         time.sleep(0.2)
