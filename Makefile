@@ -42,3 +42,13 @@ audit: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var
+
+## cluster-test: two gunicorn nodes behind HAProxy, on a PostgreSQL primary with a streaming replica, walk a proposal
+## (tests/cluster/, also part of `make test`), then wrk measures req/s on one node and on two behind HAProxy, on a few
+## hundred proposals (CLUSTER_BENCH_PROPOSALS, BENCH_WRK_SECONDS). Needs DATABASE_URL (PostgreSQL), REDIS_URL and
+## Debian's haproxy and wrk.
+.PHONY: cluster-test
+cluster-test: export DJANGO_DEBUG ?= True
+cluster-test: $(STAMP)
+	CLUSTER_BENCH=1 BENCH_WRK_SECONDS=$${BENCH_WRK_SECONDS:-5} $(PY) -m pytest -p no:randomly tests/cluster -n 0 -s -q \
+		-W ignore::DeprecationWarning

@@ -160,12 +160,13 @@ def sequential(client: Client, path: str, count: int = REQUESTS) -> tuple[float,
 WRK_UNITS = {"us": 0.001, "ms": 1, "s": 1000}
 
 
-def under_load(port: int, client: Client, path: str) -> dict | None:
-    """wrk at 16 connections for BENCH_WRK_SECONDS: req/s and its latency distribution (ms); None without wrk."""
+def under_load(port: int, client: Client, path: str, connections: int = 16) -> dict | None:
+    """wrk at `connections` connections for BENCH_WRK_SECONDS: req/s and its latency distribution (ms); None without
+    wrk."""
     if not shutil.which("wrk"):
         return None
     result = subprocess.run(
-        ["wrk", "-t2", "-c16", f"-d{WRK_SECONDS}s", "--latency", "--timeout", "30s",
+        ["wrk", "-t2", f"-c{connections}", f"-d{WRK_SECONDS}s", "--latency", "--timeout", "30s",
          "-H", f"Cookie: {client.cookie_header()}", f"http://127.0.0.1:{port}{path}"],
         capture_output=True, text=True, check=True,
     ).stdout

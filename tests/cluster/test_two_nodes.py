@@ -15,7 +15,9 @@ import contextlib
 import dataclasses
 import datetime
 import hashlib
+import os
 import re
+import shutil
 import time
 
 import pytest
@@ -35,7 +37,7 @@ from scripts import pgcluster
 from scripts.bench_pages import Client, create_and_submit
 from scripts.webcluster import HEALTH_PATH, WebCluster, haproxy_available, node_env
 from tests.factories import DEMO_PASSWORD, OrgUnitFactory, PositionFactory, UserFactory
-from tests.lifecycle import PDF_BYTES, meeting_with_votes
+from tests.lifecycle import PDF_BYTES, meeting_with_votes, submitted_proposal
 
 pytestmark = [
     # The test database must exist (pytest-django creates it only for tests that ask): its schema is copied to the
@@ -239,3 +241,36 @@ def _finished_run(cluster: Cluster, report_pk: int, timeout: float = 30) -> Repo
             return run
         time.sleep(0.2)
 
+
+
+BENCH_PROPOSALS = int(os.environ.get("CLUSTER_BENCH_PROPOSALS", "300"))
+
+
+@pytest.mark.skipif(not os.environ.get("CLUSTER_BENCH"), reason="req/s per node: `make cluster-test` (CLUSTER_BENCH=1)")
+@pytest.mark.skipif(not shutil.which("wrk"), reason="needs Debian's wrk (apt-get install wrk)")
+def test_requests_per_second_one_node_and_two_behind_haproxy(cluster, tmp_path):
+    """Not a check but a measurement (issue 14 §1): wrk against one node directly, then against HAProxy in front of
+    two, on a few hundred proposals; the table is printed (`make cluster-test`). Fails only on an error answer."""
+    from scripts.bench_pages import WRK_SECONDS, under_load
+
+    proposer = cluster.people["proposer"]
+    with timed(f"bench: {BENCH_PROPOSALS} proposals submitted"):
+        pks = cluster.run(lambda: [submitted_proposal(proposer=proposer).pk for _ in range(BENCH_PROPOSALS)])
+    with WebCluster(tmp_path, env=cluster.web.env) as web:
+        head = Client(web.balancer_port).log_in("cluster-head", DEMO_PASSWORD)
+        pages = [("proposal list (head)", "/de-xuat/"), ("proposal page (head)", f"/de-xuat/{pks[-1]}/"),
+                 ("login page (anonymous)", HEALTH_PATH)]
+        rows = []
+        for label, path in pages:
+            # Two connections per gunicorn worker in play: enough to keep each busy, not a queue measuring itself.
+            one = under_load(web.ports[A], head, path, connections=2 * web.workers)
+            two = under_load(web.balancer_port, head, path, connections=2 * 2 * web.workers)
+            rows.append((label, one, two))
+    load = os.getloadavg()[0]
+    print(f"\n  {BENCH_PROPOSALS} proposals; wrk -t2 -d{WRK_SECONDS}s, 2 connections per gunicorn worker; {web.workers} "
+          f"sync workers per node; {os.cpu_count()} CPU cores shared by every process (load average {load:.1f})")
+    print(f"  {'page':<26} {'1 node req/s':>13} {'2 nodes via HAProxy':>20} {'per node':>9}   p50 ms 1 / 2 nodes")
+    for label, one, two in rows:
+        print(f"  {label:<26} {one['rps']:>13.1f} {two['rps']:>20.1f} {two['rps'] / 2:>9.1f}   "
+              f"{one['latency'].get('50', 0):.0f} / {two['latency'].get('50', 0):.0f}")
+    assert all(one["non_2xx"] == two["non_2xx"] == 0 for _, one, two in rows)
