@@ -42,3 +42,11 @@ audit: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var
+
+## drill-failover: a throw-away PostgreSQL primary + streaming replica on loopback (scripts/pgcluster.py), the app
+## migrated on it, a writer through the services, the primary stopped, the replica promoted; prints the downtime, the
+## data loss and verify_audit (issue 14 §6). DRILL_ARGS, e.g. "--sync" or "--before 30 --after 10".
+.PHONY: drill-failover
+drill-failover: export DJANGO_DEBUG ?= True
+drill-failover: $(STAMP)
+	$(PY) scripts/drill_failover.py $(DRILL_ARGS)
