@@ -52,3 +52,11 @@ cluster-test: export DJANGO_DEBUG ?= True
 cluster-test: $(STAMP)
 	CLUSTER_BENCH=1 BENCH_WRK_SECONDS=$${BENCH_WRK_SECONDS:-5} $(PY) -m pytest -p no:randomly tests/cluster -n 0 -s -q \
 		-W ignore::DeprecationWarning
+
+## drill-failover: a throw-away PostgreSQL primary + streaming replica on loopback (scripts/pgcluster.py), the app
+## migrated on it, a writer through the services, the primary stopped, the replica promoted; prints the downtime, the
+## data loss and verify_audit (issue 14 §6). DRILL_ARGS, e.g. "--sync" or "--before 30 --after 10".
+.PHONY: drill-failover
+drill-failover: export DJANGO_DEBUG ?= True
+drill-failover: $(STAMP)
+	$(PY) scripts/drill_failover.py $(DRILL_ARGS)

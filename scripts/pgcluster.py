@@ -93,8 +93,11 @@ class PgCluster:
     """A primary on `primary_port` and its streaming replica on `replica_port`, under a fresh directory in
     `base_dir` (removed by `.stop()`). Usable as a context manager: entering starts both, leaving stops both."""
 
-    def __init__(self, base_dir: Path, primary_port: int, replica_port: int):
+    def __init__(self, base_dir: Path, primary_port: int, replica_port: int, *, synchronous: bool = False):
+        """`synchronous`: the primary acknowledges a commit only once the replica has it (no data loss on
+        failover, a round trip more per commit); default asynchronous, PostgreSQL's own default."""
         self.base_dir = Path(base_dir)
+        self.synchronous = synchronous
         self.primary_port = primary_port
         self.replica_port = replica_port
         self.bin = pg_bin()
@@ -125,11 +128,14 @@ class PgCluster:
                       "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions")
             with open(self.primary_dir / "postgresql.conf", "a") as conf:
                 conf.write(PRIMARY_CONF.format(port=self.primary_port))
+                if self.synchronous:
+                    conf.write("synchronous_standby_names = '*'\n")
             self._pg_ctl("start", self.primary_dir, "primary.log")
             self._run("pg_basebackup", "-h", "127.0.0.1", "-p", str(self.primary_port), "-U", "postgres",
                       "-D", self.replica_dir, "-R", "-X", "stream", "-c", "fast", "-C", "-S", "replica", "--no-sync")
             with open(self.replica_dir / "postgresql.conf", "a") as conf:
-                conf.write(f"port = {self.replica_port}\n")
+                # Once promoted it has no standby of its own to wait for.
+                conf.write(f"port = {self.replica_port}\nsynchronous_standby_names = ''\n")
             self._pg_ctl("start", self.replica_dir, "replica.log")
             self._wait_streaming()
         except BaseException:

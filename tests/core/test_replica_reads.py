@@ -1,17 +1,12 @@
 """Reads on a real streaming replica (issue 14 §3): reports read there, writes never do, and a replica too far
 behind or down sends the reads back to the primary.
 
-The cluster (scripts/pgcluster.py) is started once for the module: a primary and its replica on free loopback
-ports. The app's database exists there as a copy of this worker's test database, which pytest-django has just
-migrated (pg_dump, a few seconds; migrating from nothing takes a minute): created on the primary, it reaches the
-replica by replication. For the module, the "default" connection points at the harness primary under the same
-database name and a "replica" alias at the replica, as DATABASE_URL and DATABASE_REPLICA_URL would. The rows a
-test writes must be committed to be replicated, so these tests run outside pytest-django's per-test transaction
-(the database is opened to them by the fixture): nothing is rolled back or flushed (a flush costs seconds per
-test), the database is thrown away with the cluster, and each test makes units of its own.
+The cluster (scripts/pgcluster.py) is started once for the module on free loopback ports, with the app's test
+database copied onto its primary and Django pointed at it (tests/pgharness.py). The tests write committed rows (the
+fixture opens the database to them outside pytest-django's per-test transaction: nothing is flushed, each test
+makes units of its own) and wait for the replica to replay them.
 """
 
-import copy
 import logging
 import time
 
@@ -24,14 +19,14 @@ from django.utils import timezone
 
 from accounts.models import OrgUnit, Position
 from core.db_router import REPLICA, forget_replica_state, replica_reads
-from proposals.models import LegalProfile, Proposal
-from proposals.selectors import DEFAULT_PROFILE_CODE
+from proposals.models import Proposal
 from reports import services
 from reports.models import ReportRun
 from reports.periods import Kind
 from scripts import pgcluster
 from tests.factories import OrgUnitFactory, PositionFactory, UserFactory
 from tests.lifecycle import as_, draft_proposal, submitted_proposal
+from tests.pgharness import app_on_cluster
 
 pytestmark = [
     pytest.mark.postgres,
@@ -42,30 +37,10 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
     primary_port, replica_port = pgcluster.free_ports(2)
-    harness = pgcluster.PgCluster(tmp_path_factory.mktemp("pgcluster"), primary_port, replica_port)
-    with django_db_blocker.unblock():
-        default = connections["default"]
-        name = default.settings_dict["NAME"]
-        harness.start()
-        before = None
-        try:
-            harness.copy_database(pgcluster.database_url(default.settings_dict), name)
-            before = pgcluster.point_django_at(harness.primary_url(name))
-            replica = copy.deepcopy(default.settings_dict) | {"PORT": str(replica_port), "TEST": {"MIRROR": "default"}}
-            django_settings.DATABASES[REPLICA] = connections.configure_settings(
-                {"default": default.settings_dict, REPLICA: replica}
-            )[REPLICA]
-            # A transactional test of this worker may have flushed the data migration's profile (tests/conftest.py).
-            LegalProfile.objects.get_or_create(code=DEFAULT_PROFILE_CODE, version=1)
-            harness.wait_replayed()
-            yield harness
-        finally:
-            if REPLICA in django_settings.DATABASES:
-                connections[REPLICA].close()
-                del django_settings.DATABASES[REPLICA]
-            if before is not None:
-                pgcluster.restore_django(before)
-            harness.stop()
+    with django_db_blocker.unblock(), pgcluster.PgCluster(
+        tmp_path_factory.mktemp("pgcluster"), primary_port, replica_port
+    ) as harness, app_on_cluster(harness):
+        yield harness
 
 
 @pytest.fixture
