@@ -599,8 +599,3 @@ SPECTACULAR_SETTINGS = {
 # own (core.checks). NODE_NAME is sent as X-Served-By on every response (empty: not sent).
 WEB_NODES = _env_int_in("WEB_NODES", 1, 1, 1000)
 NODE_NAME = env.str("NODE_NAME", default=socket.gethostname())
-# Each PostgreSQL connection names its node (pg_stat_activity.application_name): which node holds connections or
-# runs a slow query, on the primary and on the replica.
-for _database in DATABASES.values():
-    if _database["ENGINE"] == "django.db.backends.postgresql":
-        _database.setdefault("OPTIONS", {}).setdefault("application_name", f"decree73 {NODE_NAME}"[:63])
