@@ -50,3 +50,20 @@ clean:
 drill-backup: export DJANGO_DEBUG ?= True
 drill-backup: $(STAMP)
 	$(PY) scripts/drill_backup.py
+## cluster-test: two gunicorn nodes behind HAProxy, on a PostgreSQL primary with a streaming replica, walk a proposal
+## (tests/cluster/, also part of `make test`), then wrk measures req/s on one node and on two behind HAProxy, on a few
+## hundred proposals (CLUSTER_BENCH_PROPOSALS, BENCH_WRK_SECONDS). Needs DATABASE_URL (PostgreSQL), REDIS_URL and
+## Debian's haproxy and wrk.
+.PHONY: cluster-test
+cluster-test: export DJANGO_DEBUG ?= True
+cluster-test: $(STAMP)
+	CLUSTER_BENCH=1 BENCH_WRK_SECONDS=$${BENCH_WRK_SECONDS:-5} $(PY) -m pytest -p no:randomly tests/cluster -n 0 -s -q \
+		-W ignore::DeprecationWarning
+
+## drill-failover: a throw-away PostgreSQL primary + streaming replica on loopback (scripts/pgcluster.py), the app
+## migrated on it, a writer through the services, the primary stopped, the replica promoted; prints the downtime, the
+## data loss and verify_audit (issue 14 §6). DRILL_ARGS, e.g. "--sync" or "--before 30 --after 10".
+.PHONY: drill-failover
+drill-failover: export DJANGO_DEBUG ?= True
+drill-failover: $(STAMP)
+	$(PY) scripts/drill_failover.py $(DRILL_ARGS)

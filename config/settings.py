@@ -8,6 +8,7 @@ Production must give DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 """
 
 import ipaddress
+import socket
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -82,6 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every answer names the web node that gave it, the errors of the middleware below included (issue 14 §1).
+    "core.middleware.ServedByMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # Under /api/: every error as application/problem+json, the input guard's below included (issue 13 §5).
@@ -161,6 +164,29 @@ def add_statement_timeout(database: dict, seconds: int) -> None:
 
 
 add_statement_timeout(DATABASES["default"], DATABASE_STATEMENT_TIMEOUT)
+
+# Issue 14 §3: reports, dashboards and exports may read from a streaming replica (deploy/replica.md). Empty: no
+# replica, and core.db_router sends everything to the primary. Only code inside `core.db_router.replica_reads()`
+# reads there, and only while the replica is reachable and at most REPLICA_MAX_LAG_SECONDS behind, measured on it
+# at most every REPLICA_LAG_CHECK_SECONDS per process.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30)
+REPLICA_LAG_CHECK_SECONDS = env.float("REPLICA_LAG_CHECK_SECONDS", default=5)
+if REPLICA_MAX_LAG_SECONDS <= 0 or REPLICA_LAG_CHECK_SECONDS < 0:
+    raise ImproperlyConfigured("REPLICA_MAX_LAG_SECONDS must be above 0 and REPLICA_LAG_CHECK_SECONDS 0 or more.")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a PostgreSQL URL (postgres://...).")
+    DATABASES["replica"].update(
+        CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"], CONN_HEALTH_CHECKS=True,
+        # Tests never create a database for it: it is the primary's, replicated.
+        TEST={"MIRROR": "default"},
+    )
+    # A replica that does not answer costs a report 3 s before it falls back to the primary, not a TCP timeout.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    add_statement_timeout(DATABASES["replica"], DATABASE_STATEMENT_TIMEOUT)
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -661,3 +687,11 @@ CELERY_METRICS_ADDRESS = env.str("CELERY_METRICS_ADDRESS", default="127.0.0.1")
 # PROMETHEUS_MULTIPROC_DIR environment variable itself; a folder that is not there would fail every request.
 if (_multiproc_dir := env.str("PROMETHEUS_MULTIPROC_DIR", default="")) and not Path(_multiproc_dir).is_dir():
     raise ImproperlyConfigured(f"PROMETHEUS_MULTIPROC_DIR={_multiproc_dir} is not a folder; create it (empty).")
+# Several web nodes behind a load balancer (issue 14 §1, deploy/multi-node.md). Nothing a request needs may live on
+# one node only: sessions, the cache and every counter kept in it (API rate limits, the public pages' limits) are
+# shared through Redis, sign-in throttling and everything else through the database, documents through the
+# document store. WEB_NODES says how many nodes serve this deployment: with more than one, `manage.py check` (and
+# so `migrate`) fails without REDIS_URL, since each process would keep sessions' cache and rate counters of its
+# own (core.checks). NODE_NAME is sent as X-Served-By on every response (empty: not sent).
+WEB_NODES = _env_int_in("WEB_NODES", 1, 1, 1000)
+NODE_NAME = env.str("NODE_NAME", default=socket.gethostname())

@@ -30,7 +30,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Hệ thống")
 
     def ready(self):
-        from . import lookups  # noqa: F401  (registers `__any_of`)
+        from . import checks, lookups  # noqa: F401  (register the multi-node check and `__any_of`)
         from .stages import NavItem, stages
         from .statement_timeout import lift_for_migrations, restore_after_migrations
 

@@ -5,6 +5,8 @@ VietnameseFirstLocaleMiddleware: Vietnamese unless the user chose otherwise (spe
 would see English. Here only the language cookie set by the language switcher counts.
 
 PermissionsPolicyMiddleware: the Permissions-Policy header (issue 11 §3), which neither Django nor django-csp sends.
+
+ServedByMiddleware: which web node answered (issue 14 §1).
 """
 
 from django.conf import settings
@@ -42,4 +44,20 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+class ServedByMiddleware:
+    """`X-Served-By: <NODE_NAME>` on every response (issue 14 §1): behind a load balancer, operators and the cluster
+    test (tests/cluster/) see which web node answered. An empty NODE_NAME sends nothing, for a deployment that would
+    rather not show its host names."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.node = settings.NODE_NAME
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.node:
+            response.headers["X-Served-By"] = self.node
         return response

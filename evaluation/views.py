@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.db_router import replica_reads
 from core.documents import BackLink, Filenames, StoredPdf, pdf_response
 from core.downloads import attachment_response, open_stored
 from core.forms import parsed_id
@@ -98,6 +99,9 @@ def _int(value, default=None):
 def recognitions_export(request: HttpRequest) -> HttpResponse:
     """ENC-4: the year's evaluated proposals per cadre, with what recognised them, as CSV (scoped to the user)."""
     year = _int(request.GET.get("nam"), timezone.localdate().year)
-    rows = recognitions(user=request.user, year=year, person_id=parsed_id(request.GET.get("can_bo")))
+    # An export reads from the replica when there is one (issue 14 §3), its scope included: a change of position
+    # reaches it within REPLICA_MAX_LAG_SECONDS.
+    with replica_reads():
+        rows = recognitions(user=request.user, year=year, person_id=parsed_id(request.GET.get("can_bo")))
     return attachment_response(recognitions_csv(rows), f"thanh-tich-doi-moi-sang-tao-{year}.csv",
                                "text/csv; charset=utf-8")

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import OrgUnit
 from approvals.models import Decision
+from core.db_router import replica_reads
 from evaluation.models import Outcome
 from proposals.models import Proposal, Step
 from proposals.selectors import DueBadges, DueState
@@ -218,13 +219,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         chosen = form.cleaned_data
     unit = chosen.get("unit") or tops[0]
     year = chosen.get("year") or today.year
-    ranks = ranking(unit, year)
+    # Who may read which unit was decided on the primary above; the figures may come from the replica (issue 14 §3).
+    with replica_reads():
+        ranks = ranking(unit, year)
+        figures = {
+            "received": received(unit, year_period(year)),
+            "steps": open_steps(unit, today),
+            "quarter_chart": quarter_chart(unit, year),
+            "ranks": ranks,
+            "ranking_chart": ranking_chart(ranks, year),
+        }
     return render(request, "reports/dashboard.html", {
         "form": form, "unit": unit, "year": year, "last_year": year - 1, "today": today,
-        "received": received(unit, year_period(year)),
-        "steps": open_steps(unit, today),
-        "quarter_chart": quarter_chart(unit, year),
-        "ranks": ranks,
-        "ranking_chart": ranking_chart(ranks, year),
-        "overdue_listed": OVERDUE_LISTED,
+        "overdue_listed": OVERDUE_LISTED, **figures,
     })

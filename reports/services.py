@@ -23,6 +23,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import OrgUnit, Position, User
 from accounts.permissions import acting_position
 from core.audit import audit_record, field_changes
+from core.db_router import replica_reads
 from core.documents.numbers import next_number
 from core.notifications import notify
 
@@ -184,9 +185,13 @@ def produce_run(run_id: int) -> ReportRun | None:
     try:
         period = year_period(report.year, report.period_kind)
         _progress(run, 0.02, _("Tính số liệu theo đơn vị"))
-        table = figures.annual_table(report.unit, period)
-        document = annual_document(report, table, period)
         with contextlib.ExitStack() as stack:
+            # The figures and the detail rows are read from the replica when there is one (issue 14 §3); the
+            # progress updates and the stored version go to the primary.
+            stack.enter_context(replica_reads())
+            table = figures.annual_table(report.unit, period)
+            document = annual_document(report, table, period)
+
             def spooled():
                 return stack.enter_context(tempfile.TemporaryFile())
 
@@ -278,7 +283,11 @@ def produce_quarterly_reports(*, year: int, quarter: int, today: datetime.date) 
     period = quarter_period(year, quarter)
     done = set(QuarterlyReport.objects.filter(year=year, quarter=quarter).values_list("unit_id", flat=True))
     made = []
-    for unit, content in quarterly.contents(period, today=today):
+    # The figures are read from the replica when there is one (issue 14 §3); each report is written, and read
+    # inside its transaction, on the primary.
+    with replica_reads():
+        contents = list(quarterly.contents(period, today=today))
+    for unit, content in contents:
         if unit.pk in done:
             continue
         with transaction.atomic():

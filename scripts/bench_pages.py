@@ -93,6 +93,7 @@ class Client:
         self.port = port
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         self.cookies: dict[str, str] = {}
+        self.body, self.headers = b"", None  # of the last response
 
     def request(self, method: str, path: str, data: dict | None = None) -> tuple[int, str, str]:
         """(status, Location, body)."""
@@ -108,7 +109,9 @@ class Client:
             self.connection.close()  # the worker closed an idle connection: once more on a new one
             self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()
-        text = response.read().decode()
+        self.body = response.read()  # the raw bytes, for a PDF; `text` below for a page
+        self.headers = response.headers
+        text = self.body.decode(errors="replace")
         for cookie in response.headers.get_all("Set-Cookie") or ():
             name, _, rest = cookie.partition("=")
             value = rest.split(";", 1)[0]
@@ -157,12 +160,13 @@ def sequential(client: Client, path: str, count: int = REQUESTS) -> tuple[float,
 WRK_UNITS = {"us": 0.001, "ms": 1, "s": 1000}
 
 
-def under_load(port: int, client: Client, path: str) -> dict | None:
-    """wrk at 16 connections for BENCH_WRK_SECONDS: req/s and its latency distribution (ms); None without wrk."""
+def under_load(port: int, client: Client, path: str, connections: int = 16) -> dict | None:
+    """wrk at `connections` connections for BENCH_WRK_SECONDS: req/s and its latency distribution (ms); None without
+    wrk."""
     if not shutil.which("wrk"):
         return None
     result = subprocess.run(
-        ["wrk", "-t2", "-c16", f"-d{WRK_SECONDS}s", "--latency", "--timeout", "30s",
+        ["wrk", "-t2", f"-c{connections}", f"-d{WRK_SECONDS}s", "--latency", "--timeout", "30s",
          "-H", f"Cookie: {client.cookie_header()}", f"http://127.0.0.1:{port}{path}"],
         capture_output=True, text=True, check=True,
     ).stdout
