@@ -651,7 +651,8 @@ SPECTACULAR_SETTINGS = {
 # --- Operations (issue 14 §5, deploy/observability.md): health, request ids in structured logs, Prometheus ------
 # core.observability.middleware.ObservabilityMiddleware comes first: it answers /healthz, /readyz and /metrics
 # before the HTTPS redirect, the host check and the session, and times and logs every other request.
-MIDDLEWARE = ["core.observability.middleware.ObservabilityMiddleware", *MIDDLEWARE]
+# (Only ServedByMiddleware is outside it, so that the balancer's health checks also name the node that answered.)
+MIDDLEWARE.insert(MIDDLEWARE.index("core.middleware.ServedByMiddleware") + 1, "core.observability.middleware.ObservabilityMiddleware")
 # json: one JSON object per line (production's default); text: readable lines (DEBUG's default, `make run`).
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 if LOG_FORMAT not in {"json", "text"}:

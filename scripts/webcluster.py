@@ -34,10 +34,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # The walks drive the pages with scripts/bench_pages.Client, which imports its siblings (bench_seed) by bare name.
 if str(BASE_DIR / "scripts") not in sys.path:
     sys.path.append(str(BASE_DIR / "scripts"))
-# What HAProxy asks each node to decide whether it serves. The login page shows that the node serves pages (no
-# session needed); switch to "/readyz" once that endpoint exists (issue 14 §5): it checks the database, Redis and the
-# document store too.
-HEALTH_PATH = "/tai-khoan/dang-nhap/"
+# What HAProxy asks each node to decide whether it serves: its database, Redis and document store answer (issue 14 §5).
+HEALTH_PATH = "/readyz"
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
 
 HAPROXY_CONFIG = """\
