@@ -64,6 +64,9 @@ def s3_options(env: environ.Env) -> dict | None:
     prefix = env.str("DOCUMENT_S3_PREFIX", default="").strip("/")
     if ".." in prefix.split("/"):
         raise ImproperlyConfigured("DOCUMENT_S3_PREFIX must not contain '..'.")
+    acl = env.str("DOCUMENT_S3_OBJECT_ACL", default="private")
+    if acl not in ("private", "none"):
+        raise ImproperlyConfigured(f"DOCUMENT_S3_OBJECT_ACL must be private or none, not {acl!r}.")
     ca_bundle = env.str("DOCUMENT_S3_CA_BUNDLE", default="")
     if ca_bundle and not Path(ca_bundle).is_file():
         raise ImproperlyConfigured(f"DOCUMENT_S3_CA_BUNDLE names no file: {ca_bundle!r}.")
@@ -82,9 +85,11 @@ def s3_options(env: environ.Env) -> dict | None:
         "addressing_style": style,
         "location": prefix,
         "verify": ca_bundle or None,
-        # Fixed, not settings: objects are private and never replaced. An issued document is kept once; a name
-        # taken gets another (as on a filesystem), never overwrites the evidence under it.
-        "default_acl": "private",
+        # The canned ACL "private" on every object; "none" sends no ACL, for buckets whose ACLs are disabled
+        # (AWS's "bucket owner enforced", which refuses requests carrying one): objects are private there anyway.
+        "default_acl": None if acl == "none" else "private",
+        # Fixed, not settings: objects are never replaced. An issued document is kept once; a name taken gets
+        # another (as on a filesystem), never overwrites the evidence under it.
         "file_overwrite": False,
         "querystring_auth": True,
         "custom_domain": None,

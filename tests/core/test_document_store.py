@@ -7,6 +7,7 @@ HTTP requests through boto3, as against MinIO or Ceph.
 
 import hashlib
 import io
+import os
 import time
 
 import environ
@@ -30,9 +31,8 @@ S3 = {"DOCUMENT_STORE": "s3", "DOCUMENT_S3_BUCKET": "decree73-documents"}
 
 
 def parsed(monkeypatch, **variables):
-    for name in [*S3, "DOCUMENT_S3_ENDPOINT_URL", "DOCUMENT_S3_ACCESS_KEY_ID", "DOCUMENT_S3_SECRET_ACCESS_KEY",
-                 "DOCUMENT_S3_ENCRYPTION", "DOCUMENT_S3_KMS_KEY_ID", "DOCUMENT_S3_ADDRESSING_STYLE"]:
-        monkeypatch.delenv(name, raising=False)
+    for name in [name for name in os.environ if name.startswith("DOCUMENT_")]:  # only what the test sets
+        monkeypatch.delenv(name)
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
     return document_storages(environ.Env())
@@ -77,8 +77,9 @@ def test_s3_reads_its_settings_from_the_environment_private_and_never_overwritin
     ({**S3, "DOCUMENT_S3_ENCRYPTION": "yes"}, "DOCUMENT_S3_ENCRYPTION must be empty, AES256 or aws:kms"),
     ({**S3, "DOCUMENT_S3_KMS_KEY_ID": "key-1"}, "only used with DOCUMENT_S3_ENCRYPTION=aws:kms"),
     ({**S3, "DOCUMENT_S3_READ_TIMEOUT": "0"}, "DOCUMENT_S3_READ_TIMEOUT must be between"),
+    ({**S3, "DOCUMENT_S3_OBJECT_ACL": "public-read"}, "DOCUMENT_S3_OBJECT_ACL must be private or none"),
 ], ids=["no-bucket", "unknown-store", "bad-bucket", "bad-endpoint", "key-without-secret", "bad-style", "bad-sse",
-        "kms-key-without-kms", "zero-timeout"])
+        "kms-key-without-kms", "zero-timeout", "public-acl"])
 def test_a_bad_document_store_setting_stops_the_start_up(monkeypatch, variables, message):
     with pytest.raises(ImproperlyConfigured, match=message.replace("(", r"\(").replace(")", r"\)")):
         parsed(monkeypatch, **variables)
