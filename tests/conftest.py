@@ -12,6 +12,7 @@ Where things live:
 """
 
 import datetime
+import os
 from pathlib import Path
 
 import pytest
@@ -308,6 +309,14 @@ def s3_store(settings, s3_endpoint, _s3_session, monkeypatch) -> str:
     settings.STORAGES = {**settings.STORAGES, **entries}
     storages["default"].connection.meta.client.create_bucket(Bucket=bucket)
     return bucket
+
+
+@pytest.fixture(autouse=True)
+def _whole_suite_on_s3(request):
+    """TEST_DOCUMENT_STORE=s3 runs every test on S3 (tests that look into MEDIA_ROOT themselves fail then): a check
+    that no code path reads a document by its path. Unset, as in CI: nothing."""
+    if os.environ.get("TEST_DOCUMENT_STORE") == "s3" and "document_store" not in request.fixturenames:
+        request.getfixturevalue("s3_store")
 
 
 @pytest.fixture(params=["filesystem", "s3"])

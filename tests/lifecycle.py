@@ -245,3 +245,12 @@ def deciding_panel(*, proposal: Proposal, user) -> dict:
     [section] = stage_sections(Situation(proposal=proposal, user=user), only=[stages.get("approvals")])
     return {**section.context, "section": section, "actions": {o.action.name: o.form for o in section.offers},
             "notes": section.notes}
+
+
+def tamper_stored(field, extra: bytes = b"%% altered") -> None:
+    """Append `extra` to a stored file through the storage API (as someone with access to the store would), so the
+    same test runs on a directory and on S3."""
+    with field.storage.open(field.name, "rb") as handle:
+        content = handle.read()
+    with field.storage.open(field.name, "wb") as handle:
+        handle.write(content + extra)

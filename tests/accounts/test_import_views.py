@@ -2,6 +2,7 @@
 """
 
 import csv
+import datetime
 import io
 from urllib.parse import parse_qs, urlparse
 
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import importing
 from accounts.importing import org_import_commit, org_import_preview
@@ -228,3 +230,19 @@ def test_the_import_service_refuses_an_actor_without_the_permissions(proposer):
 
 def test_get_on_confirm_is_405(admin_client):
     assert admin_client.get(reverse("accounts:import_confirm")).status_code == 405
+
+
+def test_a_preview_never_confirmed_is_deleted_from_the_store_after_two_hours(admin_user, document_store, time_machine):
+    # From the real clock: a file's modified time on a filesystem is the system's, whatever the test's clock says.
+    started = timezone.now()
+    stale = importing.pending_store(content=b"a", kind="people", file_name="a.csv", user=admin_user)
+    [stale_file] = default_storage.listdir("imports")[1]
+    time_machine.move_to(started + datetime.timedelta(hours=1, minutes=59), tick=False)
+    importing.pending_store(content=b"b", kind="people", file_name="b.csv", user=admin_user)
+    assert importing.pending_load(token=stale, user=admin_user).content == b"a"  # not yet two hours
+
+    time_machine.move_to(started + datetime.timedelta(hours=2, minutes=1), tick=False)
+    fresh = importing.pending_store(content=b"c", kind="people", file_name="c.csv", user=admin_user)
+
+    assert importing.pending_load(token=fresh, user=admin_user).content == b"c"
+    assert stale_file not in default_storage.listdir("imports")[1]  # the file itself, not only its expired token

@@ -13,7 +13,7 @@ from proposals.transitions import Status
 from reports.models import AnnualReport, ReportRun
 from tests.api.conftest import bearer
 from tests.api.helpers import api, assert_problem
-from tests.lifecycle import as_, draft_proposal, submitted_proposal
+from tests.lifecycle import as_, draft_proposal, submitted_proposal, tamper_stored
 from tests.proposals.helpers import NOW
 
 pytestmark = pytest.mark.frozen_at(NOW)
@@ -104,8 +104,7 @@ def test_a_document_is_listed_with_its_sha256_and_downloaded_as_stored(head, sub
 
 def test_a_document_whose_stored_file_changed_is_refused_with_409(head, submitted):
     stored = PlanDocument.objects.get(version__proposal=submitted)
-    with open(stored.pdf.path, "ab") as handle:
-        handle.write(b"tampered")
+    tamper_stored(stored.pdf, b"tampered")
     assert_problem(bearer(head, "read").get(api("document_download", submitted.pk, 1)), 409)
 
 
@@ -164,6 +163,5 @@ def test_a_produced_report_is_listed_and_downloaded_as_stored(head, produced_rep
 def test_a_report_outside_scope_or_changed_is_refused(head, outsider, proposer, produced_report):
     assert bearer(outsider, "read").get(api("report_list")).json()["results"] == []
     assert_problem(bearer(proposer, "read").get(api("report_download", produced_report.pk, "pdf")), 404)
-    with open(produced_report.pdf.path, "ab") as handle:
-        handle.write(b"tampered")
+    tamper_stored(produced_report.pdf, b"tampered")
     assert_problem(bearer(head, "read").get(api("report_download", produced_report.pk, "pdf")), 409)

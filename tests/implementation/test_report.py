@@ -33,6 +33,7 @@ from tests.lifecycle import (
     pdf_text,
     sha256,
     submitted_proposal,
+    tamper_stored,
     uploaded_file,
 )
 
@@ -257,6 +258,5 @@ def test_the_report_downloads_as_stored_for_those_who_see_the_proposal(completed
 
 def test_a_tampered_report_is_not_served(completed, proposer, head):
     report = CompletionReport.objects.get(pk=h.file_report(completed, proposer).pk)
-    with open(report.pdf.path, "ab") as stored:
-        stored.write(b"%% altered")
+    tamper_stored(report.pdf)
     assert as_(head).get(h.url("report_pdf", completed.pk, report.pk)).status_code == 409

@@ -21,10 +21,11 @@ class Command(BaseCommand):
         except InvalidStorageError as error:
             raise CommandError("No S3 store is configured: set DOCUMENT_S3_BUCKET and the other DOCUMENT_S3_* "
                                "variables (deploy/storage.md), keeping DOCUMENT_STORE as it is.") from error
-        source = storages["default"]
-        verbose = options["verbosity"] > 1
-        report = documents_copy(source=source, target=target,
-                                progress=lambda name: verbose and self.stdout.write(f"  copied {name}"))
+        def progress(name: str) -> None:
+            if options["verbosity"] > 1:
+                self.stdout.write(f"  copied {name}")
+
+        report = documents_copy(source=storages["default"], target=target, progress=progress)
         for line in report.missing:
             self.stdout.write(self.style.WARNING(f"missing here, not copied: {line}"))
         for line in report.not_as_recorded:
