@@ -40,22 +40,24 @@ DRILL_DB = "decree73_drill"
 
 @dataclasses.dataclass
 class DrillResult:
-    writes_before: int  # acknowledged by the old primary
+    writes_before: int  # acknowledged by the old primary (a few while `pg_ctl stop` was under way, maybe)
     writes_after: int  # acknowledged by the promoted server
     failed_attempts: int  # writes that raised while there was no primary (retried)
     promote_seconds: float  # stop → the promoted server accepts writes
     downtime_seconds: float  # stop → the first acknowledged write on the promoted server
+    gap_seconds: float  # the last write the old primary acknowledged → the first on the promoted server
     lost: list[str]  # acknowledged before the stop, missing after the promotion
     audit_checked: int
     audit_broken: str  # "" when the chain is intact
 
     def lines(self) -> list[str]:
         return [
-            f"writes acknowledged by the primary before it stopped: {self.writes_before}",
+            f"writes acknowledged by the old primary:               {self.writes_before}",
             f"writes acknowledged by the promoted replica:          {self.writes_after}",
             f"attempts that failed while there was no primary:      {self.failed_attempts}",
             f"promotion (stop -> promoted server accepts writes):   {self.promote_seconds:.2f} s",
             f"downtime (stop -> first write on the promoted server): {self.downtime_seconds:.2f} s",
+            f"the writer's gap (last write on the old primary -> first on the promoted one): {self.gap_seconds:.2f} s",
             f"data loss (acknowledged writes missing after it):     {len(self.lost)}"
             + (f" ({', '.join(self.lost[:5])}{', ...' if len(self.lost) > 5 else ''})" if self.lost else ""),
             "verify_audit on the promoted server:                  "
@@ -90,7 +92,9 @@ class Writer(threading.Thread):
     def __init__(self, cadre, position):
         super().__init__(daemon=True, name="drill-writer")
         self.cadre, self.position = cadre, position
-        self.acknowledged: list[tuple[float, str]] = []  # (monotonic time acknowledged, title)
+        # (monotonic time acknowledged, the port of the server that acknowledged it, title): the server is read from
+        # the connection itself, since the old primary may acknowledge a write while `pg_ctl stop` is under way.
+        self.acknowledged: list[tuple[float, int, str]] = []
         self.failures = 0
         self.stopping = threading.Event()
         self.error: BaseException | None = None
@@ -112,7 +116,7 @@ class Writer(threading.Thread):
                     connection.close()
                     time.sleep(0.02)
                     continue
-                self.acknowledged.append((time.monotonic(), title))
+                self.acknowledged.append((time.monotonic(), connection.connection.info.port, title))
         except BaseException as error:  # surfaced by run_drill: a writer that dies is a failed drill
             self.error = error
         finally:
@@ -148,18 +152,20 @@ def run_drill(cluster: PgCluster, *, db: str, before: float, after: float, log: 
     writer.join(timeout=30)
     if writer.error:
         raise RuntimeError("the writer failed") from writer.error
-    before_stop = [title for at, title in writer.acknowledged if at < stopped_at]
-    after_stop = [(at, title) for at, title in writer.acknowledged if at >= stopped_at]
+    before_stop = [(at, title) for at, port, title in writer.acknowledged if port == cluster.primary_port]
+    after_stop = [(at, title) for at, port, title in writer.acknowledged if port == cluster.replica_port]
     if not after_stop:
         raise RuntimeError("no write succeeded on the promoted server")
 
     connection.close()
-    present = set(Proposal.objects.filter(title__in=before_stop).values_list("title", flat=True))
+    titles = [title for at, title in before_stop]
+    present = set(Proposal.objects.filter(title__in=titles).values_list("title", flat=True))
     checked, broken = verify_chain()
     return DrillResult(
         writes_before=len(before_stop), writes_after=len(after_stop), failed_attempts=writer.failures,
         promote_seconds=promote_seconds, downtime_seconds=after_stop[0][0] - stopped_at,
-        lost=[title for title in before_stop if title not in present], audit_checked=checked,
+        gap_seconds=after_stop[0][0] - before_stop[-1][0],
+        lost=[title for title in titles if title not in present], audit_checked=checked,
         audit_broken=f"#{broken.seq}: {broken.reason}" if broken else "",
     )
 
