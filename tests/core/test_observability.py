@@ -175,14 +175,14 @@ def test_the_document_store_check_writes_reads_and_deletes_a_probe(settings, tmp
 
     settings.MEDIA_ROOT = tmp_path
 
-    assert document_store_ready() == (True, "")
+    assert document_store_ready()[0]
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
 
     # A store that cannot be written (a file where its folder should be; permissions would not stop root).
     (tmp_path / "gone").write_text("")
     settings.MEDIA_ROOT = tmp_path / "gone"
     ok, why = document_store_ready()
-    assert not ok and why in {"FileExistsError", "NotADirectoryError"}
+    assert not ok and why in {"filesystem: FileExistsError", "filesystem: NotADirectoryError"}
 
 
 # --- Request ids and the JSON access log --------------------------------------------------------------------
@@ -494,6 +494,7 @@ def test_the_workers_log_handlers_get_the_json_format_and_the_request_id(setting
     buffer = io.StringIO()
     worker_logger.addHandler(logging.StreamHandler(buffer))
     worker_logger.propagate = False
+    worker_logger.setLevel(logging.INFO)  # whatever level another test left on the root logger
 
     _format_handlers(logger=worker_logger)  # what Celery's after_setup_logger signal calls
     token = request_id.current.set("req-worker-format")
@@ -502,6 +503,7 @@ def test_the_workers_log_handlers_get_the_json_format_and_the_request_id(setting
     finally:
         request_id.current.reset(token)
 
+    assert buffer.getvalue(), f"nothing logged: logging.disable={logging.root.manager.disable}"
     line = json.loads(buffer.getvalue())
     assert (line["message"], line["request_id"], line["level"]) == ("ready", "req-worker-format", "WARNING")
 
