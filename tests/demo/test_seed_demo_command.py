@@ -1,5 +1,5 @@
-"""`manage.py seed_demo` on an empty database: refused with DEBUG off unless forced, its login table, idempotency and
-`--scale` (the seeded province itself: test_seed_demo.py)."""
+"""`manage.py seed_demo` on an empty database: refused with DEBUG off unless forced, its login table and lifecycle,
+idempotency and `--scale` (the seeded province itself: test_seed_demo.py; the lifecycle: test_lifecycle_seed.py)."""
 
 import datetime
 from io import StringIO
@@ -10,12 +10,21 @@ from django.core.management import CommandError, call_command
 from accounts.demo import DEMO_PASSWORD, SYNTHETIC_CODE_PREFIX, SYNTHETIC_STAFF_PER_UNIT
 from accounts.models import OrgUnit, Position, User
 from accounts.selectors import unit_deputies_on, unit_head_on
+from core.models import AuditEvent
+from demo.lifecycle import PROPOSALS
+from incidents.models import Incident
+from proposals.models import Proposal
+from publication.models import Publication
 
 ON = datetime.date(2026, 1, 15)
 
 
 def _counts():
     return OrgUnit.objects.count(), User.objects.count(), Position.objects.count()
+
+
+def _lifecycle_counts():
+    return (Proposal.objects.count(), AuditEvent.objects.count(), Incident.objects.count(), Publication.objects.count())
 
 
 def _held(unit, role):
@@ -39,18 +48,21 @@ def test_command_runs_with_force_when_debug_is_off(db, settings):
     assert OrgUnit.objects.filter(code="QN-UBND").exists()
 
 
-def test_command_prints_the_login_table_and_is_idempotent(db, settings):
+def test_command_prints_the_login_table_and_the_lifecycle_and_is_idempotent(db, settings):
+    """One command seeds the province and its lifecycle (demo.lifecycle); both parts are checked on the same two runs,
+    each a full seeding."""
     settings.DEBUG = True
     first, second = StringIO(), StringIO()
 
     call_command("seed_demo", stdout=first)
-    counts = _counts()
+    counts = _counts(), _lifecycle_counts()
     call_command("seed_demo", stdout=second)
 
-    assert _counts() == counts
+    assert (_counts(), _lifecycle_counts()) == counts
     out = first.getvalue()
     assert DEMO_PASSWORD in out
     assert "gd.snv" in out and "Sở Nội vụ tỉnh Quảng Ninh" in out
+    assert f"Đã tạo {len(PROPOSALS)} đề xuất mẫu" in out
     assert "Thời gian" in out
     assert "không thay đổi" in second.getvalue()
 
