@@ -22,9 +22,11 @@ run: $(STAMP)
 
 ## test: the whole suite (SQLite by default; PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set), spread
 ## over TEST_WORKERS processes (default: one per core; TEST_WORKERS=0 runs it in one process).
+## --maxschedchunk=1: the workers are handed tests one at a time as they free up (not in blocks of a quarter of the
+## suite), so the slowest tests, which tests/conftest.py collects first (HEAVY_FIRST), are shared between them.
 TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(PY) -m pytest -n $(TEST_WORKERS) --durations=25
+	$(PY) -m pytest -n $(TEST_WORKERS) --maxschedchunk=1 --durations=25
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -22,12 +22,25 @@ from django.db import connection
 from accounts.models import OrgUnit, Position
 from proposals.models import LegalProfile, Proposal
 from proposals.selectors import DEFAULT_PROFILE_CODE
-from tests.factories import VIETNAMESE_NAMES, OrgUnitFactory, PositionFactory, UserFactory
-from tests.lifecycle import at_friday_before_tet, submitted_proposal
+from tests.factories import FAST_PASSWORD_HASHERS, VIETNAMESE_NAMES, OrgUnitFactory, PositionFactory, UserFactory
+from tests.lifecycle import at_friday_before_tet, blank_pdf, submitted_proposal
+
+# The slowest tests (`make test` prints them), in the order they start: pytest-xdist deals tests out in collection
+# order, and one of them collected late (test_hostile_input.py sorts after most of tests/) could end up alone on one
+# worker while the other has finished. Started first, they run while the thousands of short tests fill in around them.
+HEAVY_FIRST = (
+    "tests/test_run_dev.py", "tests/test_hostile_input.py", "tests/e2e/", "tests/demo/", "tests/api/test_openapi.py",
+)
+
+
+def _heaviness(item) -> int:
+    path = Path(str(item.path)).relative_to(Path(__file__).parent.parent).as_posix()
+    return next((rank for rank, prefix in enumerate(HEAVY_FIRST) if path.startswith(prefix)), len(HEAVY_FIRST))
 
 
 def pytest_collection_modifyitems(config, items):
-    """`@pytest.mark.postgres` runs only on PostgreSQL, `@pytest.mark.redis` only when REDIS_URL is set."""
+    """`@pytest.mark.postgres` runs only on PostgreSQL, `@pytest.mark.redis` only when REDIS_URL is set; the heavy
+    tests first (HEAVY_FIRST), the others in their usual order."""
     skip_postgres = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
     skip_redis = pytest.mark.skip(reason="needs a Redis broker: set REDIS_URL=redis://...")
     for item in items:
@@ -35,6 +48,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_postgres)
         if item.get_closest_marker("redis") and not settings.REDIS_URL:
             item.add_marker(skip_redis)
+    items.sort(key=_heaviness)  # stable: the same order in every xdist worker, as xdist requires
 
 
 @pytest.fixture(autouse=True)
@@ -42,17 +56,6 @@ def private_media(settings, tmp_path) -> Path:
     """Uploaded files and issued PDFs go to a per-test folder (the value), never into the developer's var/."""
     settings.MEDIA_ROOT = tmp_path / "private"
     return settings.MEDIA_ROOT
-
-
-def _blank_pdf() -> bytes:
-    from io import BytesIO
-
-    from pypdf import PdfWriter
-
-    writer, buffer = PdfWriter(), BytesIO()
-    writer.add_blank_page(width=595, height=842)
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +69,7 @@ def _plan_pdf(request, monkeypatch):
 
     from proposals import documents
 
-    blank = _blank_pdf()
+    blank = blank_pdf()
     monkeypatch.setattr(documents, "PLAN", dataclasses.replace(documents.PLAN, render=lambda document, **kwargs: blank))
 
 
@@ -103,8 +106,8 @@ def _sessions_in_the_database(settings):
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    """PBKDF2 costs ~0.25 s a user; the tests check permissions, not hashing strength."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    """tests.factories.FAST_PASSWORD_HASHERS: the tests check permissions, not hashing strength."""
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,8 @@ from faker import Faker
 from accounts.models import OrgUnit, Position, User
 
 DEMO_PASSWORD = "Matkhau@2026"
+# PBKDF2 costs ~0.25 s a user; the tests check permissions, not hashing strength (tests/conftest.py).
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Names are unique within a test (tests/conftest.py clears them before each: a whole run would exhaust Faker's
 # Vietnamese names): pages, minutes and browser walks find people by name (two "Duyên Lê" in one collective made a
 # walk's checkbox ambiguous).

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 
 from accounts.models import Position
 from approvals.models import Meeting, Vote
@@ -232,6 +232,14 @@ def pdf_lines(content: bytes) -> list[str]:
     return [
         " ".join(line.split()) for page in PdfReader(io.BytesIO(content)).pages for line in page.extract_text().splitlines()
     ]
+
+
+def blank_pdf() -> bytes:
+    """A blank A4 page as a PDF: what the tests' stand-ins for WeasyPrint store instead of a laid-out document."""
+    writer, buffer = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def pdf_text(content: bytes) -> str:

@@ -1,9 +1,7 @@
 """`seed_demo` after the organisation: one demo proposal in every status the lifecycle reaches, an incident and a
-published proposal, all made through the services; a second run changes nothing (the issue's demo-data acceptance)."""
+published proposal, all made through the services; a second run changes nothing (the issue's demo-data acceptance:
+the command's two runs are in test_seed_demo_command.py)."""
 
-from io import StringIO
-
-from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.demo import seed_demo
@@ -18,10 +16,6 @@ from reports.periods import previous_quarter
 
 # Every status the transition table reaches, and DRAFT where every proposal starts.
 REACHABLE = {Status.DRAFT} | {str(target) for target in TRANSITIONS.values()}
-
-
-def _counts():
-    return (Proposal.objects.count(), AuditEvent.objects.count(), Incident.objects.count(), Publication.objects.count())
 
 
 def test_every_reachable_status_has_a_demo_proposal_made_through_the_services(db):
@@ -46,20 +40,6 @@ def test_every_reachable_status_has_a_demo_proposal_made_through_the_services(db
     year, quarter = previous_quarter(timezone.localdate())
     assert set(QuarterlyReport.objects.values_list("year", "quarter")) == {(year, quarter)}
     assert QuarterlyReport.objects.filter(unit=closed.unit).exists()
-
-
-def test_command_seeds_the_lifecycle_prints_the_time_and_is_idempotent(db, settings):
-    settings.DEBUG = True
-    first, second = StringIO(), StringIO()
-
-    call_command("seed_demo", stdout=first)
-    counts = _counts()
-    call_command("seed_demo", stdout=second)
-
-    assert _counts() == counts
-    assert f"Đã tạo {len(PROPOSALS)} đề xuất mẫu" in first.getvalue()
-    assert "Thời gian" in first.getvalue()
-    assert "không thay đổi" in second.getvalue()
 
 
 def test_command_help_prints_in_vietnamese():

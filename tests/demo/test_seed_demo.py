@@ -1,14 +1,15 @@
-"""The demo province (`accounts.demo`, `manage.py seed_demo`, now in the demo app): shape, history, idempotency, scale, logins."""
+"""The demo province (`accounts.demo`, seeded once for the module): shape, history, idempotency, logins."""
 
 import datetime
-from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import override_settings
 
-from accounts.demo import DEMO_PASSWORD, SYNTHETIC_CODE_PREFIX, SYNTHETIC_STAFF_PER_UNIT, demo_logins, seed_demo
+from accounts.demo import DEMO_PASSWORD, demo_logins, seed_demo
 from accounts.models import OrgUnit, Position, User
 from accounts.selectors import unit_deputies_on, unit_head_on
+from tests.factories import FAST_PASSWORD_HASHERS
 
 # A day after the 2025 reorganisation, when every active demo unit is staffed.
 ON = datetime.date(2026, 1, 15)
@@ -17,9 +18,21 @@ COMMUNES = ["QN-P-HALONG", "QN-P-CAMPHA", "QN-P-MONGCAI1", "QN-X-TIENYEN", "QN-D
 PUBLIC_SERVICE_UNITS = ["QN-BVDK", "QN-CDC"]
 
 
+@pytest.fixture(scope="module")
+def _seeded_once(django_db_setup, django_db_blocker):
+    """The demo province, seeded once for the module's tests (a few seconds each time) in a transaction rolled back
+    after the last of them; each test runs in a savepoint of it (pytest-django's `db`), so what one test changes
+    (a re-seed, an edited unit) is gone for the next. The commands, which commit or run with other settings, are
+    tried on an empty database in test_seed_demo_command.py."""
+    # Hashed as the tests' own sign-ins check it (tests/conftest.py: per test, too late for this module's setup).
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS), transaction.atomic():
+        yield seed_demo()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def seeded(db):
-    return seed_demo()
+def seeded(_seeded_once, db):
+    return _seeded_once
 
 
 def _counts():
@@ -157,39 +170,6 @@ def test_change_of_head_is_visible_on_both_dates(seeded):
     assert after.start_date == datetime.date(2025, 3, 1)
 
 
-def test_command_refuses_when_debug_is_off(db, settings):
-    settings.DEBUG = False
-
-    with pytest.raises(CommandError, match="--force"):
-        call_command("seed_demo", stdout=StringIO())
-
-    assert not OrgUnit.objects.exists()
-
-
-def test_command_runs_with_force_when_debug_is_off(db, settings):
-    settings.DEBUG = False
-
-    call_command("seed_demo", force=True, stdout=StringIO())
-
-    assert OrgUnit.objects.filter(code="QN-UBND").exists()
-
-
-def test_command_prints_the_login_table_and_is_idempotent(db, settings):
-    settings.DEBUG = True
-    first, second = StringIO(), StringIO()
-
-    call_command("seed_demo", stdout=first)
-    counts = _counts()
-    call_command("seed_demo", stdout=second)
-
-    assert _counts() == counts
-    out = first.getvalue()
-    assert DEMO_PASSWORD in out
-    assert "gd.snv" in out and "Sở Nội vụ tỉnh Quảng Ninh" in out
-    assert "Thời gian" in out
-    assert "không thay đổi" in second.getvalue()
-
-
 def test_login_table_lists_admin_first_and_former_heads_with_their_end_date(seeded):
     logins = demo_logins(on_date=ON)
 
@@ -198,39 +178,6 @@ def test_login_table_lists_admin_first_and_former_heads_with_their_end_date(seed
     assert by_username["gd.snv"].unit == "Sở Nội vụ tỉnh Quảng Ninh"
     assert "28/02/2025" in by_username["gdcu.snv"].role
     assert not any(login.username.startswith("tn") for login in logins)
-
-
-def test_scale_adds_synthetic_units_with_correct_paths(db, settings):
-    settings.DEBUG = True
-    call_command("seed_demo", scale=5, stdout=StringIO())
-    ubnd = OrgUnit.objects.get(code="QN-UBND")
-
-    synthetic = list(OrgUnit.objects.filter(code__startswith=SYNTHETIC_CODE_PREFIX).order_by("code"))
-
-    assert len(synthetic) == 5
-    assert {unit.level for unit in synthetic} == {OrgUnit.Level.COMMUNE, OrgUnit.Level.PROVINCE}
-    for unit in synthetic:
-        assert unit.parent == ubnd
-        assert unit.path == f"{ubnd.path}{unit.pk}/"
-        assert list(OrgUnit.objects.subtree_of(unit)) == [unit]
-        assert unit_head_on(unit=unit, on_date=ON) is not None
-        assert len(unit_deputies_on(unit=unit, on_date=ON)) == 2
-        assert _held(unit, Position.Role.STAFF).count() == SYNTHETIC_STAFF_PER_UNIT
-    assert set(synthetic) <= set(OrgUnit.objects.subtree_of(ubnd))
-    assert OrgUnit.objects.subtree_of(OrgUnit.objects.get(code="TW-CP")).count() == OrgUnit.objects.count()
-
-
-def test_scale_is_idempotent_and_extends_to_a_larger_count(db, settings):
-    settings.DEBUG = True
-    call_command("seed_demo", scale=3, stdout=StringIO())
-    counts = _counts()
-
-    call_command("seed_demo", scale=3, stdout=StringIO())
-    assert _counts() == counts
-
-    call_command("seed_demo", scale=5, stdout=StringIO())
-    assert OrgUnit.objects.filter(code__startswith=SYNTHETIC_CODE_PREFIX).count() == 5
-    assert not OrgUnit.objects.filter(path="").exists()
 
 
 @pytest.mark.parametrize(
