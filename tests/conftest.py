@@ -73,6 +73,21 @@ def _plan_pdf(request, monkeypatch):
     monkeypatch.setattr(documents, "PLAN", dataclasses.replace(documents.PLAN, render=lambda document, **kwargs: blank))
 
 
+@pytest.fixture(autouse=True)
+def _documents_laid_out_blank(request, monkeypatch):
+    """Minutes, decisions, reports and conclusions are issued as PDFs at nearly every step; WeasyPrint's layout is
+    most of a step's time, and most tests never read the document. Their templates are still rendered and parsed (a
+    broken one still fails), and the blank page is stored, hashed and audited like the real one. Tests that read
+    what they issue (`@pytest.mark.real_pdf`, or `plan_pdf` for the plan) get the real layout; `pdf_text` refuses
+    the blank page, so a test that forgot the marker says so."""
+    if request.node.get_closest_marker("real_pdf") or request.node.get_closest_marker("plan_pdf"):
+        return
+    import weasyprint
+
+    blank = blank_pdf()
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", lambda self, *args, **kwargs: blank)
+
+
 @pytest.fixture
 def celery_eager():
     """Tasks run in the test's own process when enqueued (after the commit, as in production)."""

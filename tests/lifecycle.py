@@ -7,6 +7,7 @@ there the way a real one would (on PostgreSQL the FSM trigger would refuse any s
 
 import contextlib
 import datetime
+import functools
 import hashlib
 import io
 from zoneinfo import ZoneInfo
@@ -229,11 +230,13 @@ def audit_events(action: str | None = None) -> list[AuditEvent]:
 
 def pdf_lines(content: bytes) -> list[str]:
     """The PDF's text lines, spaces folded: justified lines come out of the extractor with widened gaps."""
+    assert content != blank_pdf(), "a blank stand-in page: mark the test or its module `real_pdf` (tests/conftest.py)"
     return [
         " ".join(line.split()) for page in PdfReader(io.BytesIO(content)).pages for line in page.extract_text().splitlines()
     ]
 
 
+@functools.cache
 def blank_pdf() -> bytes:
     """A blank A4 page as a PDF: what the tests' stand-ins for WeasyPrint store instead of a laid-out document."""
     writer, buffer = PdfWriter(), io.BytesIO()

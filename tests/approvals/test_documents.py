@@ -28,7 +28,7 @@ from tests.lifecycle import (
 NOW = datetime.datetime(2026, 4, 6, 9, 0, tzinfo=HANOI)
 PROVINCE = "Ủy ban nhân dân tỉnh Quảng Ninh"
 
-pytestmark = pytest.mark.frozen_at(NOW)
+pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.real_pdf]
 
 
 # --- The helpers ---------------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from tests.lifecycle import (
     submitted_proposal,
 )
 
-pytestmark = pytest.mark.frozen_at(NOW)
+pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.real_pdf]
 
 
 # --- Forms ---------------------------------------------------------------------------------------------------

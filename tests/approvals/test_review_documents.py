@@ -54,7 +54,7 @@ DECREE_73 = "Căn cứ Nghị định số 73/2023/NĐ-CP ngày 29 tháng 9 năm
 COMPETENT_BODY = "Ủy ban nhân dân tỉnh Quảng Ninh"
 BEYOND = "Mức thu phí trông giữ xe do Hội đồng nhân dân tỉnh quyết định, không thuộc thẩm quyền của Sở."
 
-pytestmark = pytest.mark.frozen_at(NOW)
+pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.real_pdf]
 
 
 # --- The units and people as a deployment sets them up -------------------------------------------------------------

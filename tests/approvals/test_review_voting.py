@@ -52,7 +52,7 @@ from tests.lifecycle import (
 D = datetime.date
 T = datetime.time
 
-pytestmark = pytest.mark.usefixtures("friday")
+pytestmark = [pytest.mark.usefixtures("friday"), pytest.mark.real_pdf]
 
 
 def at(time_machine, day: datetime.date, hour: int, minute: int = 0) -> None:

@@ -36,7 +36,7 @@ from proposals.models import LegalProfile, Proposal
 from tests.approvals.helpers import NOW, TODAY, consult, failed, panel_html, passed, url
 from tests.lifecycle import PDF_BYTES, REASONS, as_, pdf_text, sha256
 
-pytestmark = pytest.mark.frozen_at(NOW)
+pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.real_pdf]
 
 
 def _png() -> bytes:

@@ -43,6 +43,8 @@ from core.models import AuditEvent
 from tests.factories import UserFactory
 from tests.lifecycle import pdf_lines, pdf_text, sha256
 
+pytestmark = pytest.mark.real_pdf  # reads the PDFs it issues: WeasyPrint lays them out
+
 TEMPLATE = "document_engine/note.html"
 TEST_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 REGENERATED = "BẢN TÁI TẠO — không phải bản gốc đã lưu"

@@ -25,6 +25,8 @@ from approvals.services import decision_approve
 from core.documents import read_issued
 from tests.lifecycle import APPROVAL_TEXT, meeting_with_votes, pdf_text, submitted_proposal
 
+pytestmark = pytest.mark.real_pdf  # reads the PDFs it issues: WeasyPrint lays them out
+
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 PO_FILE = LOCALE_DIR / "en" / "LC_MESSAGES" / "django.po"
 MO_FILE = LOCALE_DIR / "en" / "LC_MESSAGES" / "django.mo"

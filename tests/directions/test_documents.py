@@ -27,7 +27,7 @@ from tests.directions.helpers import (
 )
 from tests.lifecycle import as_, fresh, pdf_text
 
-pytestmark = pytest.mark.frozen_at(NOW)
+pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.real_pdf]
 
 
 def text_of(direction: Direction) -> str:

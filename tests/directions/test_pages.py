@@ -16,7 +16,7 @@ from proposals.transitions import Status
 from tests.directions.helpers import NOW, REASONS, SHORT, detail, implementing, offered, section, stop, suspend, url
 from tests.lifecycle import as_, fresh, new_profile_version, pdf_text, sha256
 
-pytestmark = pytest.mark.frozen_at(NOW)
+pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.real_pdf]
 TODAY_TEXT = "05/02/2026"
 GROUNDS_POST = {
     "adjust-minutes_number": "05/BB-SNV", "adjust-meeting_held_on": TODAY_TEXT,

@@ -44,7 +44,7 @@ from tests.lifecycle import (
     submitted_proposal,
 )
 
-pytestmark = pytest.mark.frozen_at(NOW)
+pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.real_pdf]
 DIRECTIONS = {"suspend": suspend, "continue": resume, "stop": stop, "adjust": adjust}
 
 

@@ -9,6 +9,12 @@ from tests.lifecycle import drive_to
 
 
 @pytest.fixture
+def _documents_laid_out_blank():
+    """The dossier's tests read the documents it gathers: WeasyPrint lays them out (tests/conftest.py, where this
+    name stands in a blank page for every other test)."""
+
+
+@pytest.fixture
 def clock(time_machine):
     """Tuesday 10/03/2026 09:00 in Hà Nội, running: each record gets its own moment."""
     time_machine.move_to(NOW, tick=True)

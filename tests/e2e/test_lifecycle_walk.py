@@ -35,7 +35,7 @@ from tests.e2e.browser import (
 )
 from tests.lifecycle import drive_to, pdf_text
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_pdf]
 
 # --- Helpers -----------------------------------------------------------------------------------------------------
 

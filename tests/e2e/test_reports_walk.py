@@ -35,7 +35,7 @@ from reports.tasks import produce_report
 from tests.e2e.browser import TIMEOUT_MS, labelled, log_in, main_nav, watch_csp
 from tests.lifecycle import pdf_text
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_pdf]
 
 PROVINCE = "Ủy ban nhân dân tỉnh Quảng Ninh"
 TOTAL = "Tổng cộng"

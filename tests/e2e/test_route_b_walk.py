@@ -26,7 +26,7 @@ from tests.e2e.browser import definition, download, expect_message, meeting_star
 from tests.factories import OrgUnitFactory, PositionFactory, UserFactory
 from tests.lifecycle import open_meeting, pdf_lines, pdf_text, submitted_proposal
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.plan_pdf]  # the plan PDF is read back
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.plan_pdf, pytest.mark.real_pdf]  # the plan PDF is read back
 
 COMPETENCE_BASIS = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;"
 DECREE_73 = "Căn cứ Nghị định số 73/2023/NĐ-CP ngày 29 tháng 9 năm 2023 của Chính phủ"

@@ -30,7 +30,7 @@ def meeting_held(report, leaders):
     return fresh(report)
 
 
-pytestmark = pytest.mark.frozen_at(NOW)
+pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.real_pdf]
 
 
 def test_evl3_the_head_concludes_after_the_meeting_and_the_document_is_stored_once(meeting_held, head):

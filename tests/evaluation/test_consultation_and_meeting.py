@@ -15,7 +15,7 @@ from proposals.transitions import Status
 from tests.evaluation.helpers import AGAINST, FOR, NOW, TODAY, consult, held, open_meeting, reported
 from tests.lifecycle import EXE_BYTES, PDF_BYTES, audit_events, fresh, new_profile_version, pdf_text, uploaded_file
 
-pytestmark = pytest.mark.frozen_at(NOW)
+pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.real_pdf]
 
 
 # --- EVL-1 ------------------------------------------------------------------------------------------------------

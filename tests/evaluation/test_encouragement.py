@@ -12,7 +12,7 @@ from proposals.transitions import Status
 from tests.evaluation.helpers import NOW, evaluated
 from tests.lifecycle import audit_events, fresh, pdf_text
 
-pytestmark = pytest.mark.frozen_at(NOW)
+pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.real_pdf]
 
 
 def encourage(proposal, by, party, form, **fields):

@@ -14,7 +14,7 @@ from tests.evaluation.helpers import NOW, TODAY, evaluated, reported
 from tests.factories import UserFactory
 from tests.lifecycle import audit_events, fresh, pdf_text
 
-pytestmark = pytest.mark.frozen_at(NOW)
+pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.real_pdf]
 
 # PRO-1, one conclusion per row: (outcome, damage, findings) → the measures the service accepts.
 ROWS = {

@@ -37,7 +37,7 @@ from tests.lifecycle import (
     uploaded_file,
 )
 
-pytestmark = pytest.mark.frozen_at(h.NOW)
+pytestmark = [pytest.mark.frozen_at(h.NOW), pytest.mark.real_pdf]
 
 
 @pytest.fixture

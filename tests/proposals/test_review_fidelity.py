@@ -42,7 +42,7 @@ from tests.lifecycle import (
 )
 from tests.proposals.helpers import NOW, form_data, url
 
-pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.plan_pdf]  # the plan document is read here
+pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.plan_pdf, pytest.mark.real_pdf]  # the plan document is read here
 
 ART5_C = ("(c) Xuất phát từ yêu cầu cấp thiết của thực tiễn; không gây phương hại đến quốc phòng, an ninh, trật tự, "
           "an toàn xã hội và không cản trở sự phát triển của địa phương, cơ quan, đơn vị khác")

@@ -1,11 +1,15 @@
 """The register's records in the evidence dossier (spec README §5: every decision and event in order): each
 publication and each withdrawal, after the decision they rest on."""
 
+import pytest
+
 from core.stages import stages
 from publication import services
 from publication.selectors import dossier_entries
 from tests.dossier.helpers import dossier_url
 from tests.lifecycle import as_, pdf_text
+
+pytestmark = pytest.mark.real_pdf  # reads the PDFs it issues: WeasyPrint lays them out
 
 
 def test_publishing_and_withdrawing_are_records_of_the_dossier(published, approved, head):

@@ -17,7 +17,7 @@ from reports.models import AnnualReport, ReportRun
 from reports.periods import Kind
 from tests.lifecycle import as_, drive_to, fresh, pdf_text
 
-pytestmark = pytest.mark.frozen_at("2026-11-30 09:00 +07:00")
+pytestmark = [pytest.mark.frozen_at("2026-11-30 09:00 +07:00"), pytest.mark.real_pdf]
 TODAY = datetime.date(2026, 11, 30)
 
 

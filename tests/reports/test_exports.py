@@ -42,7 +42,7 @@ from tests.evaluation.helpers import NOW, TODAY
 from tests.factories import OrgUnitFactory, PositionFactory
 from tests.lifecycle import APPROVAL_TEXT, drive_to, meeting_with_votes, pdf_lines, pdf_text, submitted_proposal
 
-pytestmark = pytest.mark.frozen_at(NOW)
+pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.real_pdf]
 
 FORMULA_TITLE = "=1+1 Liên thông thủ tục đất đai"
 VIETNAMESE = "Cải cách thủ tục hành chính"
