@@ -76,16 +76,27 @@ def _plan_pdf(request, monkeypatch):
 @pytest.fixture(autouse=True)
 def _documents_laid_out_blank(request, monkeypatch):
     """Minutes, decisions, reports and conclusions are issued as PDFs at nearly every step; WeasyPrint's layout is
-    most of a step's time, and most tests never read the document. Their templates are still rendered and parsed (a
-    broken one still fails), and the blank page is stored, hashed and audited like the real one. Tests that read
-    what they issue (`@pytest.mark.real_pdf`, or `plan_pdf` for the plan) get the real layout; `pdf_text` refuses
-    the blank page, so a test that forgot the marker says so."""
+    most of a step's time, and most tests never read the document. The issuing stages' templates are still rendered
+    (a broken one still fails) and a blank page is stored, hashed and audited like the real one. Tests that read
+    what they issue (`@pytest.mark.real_pdf`, or `plan_pdf` for the plan) get the real layout, and so do the
+    dossier and the report exports, which read their own layout back; `pdf_text` refuses the blank page, so a test
+    that forgot the marker says so."""
     if request.node.get_closest_marker("real_pdf") or request.node.get_closest_marker("plan_pdf"):
         return
-    import weasyprint
+    import importlib
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
 
     blank = blank_pdf()
-    monkeypatch.setattr(weasyprint.HTML, "write_pdf", lambda self, *args, **kwargs: blank)
+
+    def laid_out_blank(template_name: str, context: dict) -> bytes:
+        with translation.override("vi"):
+            render_to_string(template_name, context)
+        return blank
+
+    for stage in ("approvals", "directions", "implementation", "evaluation", "proposals"):
+        monkeypatch.setattr(importlib.import_module(f"{stage}.documents"), "render_pdf", laid_out_blank)
 
 
 @pytest.fixture
