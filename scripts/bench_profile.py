@@ -109,7 +109,7 @@ def main(argv: list[str]) -> int:
         print(f"{name:<15} {statistics.median(cpu):8.1f} {statistics.median(wall):8.1f} {queries:8d} "
               f"{statistics.median(sql):8.1f} {len(response.content) / 1000:6.0f}")
         if profiler:
-            pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(40)
+            pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("BENCH_PROFILE_LINES", "40")))
     return 0
 
 
