@@ -48,10 +48,9 @@ def main(argv: list[str]) -> int:
     import django
 
     django.setup()
+    from bench_seed import BENCH_PASSWORD
     from django.db import connection
     from django.test import Client
-
-    from bench_seed import BENCH_PASSWORD
 
     from accounts.models import Position
     from proposals.models import Proposal
