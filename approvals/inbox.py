@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Position
 from core.paging import Key
-from proposals.inbox import InboxItem, InboxSection, only_shown
+from proposals.inbox import InboxItem, InboxSection, only_shown, units_held
 from proposals.models import Proposal
 from proposals.selectors import NO_DUE_DATE, DueBadges, due_state
 from proposals.transitions import AWAITING_DECISION, Action, allowed_actions
@@ -50,7 +50,7 @@ def expected_of_decider(proposal: Proposal) -> str:
     return NEXT_STEP_OF_DECIDER[action]
 
 
-def inbox_sections(*, user, today: datetime.date) -> list[InboxSection]:
+def inbox_sections(*, user, today: datetime.date, held=None) -> list[InboxSection]:
     """A query each, plus at most one calendar read per due-soon threshold:
 
     1. proposals awaiting a decision in a unit where the user is head or secretariat today, the earliest review
@@ -58,9 +58,7 @@ def inbox_sections(*, user, today: datetime.date) -> list[InboxSection]:
     2. open meetings where the user is an eligible voter marked present and has not voted, the earliest first.
     """
     badges = DueBadges(today)
-    deciding_units = Position.objects.held_on(today).filter(
-        person=user, role__in=(Position.Role.HEAD, Position.Role.SECRETARIAT)
-    ).values("unit_id")
+    deciding_units = units_held(user=user, today=today, roles=(Position.Role.HEAD, Position.Role.SECRETARIAT), held=held)
     consulted = Consultation.objects.filter(proposal=OuterRef("pk"), version=OuterRef("current_version"))
     to_decide = only_shown(
         Proposal.objects.filter(status__in=AWAITING_DECISION, decision_unit_id__in=deciding_units),

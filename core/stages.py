@@ -105,7 +105,8 @@ class Stage:
     order: int
     actions: tuple[ActionSpec, ...] = ()
     panel: Panel | None = None
-    # `inbox(user, today)`: the stage's sections of the work inbox (core.inbox.InboxSection).
+    # `inbox(user, today, held)`: the stage's sections of the work inbox (core.inbox.InboxSection). `held`: the
+    # positions `user` holds today when the caller read them already (the navigation's), else None.
     inbox: Callable[..., list] | None = None
     # Labels of the audit actions the stage records that are not status transitions, for the timeline.
     event_labels: dict[str, Any] = dataclasses.field(default_factory=dict)
@@ -122,6 +123,9 @@ class Registry:
         self._stages: dict[str, Stage] = {}
         self._nav: list[NavItem] = []
         self._home: list[HomeBlock] = []
+        # `positions_of(request)`: the positions the signed-in person holds today, as the navigation read them; set
+        # by the app that reads them (proposals), so a page's inbox sections reuse them instead of asking again.
+        self.positions_of: Callable[..., list] | None = None
 
     def register(self, stage: Stage) -> None:
         if stage.label in self._stages:
@@ -177,16 +181,19 @@ class Registry:
         entries = [entry for stage in self if stage.dossier for entry in stage.dossier(proposal)]
         return sorted(entries, key=lambda entry: entry.at)
 
-    def inbox(self, *, user, today) -> list:
-        """Every stage's sections of the work inbox, in their order: the inbox page and the home page's task box."""
-        sections = [section for stage in self if stage.inbox for section in stage.inbox(user=user, today=today)]
+    def inbox(self, *, user, today, held: list | None = None) -> list:
+        """Every stage's sections of the work inbox, in their order: the inbox page and the home page's task box.
+        `held`: the positions `user` holds `today`, when read already."""
+        sections = [section for stage in self if stage.inbox
+                    for section in stage.inbox(user=user, today=today, held=held)]
         return sorted(sections, key=lambda section: section.order)
 
     def inbox_of(self, request) -> list:
         """The signed-in person's inbox sections, built once per request: the home page, the inbox page and the
         navigation's badge of pending tasks read the same sections (a stage may query to build its own)."""
         if not hasattr(request, "_inbox_sections"):
-            request._inbox_sections = self.inbox(user=request.user, today=timezone.localdate())
+            held = self.positions_of(request) if self.positions_of else None
+            request._inbox_sections = self.inbox(user=request.user, today=timezone.localdate(), held=held)
         return request._inbox_sections
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Position
 from core.paging import Key
-from proposals.inbox import InboxItem, InboxSection, only_shown
+from proposals.inbox import InboxItem, InboxSection, only_shown, units_held
 from proposals.models import Proposal
 from proposals.selectors import NO_DUE_DATE
 from proposals.transitions import Status
@@ -24,10 +24,10 @@ def _item(proposal: Proposal) -> InboxItem:
                      context=proposal.suspended_since)
 
 
-def inbox_sections(*, user, today: datetime.date) -> list[InboxSection]:
+def inbox_sections(*, user, today: datetime.date, held=None) -> list[InboxSection]:
     """One query: the suspended proposals of the units the user heads today, longest suspended first (IMP-5: a
     suspension lasts until the head decides to continue or to stop)."""
-    headed = Position.objects.held_on(today).filter(person=user, role=Position.Role.HEAD).values("unit_id")
+    headed = units_held(user=user, today=today, roles=(Position.Role.HEAD,), held=held)
     suspension = Direction.objects.filter(proposal=OuterRef("pk"), kind=Direction.Kind.SUSPEND).order_by("-created_at", "-pk")
     rows = only_shown(Proposal.objects.filter(status=Status.SUSPENDED, decision_unit_id__in=headed)).annotate(
         suspended_since=Subquery(suspension.values("effective_on")[:1])

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Position
 from core.models import AuditEvent
 from core.paging import Key
-from proposals.inbox import InboxItem, InboxSection, only_shown
+from proposals.inbox import InboxItem, InboxSection, only_shown, units_held
 from proposals.models import LegalProfile, Proposal, Step
 from proposals.selectors import NO_DUE_DATE, DueBadges
 from proposals.transitions import Action, Status
@@ -39,7 +39,7 @@ def _conclusion_path(stopped: Exists) -> Q:
     )
 
 
-def inbox_sections(*, user, today: datetime.date) -> list[InboxSection]:
+def inbox_sections(*, user, today: datetime.date, held=None) -> list[InboxSection]:
     """A query per section, plus at most one calendar read per due-soon threshold.
 
     Each reads proposals with their earliest open "evaluation" / "conclusion" step (the due date and its badge) and
@@ -49,9 +49,9 @@ def inbox_sections(*, user, today: datetime.date) -> list[InboxSection]:
     meeting where the user is a present voter who has not voted.
     """
     badges = DueBadges(today)
-    held = Position.objects.held_on(today).filter(person=user)
-    deciding = Q(decision_unit_id__in=held.filter(role__in=(Position.Role.HEAD, Position.Role.SECRETARIAT)).values("unit_id"))
-    head = Q(decision_unit_id__in=held.filter(role=Position.Role.HEAD).values("unit_id"))
+    deciding = Q(decision_unit_id__in=units_held(user=user, today=today, held=held,
+                                                 roles=(Position.Role.HEAD, Position.Role.SECRETARIAT)))
+    head = Q(decision_unit_id__in=units_held(user=user, today=today, roles=(Position.Role.HEAD,), held=held))
     awaiting_vote = (
         EvaluationMeeting.objects.filter(proposal=OuterRef("pk"), state=EvaluationMeeting.State.OPEN,
                                          eligible_voters=user, attendees=user)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Position
 from core.paging import Key
-from proposals.inbox import InboxItem, InboxSection, only_shown
+from proposals.inbox import InboxItem, InboxSection, only_shown, units_held
 from proposals.models import Proposal, Step
 from proposals.selectors import DueBadges
 from proposals.transitions import Status
@@ -91,7 +91,7 @@ def _set_up_item(proposal: Proposal) -> InboxItem:
                      subtitle=f"{proposal.code} — {proposal.proposer.get_full_name()}", context=proposal.unit.name)
 
 
-def inbox_sections(*, user, today: datetime.date) -> list[InboxSection]:
+def inbox_sections(*, user, today: datetime.date, held=None) -> list[InboxSection]:
     """A query each, plus at most one calendar read per due-soon threshold:
 
     1. approved proposals of the units where the user is head or secretariat today, to set up and start;
@@ -100,13 +100,13 @@ def inbox_sections(*, user, today: datetime.date) -> list[InboxSection]:
        report by the secretariat only: the head receives it).
     """
     badges = DueBadges(today)
-    held = Position.objects.held_on(today).filter(person=user)
-    units = held.filter(role__in=(Position.Role.HEAD, Position.Role.SECRETARIAT)).values("unit_id")
+    units = units_held(user=user, today=today, roles=(Position.Role.HEAD, Position.Role.SECRETARIAT), held=held)
     unit_rows = only_shown(Proposal.objects.filter(decision_unit_id__in=units))
     lead = Assignment.objects.filter(proposal=OuterRef("pk"), is_lead=True).exclude(answer=Assignment.Answer.REFUSED)
     outside_lead = lead.filter(person__isnull=True)
     pending_outside = Assignment.objects.filter(proposal=OuterRef("pk"), person__isnull=True, answer=Assignment.Answer.PENDING)
-    secretariat = held.filter(role=Position.Role.SECRETARIAT, unit_id=OuterRef("decision_unit_id"))
+    secretariat = Position.objects.held_on(today).filter(person=user, role=Position.Role.SECRETARIAT,
+                                                         unit_id=OuterRef("decision_unit_id"))
     reported = CompletionReport.objects.filter(proposal=OuterRef("pk"))
     on_behalf = unit_rows.filter(
         Q(Exists(pending_outside), status__in=ANSWERING)

@@ -43,7 +43,7 @@ def _item(incident: Incident) -> InboxItem:
     )
 
 
-def inbox_sections(*, user, today: datetime.date) -> list[InboxSection]:
+def inbox_sections(*, user, today: datetime.date, held=None) -> list[InboxSection]:
     """The handler's paths now (one query), the incidents waiting when the section is shown (one more; none for a
     person who handles nothing)."""
     paths = handler_paths(user=user, today=today)

@@ -16,6 +16,7 @@ class ProposalsConfig(AppConfig):
         from .inbox import proposer_section
 
         stages.register(Stage(label=self.label, order=0, inbox=proposer_section))
+        stages.positions_of = lambda request: acting_for(request)["positions"]
         stages.add_nav(
             NavItem(_("Việc cần xử lý"), "proposals:inbox", order=10, badge="tasks_pending"),
             NavItem(_("Đề xuất"), "proposals:list", order=20),

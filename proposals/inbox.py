@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Position
 from core.paging import Key, SeekPage, bounded_count, seek_page
 from core.stages import stages
 
@@ -143,7 +144,7 @@ EXPECTED_OF_PROPOSER = {
 }
 
 
-def proposer_section(*, user, today: datetime.date) -> list[InboxSection]:
+def proposer_section(*, user, today: datetime.date, held=None) -> list[InboxSection]:
     """The user's own drafts and returned or rejected proposals, the latest changed first."""
     return [InboxSection(
         key="mine", heading=_("Đề xuất của tôi cần hoàn thiện"), anchor="cua-toi", order=90,
@@ -153,6 +154,15 @@ def proposer_section(*, user, today: datetime.date) -> list[InboxSection]:
                                         subtitle=proposal.unit.name),
         show_status=True, shows_due=False,
     )]
+
+
+def units_held(*, user, today: datetime.date, roles, held=None):
+    """The units where `user` holds one of `roles` on `today`: a list of ids from `held` (the positions read already,
+    so the inbox asks nothing more; an empty list makes the section's query match nothing without reaching the
+    database), else a subquery."""
+    if held is None:
+        return Position.objects.held_on(today).filter(person=user, role__in=roles).values("unit_id")
+    return [position.unit_id for position in held if position.role in roles]
 
 
 def inbox_for(*, user, today: datetime.date) -> Inbox:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Position
 from accounts.selectors import positions_of, units_in_scope_of
-from core.badges import badge_expressions
+from core.badges import badge_expressions, badges_from_sections
 from core.documents import BackLink, DocumentRenderError, pdf_response
 from core.downloads import stored_file_response
 from core.forms import offer_loaded
@@ -372,7 +372,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     (`sau`: the cursor of the next page)."""
     inbox = Inbox(stages.inbox_of(request))  # the sections the navigation's badge counts too
     if "muc" not in request.GET:
-        return render(request, "proposals/inbox.html", {"inbox": inbox})
+        filled = inbox.filled  # every section's first page, then their counts (the page shows both)
+        return render(request, "proposals/inbox.html", {"inbox": inbox, "filled": filled,
+                                                        **badges_from_sections(request, inbox.sections)})
     try:
         section = inbox.section(request.GET["muc"])
     except KeyError:

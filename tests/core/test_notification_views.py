@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from core.context_processors import badges
 from core.models import Notification
+from proposals.context_processors import acting_for
 from tests.lifecycle import HANOI, as_
 
 NOW = datetime.datetime(2026, 2, 5, 9, 0, tzinfo=HANOI)
@@ -79,9 +80,11 @@ def test_the_badges_are_counted_only_when_shown_and_together(rf, head):
     with CaptureQueriesContext(connection) as queries:
         context = badges(request)
     assert len(queries) == 0
-    # The incidents stage's handler paths, to build the inbox sections; then one query counts the unread
-    # notifications and every section's rows (the tasks pending).
+    # The positions held today (the navigation bar's, read once per request: a page has read them already), the
+    # incidents stage's handler paths, to build the inbox sections; then one query counts the unread notifications
+    # and every section's rows (the tasks pending).
     with CaptureQueriesContext(connection) as queries:
         assert str(context["notifications_unread"]) == "1"
         assert str(context["tasks_pending"]) == "0"
-    assert len(queries) == 2
+        acting_for(request)
+    assert len(queries) == 3

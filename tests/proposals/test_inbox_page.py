@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from approvals import services as approvals
 from approvals.models import Meeting
+from core.models import Notification
 from proposals import inbox as inbox_module
 from proposals.inbox import PREVIEW_SIZE, inbox_for
 from proposals.models import Proposal
@@ -194,6 +195,26 @@ def test_a_section_shows_its_first_rows_its_count_and_a_link_to_all(head, propos
     # The summary at the top leads to each section with its count.
     assert 'href="#cho-xu-ly">Đề xuất chờ cơ quan xem xét, quyết định</a> <span class="badge text-bg-secondary">12</span>' in body
     assert 'id="cho-xu-ly"' in body
+
+
+def test_the_inbox_page_badges_count_what_every_other_page_counts(head, proposer, monkeypatch):
+    """The inbox page sums its sections' counts for the navigation's badge (core.badges.badges_from_sections) where
+    other pages run the badge's own query: the same figures, a section with more rows than it shows included, and
+    "99+" beyond the badge's limit."""
+    _many_to_decide(proposer, PREVIEW_SIZE + 2)
+    Notification.objects.create(recipient=head, message="Một thông báo.")
+    client = as_(head)
+
+    def badges(path: str) -> tuple[str, str]:
+        body = client.get(path).content.decode()
+        tasks = re.search(r'nav-count">([^<]+)<', body).group(1)
+        unread = re.search(r'text-bg-warning">([^<]+)<', body).group(1)
+        return tasks, unread
+
+    assert badges(url("inbox")) == badges(url("list")) == ("12", "1")
+    monkeypatch.setattr("core.badges.TASKS_LIMIT", 5)
+    monkeypatch.setattr("core.templatetags.navigation.TASKS_LIMIT", 5)
+    assert badges(url("inbox"))[0] == badges(url("list"))[0] == "5+"
 
 
 def test_a_section_shows_no_link_to_all_when_every_row_is_shown(head, submitted):
