@@ -210,6 +210,11 @@ def run(bench, seed_proposals) -> None:
 def print_sizing(model: LoadModel, node_rps: dict[str, float], *, proposals: int, database_bytes: int,
                  table_bytes: int) -> None:
     """The sizing for the target with its arithmetic, from one node's measured req/s."""
+    unmeasured = [page for page, _share in model.mix if not node_rps.get(page)]
+    if unmeasured:
+        print(f"\n  No sizing: no request to {', '.join(unmeasured)} completed within BENCH_WRK_SECONDS "
+              f"({os.environ.get('BENCH_WRK_SECONDS', '10')} s); raise it.")
+        return
     result = sizing(model, node_rps)
     harmonic = " + ".join(f"{share:.2f} ÷ {node_rps[page]:.1f}" for page, share in model.mix)
     scale = model.proposals / proposals
