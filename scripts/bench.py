@@ -3,7 +3,8 @@
 
 PostgreSQL only: the figures that matter are the production database's, so the script reads DATABASE_URL and
 refuses SQLite. It never touches that database's data: it creates a throw-away database next to it
-(`<name>_bench_<pid>`), migrates it, runs the sections, and drops it at the end, whatever happens.
+(`<name>_bench_<pid>`), migrates it, runs the sections, and drops it at the end, whatever happens. BENCH_KEEP_DB=1
+keeps it; BENCH_DB=<that name> runs the sections that can (pages, nodes) on it again, without seeding.
 
 Sections: each is a function taking a `Bench` and registered with `@section("name", "what it measures")`; they run
 in the order they are defined, or only the ones named on the command line. A section seeds what it needs (bulk
@@ -42,8 +43,9 @@ def section(name: str, description: str):
 class Bench:
     """What a section needs: timing, printing, and a clock of its own (the scan runs on a fixed day)."""
 
-    def __init__(self, repeat: int = 5):
+    def __init__(self, repeat: int = 5, *, reused: bool = False):
         self.repeat = repeat
+        self.reused = reused  # BENCH_DB: the database is an existing, seeded one: read it, seed nothing
 
     def timed(self, function: Callable, *, repeat: int | None = None, setup: Callable | None = None) -> tuple[float, object]:
         """The median wall time of `function()` in seconds over `repeat` runs (after one warm-up), and its last
@@ -629,6 +631,14 @@ def pages(bench: Bench) -> None:
     bench_pages.run(bench, _seed_proposals)
 
 
+@section("nodes", "req/s of one gunicorn node and of two behind HAProxy on the pages' province (BENCH_DB: a kept one), "
+                  "and the web nodes the 1,000,000-proposal target needs (issue 14 Acceptance; SIZING_* model)")
+def nodes(bench: Bench) -> None:
+    import bench_nodes
+
+    bench_nodes.run(bench, _seed_proposals)
+
+
 @section("diff", "the version comparison: one field of 2k/8k/24k words and the largest plan the form accepts "
                  "through the page (issue 11 §5: well under a second; difflib took 1.9/16/164 s)")
 def diff(bench: Bench) -> None:
@@ -674,6 +684,9 @@ def main(argv: list[str]) -> int:
     from django.db import connection
 
     settings.DEBUG = False  # no query log: 200,000-row inserts would fill memory with SQL text
+    reuse = os.environ.get("BENCH_DB", "")
+    if reuse:
+        return run_on(reuse, argv or list(REUSABLE))
     original = connection.settings_dict["NAME"]
     connection.settings_dict.setdefault("TEST", {})["NAME"] = f"{original}_bench_{os.getpid()}"
     print(f"Creating the throw-away database {connection.settings_dict['TEST']['NAME']} (migrate)...")
@@ -689,6 +702,44 @@ def main(argv: list[str]) -> int:
         else:
             connection.creation.destroy_test_db(original, verbosity=0)
             print("\nThrow-away database dropped.")
+    return 0
+
+
+# The sections that can read a database seeded earlier instead of seeding their own (BENCH_DB); the others seed
+# into whatever database they run on, which would change the kept one.
+REUSABLE = ("pages", "nodes")
+
+
+def run_on(database: str, names: list[str]) -> int:
+    """BENCH_DB=<name>: the sections on that existing database (seeded by `BENCH_KEEP_DB=1 make bench SECTIONS=pages`,
+    whose 200,000 proposals take a quarter of an hour to seed), with no create, migrate, seed or drop."""
+    from django.db import connection
+
+    refused = [name for name in names if name not in REUSABLE]
+    if refused:
+        print(f"BENCH_DB: section(s) {', '.join(refused)} seed their own rows and would change {database}; "
+              f"only {', '.join(REUSABLE)} read a reused database.", file=sys.stderr)
+        return 2
+    connection.close()
+    connection.settings_dict["NAME"] = database
+    from django.db.migrations.executor import MigrationExecutor
+
+    from proposals.models import Proposal
+
+    executor = MigrationExecutor(connection)
+    missing = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if missing:  # the code's newer indexes are what a page's speed depends on: measuring without them would mislead
+        print(f"BENCH_DB: {database} lacks {len(missing)} migration(s) of this code "
+              f"({', '.join(f'{m.app_label}.{m.name}' for m, _backwards in missing[:5])}...): run "
+              f"`DATABASE_URL=<this server>/{database} .venv/bin/python manage.py migrate` first.", file=sys.stderr)
+        return 2
+
+    print(f"BENCH_DB: reusing the database {database} as it is (no create, migrate, seed or drop): "
+          f"{Proposal.objects.count():,} proposals.")
+    for name in names:
+        description, function = SECTIONS[name]
+        print(f"\n[{name}] {description}")
+        function(Bench(reused=True))
     return 0
 
 

@@ -10,7 +10,8 @@ Environment (all optional):
   BENCH_PEER_STATE (2: "accepted" in OpenSlides' simple workflow): an OpenSlides 3.3 install whose create-motion
   + set-state (POST /rest/motions/motion/, PUT …/set_state/) is timed next to our create+submit;
 - CHROMIUM_PATH: the browser for the Playwright sequence (default: `chromium` on PATH, as tests/e2e).
-- BENCH_KEEP_DB (bench.py): keep the database at the end, to look into a figure (EXPLAIN, a profile).
+- BENCH_KEEP_DB (bench.py): keep the database at the end, to look into a figure (EXPLAIN, a profile);
+- BENCH_DB (bench.py): measure on that kept database instead of seeding (create+submit adds its few proposals).
 """
 
 import contextlib
@@ -360,17 +361,21 @@ def browser_sequence(port: int, username: str, password: str, runs: int = 5) -> 
 # --- The section ---------------------------------------------------------------------------------------------------
 
 
-def run(bench, seed_proposals) -> None:
-    """Seed (through `seed_proposals`, bench.py's bulk loader), serve, log in, measure, print the table."""
+def province(bench, seed_proposals):
+    """The province the pages are measured on: seeded (through `seed_proposals`, bench.py's bulk loader), or found
+    in the database bench.py reuses (BENCH_DB); returns its `bench_seed.SeedOrg`."""
     import datetime
 
-    from bench_seed import BENCH_PASSWORD, province_org, seed_drafts
+    from bench_seed import existing_province, province_org, seed_drafts
     from django.db import connection
     from django.utils import timezone
 
     from proposals.models import Proposal
-    from proposals.transitions import Status
 
+    if getattr(bench, "reused", False):  # bench.py's Bench; getattr: a caller with a Bench of its own
+        org = existing_province()
+        bench.row("proposals in the reused database (BENCH_DB)", f"{Proposal.objects.count():>9,}")
+        return org
     started = time.perf_counter()
     today = timezone.localdate()
     drafts = PROPOSALS * 7 // 100
@@ -381,6 +386,18 @@ def run(bench, seed_proposals) -> None:
         cursor.execute("ANALYZE")
     bench.row("seeded proposals in one province (throw-away database)", f"{Proposal.objects.count():>9,}")
     bench.row("seeding time", f"{time.perf_counter() - started:9.1f} s")
+    return org
+
+
+def run(bench, seed_proposals) -> None:
+    """Seed or find the province (`province`), serve, log in, measure, print the table."""
+    from bench_seed import BENCH_PASSWORD
+    from django.db import connection
+
+    from proposals.models import Proposal
+    from proposals.transitions import Status
+
+    org = province(bench, seed_proposals)
     people = org.people
     inspector_sees = Proposal.objects.visible_to(people["inspector"]).count()
     chairman_sees = Proposal.objects.visible_to(people["chairman"]).count()

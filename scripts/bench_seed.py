@@ -177,6 +177,30 @@ def province_org() -> SeedOrg:
                    author=author, people=roles, co_authors=[person for person, _position in cadres[::7]])
 
 
+def existing_province() -> SeedOrg:
+    """The province `province_org` seeded earlier into a database kept for reuse (bench.py's BENCH_DB): the province
+    and the people the pages log in as, found by their positions as `province_org` made them (the chairman heads
+    BENCH-P, the inspector is its INSPECTOR, the proposer the second cadre of the first department). Nothing to seed
+    with: `author` and the unit lists are empty."""
+    from accounts.models import OrgUnit, Position
+
+    province = OrgUnit.objects.filter(code="BENCH-P").first()
+    if province is None:
+        raise RuntimeError("No province BENCH-P in this database: BENCH_DB must name a database seeded by "
+                           "`BENCH_KEEP_DB=1 make bench SECTIONS=pages`.")
+    positions = Position.objects.select_related("person").order_by("person_id")
+    roles = {
+        "chairman": positions.get(unit=province, role=Position.Role.HEAD, end_date__isnull=True).person,
+        "inspector": positions.filter(unit=province, role=Position.Role.INSPECTOR).first().person,
+        "proposer": positions.filter(unit__code="BENCH-D0", role=Position.Role.STAFF)[1].person,
+    }
+
+    def author(i: int) -> tuple:
+        raise RuntimeError("A reused bench database is read, not seeded.")
+
+    return SeedOrg(province=province, units=[], heads=[], head_titles=[], author=author, people=roles)
+
+
 def seed_drafts(org: SeedOrg, count: int) -> None:
     """`count` drafts (no code, no version, seen by their authors only), and co-authors on one proposal in seven."""
     from django.db import connection
