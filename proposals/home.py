@@ -6,7 +6,7 @@ counted by status. Each block is one query at most (the inbox sections: one each
 badge of pending tasks).
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Position
@@ -53,9 +53,13 @@ def mine_block(request) -> dict | None:
     """The person's own proposals (proposer or co-author), the latest changed first: one query. Left out for
     someone with none who may not propose either."""
     user = request.user
-    co_authored = Proposal.co_authors.through.objects.filter(user=user).values("proposal_id")
+    # A UNION of two indexed lookups, not `proposer = me OR id IN (co-authored)`: PostgreSQL can serve that OR only
+    # by walking every proposal in updated_at order (500 ms at 200,000 rows for someone with none; 8 ms this way).
+    mine = Proposal.objects.filter(proposer=user).order_by().values("pk").union(
+        Proposal.co_authors.through.objects.filter(user=user).order_by().values("proposal_id")
+    )
     rows = list(
-        only_shown(Proposal.objects.filter(Q(proposer=user) | Q(pk__in=co_authored)))
+        only_shown(Proposal.objects.filter(pk__in=mine))
         .annotate(next_due=next_due_subquery())
         .order_by("-updated_at", "-pk")[: HOME_ROWS + 1]
     )

@@ -56,9 +56,9 @@ def at_scale(province, department, proposer, leaders, inspector, secretariat):
 
 
 def _plans(client, params, page: str = "list") -> list[str]:
-    """The EXPLAIN of every query of the page that reads the proposals table."""
+    """The EXPLAIN of every query of the page (a proposals URL name, or a path) that reads the proposals table."""
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(url(page), params)
+        response = client.get(page if page.startswith("/") else url(page), params)
     assert response.status_code == 200
     plans = []
     with connection.cursor() as cursor:
@@ -111,3 +111,13 @@ def test_no_inbox_query_reads_the_whole_proposals_table(at_scale, inspector, hea
         for params in [{}, *sections]:
             for plan in _plans(client, params, page="inbox"):
                 assert "Seq Scan on proposals_proposal" not in plan, f"{who} {params}:\n{plan}"
+
+
+def test_no_home_page_query_reads_the_whole_proposals_table(at_scale, inspector, head):
+    """The home page's blocks ("my proposals", none of the 30,000 being theirs, and the tasks) of a reader of the
+    whole province and of a head with hundreds to review. (The proposer wrote every row: reading them all is right.)"""
+    for who in (inspector, head):
+        plans = _plans(as_(who), {}, page="/")
+        assert plans, who
+        for plan in plans:
+            assert "Seq Scan on proposals_proposal" not in plan, f"{who}:\n{plan}"
