@@ -100,6 +100,15 @@ def _documents_laid_out_blank(request, monkeypatch):
 
 
 @pytest.fixture
+def cache_of_its_own(settings):
+    """The test counts in the cache (rate limits) under a key prefix of its own, so it starts from zero without
+    flushing a Redis database that the parallel test processes share (cache.clear() is FLUSHDB there)."""
+    import uuid
+
+    settings.CACHES = {"default": settings.CACHES["default"] | {"KEY_PREFIX": f"test-{uuid.uuid4().hex}:"}}
+
+
+@pytest.fixture
 def celery_eager():
     """Tasks run in the test's own process when enqueued (after the commit, as in production)."""
     from config.celery import app

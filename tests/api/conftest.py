@@ -3,7 +3,6 @@
 The clock stands on Tuesday 10/03/2026 09:00 in Hà Nội (tests/proposals/helpers.py) in the modules that freeze it."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from api.models import ApiToken
@@ -17,8 +16,5 @@ def bearer(person, scope: str = ApiToken.Scope.ACT, name: str = "Hệ thống qu
 
 
 @pytest.fixture(autouse=True)
-def _rate_limit_counts_from_zero():
+def _rate_limit_counts_from_zero(cache_of_its_own):
     """The throttle counts in the cache, which outlives a test: each test starts with a fresh count."""
-    cache.clear()
-    yield
-    cache.clear()

@@ -20,6 +20,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.test.utils import override_settings
 from django.utils import timezone
+from psycopg import sql
+from psycopg.errors import ObjectInUse
 
 from core import backup as backup_module
 from core.backup import DUMP, MANIFEST, BackupError, _restore_documents, database_is_empty, restore
@@ -82,6 +84,20 @@ def _seed_small_province():
     proposal_submit(proposal=second, by=proposer)
 
 
+def _copy_when_alone(template: str, name: str) -> None:
+    """CREATE DATABASE `name` TEMPLATE `template`, once nobody else is connected to it: threads of earlier tests in
+    this process (concurrency tests) keep their connections until they are collected, so they are ended first."""
+    for attempt in range(50):
+        server_sql(sql.SQL("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = {} "
+                           "AND pid <> pg_backend_pid()").format(sql.Literal(template)))
+        try:
+            return create_database(name, template=template)
+        except ObjectInUse:  # a terminated backend had not exited yet
+            if attempt == 49:
+                raise
+            time.sleep(0.1)
+
+
 @pytest.fixture(scope="module")
 def drill(django_db_setup, django_db_blocker, tmp_path_factory):
     """(figures, restored database, restored store folder, the backup folder)."""
@@ -91,8 +107,8 @@ def drill(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
         for name in (source, target):
             drop_database(name)  # left by an interrupted run
-        connections.close_all()  # a template database must have no open connection
-        create_database(source, template=test_database)
+        connections.close_all()  # a template database must have no open connection...
+        _copy_when_alone(test_database, source)
         server_sql(f"DROP ROLE IF EXISTS {ROLE}")
         server_sql(f"CREATE ROLE {ROLE} LOGIN")
         try:

@@ -7,7 +7,6 @@ other department (a handler elsewhere).
 """
 
 import datetime
-import uuid
 
 import pytest
 
@@ -18,10 +17,8 @@ from .helpers import report
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache(settings):
-    """The public pages count requests per address in the cache: every test counts under a key prefix of its own,
-    so it starts with no count without flushing a Redis database that parallel test processes share."""
-    settings.CACHES = {"default": settings.CACHES["default"] | {"KEY_PREFIX": f"test-{uuid.uuid4().hex}:"}}
+def _empty_cache(cache_of_its_own):
+    """The public pages count requests per address in the cache: every test starts with no count."""
 
 
 def _inspector(unit, username):
