@@ -18,11 +18,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
-from django.db import models
+
+from .stored_files import file_fields
 
 logger = logging.getLogger(__name__)
 
@@ -82,28 +82,17 @@ class StoredDocument:
     where: str  # "proposals.Attachment.file 12", for the report
 
 
-def _hash_field(model, file_field: models.FileField) -> str:
-    """The field keeping the SHA-256 of `file_field`'s bytes: `pdf` → `pdf_sha256`, `minutes_pdf` →
-    `minutes_sha256`, `file` → `sha256`; empty when the model keeps none."""
-    names = {f.name for f in model._meta.concrete_fields}
-    base = file_field.name.removesuffix("_pdf")
-    for candidate in (f"{file_field.name}_sha256", f"{base}_sha256", "sha256"):
-        if candidate in names:
-            return candidate
-    return ""
-
-
 def stored_documents() -> Iterator[StoredDocument]:
-    """Every file that a FileField of any model points to (the default storage's documents), model by model."""
-    for model in apps.get_models():
-        for file_field in (f for f in model._meta.concrete_fields if isinstance(f, models.FileField)):
-            hash_field = _hash_field(model, file_field)
-            columns = ["pk", file_field.attname, *([hash_field] if hash_field else [])]
-            rows = (model._base_manager.exclude(**{file_field.attname: ""}).exclude(**{f"{file_field.attname}__isnull": True})
-                    .order_by("pk").values_list(*columns))
-            label = f"{model._meta.label}.{file_field.name}"
-            for pk, name, *recorded in rows.iterator(chunk_size=2000):
-                yield StoredDocument(name=name, recorded_sha256=(recorded or [""])[0] or "", where=f"{label} {pk}")
+    """Every file that a FileField of any model points to (the default storage's documents), model by model: the
+    fields and their digests as `verify_documents` finds them (core.stored_files.file_fields; a test there fails on
+    a FileField with no digest beside it)."""
+    hashed, _unhashed = file_fields()
+    for pair in hashed:
+        rows = (pair.model._base_manager.exclude(**{pair.file_field: ""})
+                .exclude(**{f"{pair.file_field}__isnull": True})
+                .order_by("pk").values_list("pk", pair.file_field, pair.sha256_field))
+        for pk, name, recorded in rows.iterator(chunk_size=2000):
+            yield StoredDocument(name=name, recorded_sha256=recorded or "", where=f"{pair} {pk}")
 
 
 @dataclass

@@ -49,7 +49,7 @@ def database_ready(timeout: float) -> tuple[bool, str]:
 CHECKS: dict[str, Callable[[float], tuple[bool, str]]] = {
     "database": database_ready,
     "broker": broker_ready,
-    "document_store": lambda timeout: document_store_ready(),
+    "document_store": document_store_ready,
 }
 
 _executors = {name: ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"readyz-{name}") for name in CHECKS}
