@@ -59,24 +59,10 @@ def private_media(settings, tmp_path) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _plan_pdf(request, monkeypatch):
-    """Every submission stores the plan as a PDF (review D-9); rendering it costs ~0.1 s, thousands of times over
-    the suite. Tests about the plan document (`@pytest.mark.plan_pdf`) get the real rendering; the others store a
-    blank one-page PDF through the same path (stored, hashed and audited like the real one)."""
-    if request.node.get_closest_marker("plan_pdf") is not None:
-        return
-    import dataclasses
-
-    from proposals import documents
-
-    blank = blank_pdf()
-    monkeypatch.setattr(documents, "PLAN", dataclasses.replace(documents.PLAN, render=lambda document, **kwargs: blank))
-
-
-@pytest.fixture(autouse=True)
 def _documents_laid_out_blank(request, monkeypatch):
-    """Minutes, decisions, reports and conclusions are issued as PDFs at nearly every step; WeasyPrint's layout is
-    most of a step's time, and most tests never read the document. The issuing stages' templates are still rendered
+    """The plan (at every submission, review D-9), minutes, decisions, reports and conclusions are issued as PDFs at
+    nearly every step; WeasyPrint's layout is most of a step's time, and most tests never read the document. The
+    issuing stages' templates are still rendered
     (a broken one still fails) and a blank page is stored, hashed and audited like the real one. Tests that read
     what they issue (`@pytest.mark.real_pdf`, or `plan_pdf` for the plan) get the real layout, and so do the
     dossier and the report exports, which read their own layout back; `pdf_text` refuses the blank page, so a test
