@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import OrgUnit, Position, User
 
 from .scope import proposal_scope_q
-from .transitions import DB_TRANSITIONS, Status
+from .transitions import AWAITING_DECISION, DB_TRANSITIONS, Status
 
 # What a row of a list of proposals (the list, the inbox) shows and its due badge reads, whatever else the list
 # adds: never the plan texts (issue 10).
@@ -429,7 +429,15 @@ class Proposal(PlanContent):
         indexes = [
             # Lists filtered by unit subtree/status and sorted by newest (proposal list, inbox).
             models.Index(fields=["unit", "status"], name="proposal_unit_status_idx"),
-            models.Index(fields=["decision_unit", "status"], name="proposal_decider_status_idx"),
+            # The deciding unit's inbox sections: a status of the unit's proposals, the oldest first (core.paging keys
+            # created_at, pk), read ten rows at a time from the index rather than all of the status's rows sorted.
+            models.Index(fields=["decision_unit", "status", "created_at", "id"], name="proposal_decider_oldest_idx"),
+            # The proposals awaiting the deciding unit's decision, the earliest review deadline first (approvals.inbox):
+            # their four statuses in one index, so the section's first page is read in order and nothing is sorted.
+            models.Index(
+                F("decision_unit"), Coalesce("review_due", Value(NO_DUE_DATE)), F("created_at"), F("id"),
+                condition=Q(status__in=sorted(AWAITING_DECISION)), name="proposal_to_decide_idx",
+            ),
             # "Overdue only" and the inbox's due-date ordering.
             models.Index(fields=["status", "review_due"], name="proposal_status_due_idx"),
             models.Index(fields=["proposer", "status"], name="proposal_proposer_idx"),

@@ -121,3 +121,62 @@ def test_no_home_page_query_reads_the_whole_proposals_table(at_scale, inspector,
         assert plans, who
         for plan in plans:
             assert "Seq Scan on proposals_proposal" not in plan, f"{who}:\n{plan}"
+
+
+# The statuses of a province's proposals in their proportions at scale (scripts/bench_seed.py): a status's rows are a
+# few percent of a unit's, so a section that walks the whole table in its order finds its ten rows late or never.
+SPREAD = ["submitted", "approved", "in_implementation", "suspended", "completed", "reported", "evaluated", "rejected",
+          "closed", "closed"]
+
+
+@pytest.fixture
+def statuses_spread(at_scale, proposer, department):
+    """The 30,000 proposals over the statuses of SPREAD (the status machine's trigger set aside: the rows are
+    stand-ins for the planner, not proposals anyone acts on), each approved or later one with its lead implementer,
+    then ANALYZEd."""
+    with pgtrigger.ignore("proposals.Proposal:proposal_status_fsm"), connection.cursor() as cursor:
+        cursor.execute(
+            """UPDATE proposals_proposal SET status = (%s::text[])[1 + id %% %s],
+                                              decision_unit_id = CASE WHEN id %% 4 = 0 THEN %s ELSE decision_unit_id END
+            WHERE id <> %s""",
+            [SPREAD, len(SPREAD), department.pk, at_scale.pk],
+        )
+        cursor.execute(
+            """INSERT INTO implementation_assignment (kind, name, contact_person, phone, email, task, is_lead, answer,
+                                                      refusal_reason, answered_at, assigned_at, assigned_by_id,
+                                                      person_id, proposal_id)
+            SELECT 'cadre', '', '', '', '', 'Chủ trì', true, 'accepted', '', now(), now(), %s, %s, id
+            FROM proposals_proposal WHERE status NOT IN ('submitted', 'rejected')""",
+            [proposer.pk, proposer.pk],
+        )
+        cursor.execute("ANALYZE proposals_proposal")
+        cursor.execute("ANALYZE implementation_assignment")
+
+
+def _walks(plan: str) -> list[str]:
+    """The scans in `plan` that read the proposals table, or every assignment, whole: a sequential scan, or an index
+    scan without an index condition (a walk of the index in its order, filtering every row)."""
+    lines = plan.splitlines()
+    walks = []
+    for number, line in enumerate(lines):
+        if re.search(r"Seq Scan on (proposals_proposal|implementation_assignment)\b", line):
+            walks.append(line.strip())
+        elif re.search(r"Index (Only )?Scan (Backward )?using \S+ on proposals_proposal\b", line):
+            node = itertools.takewhile(lambda text: "->" not in text, lines[number + 1:])
+            if not any("Index Cond" in text for text in node):
+                walks.append(line.strip())
+    return walks
+
+
+def test_no_inbox_section_of_a_deciding_unit_walks_the_proposals(statuses_spread, head):
+    """The head's inbox and home page (every section of the deciding unit: to decide, to set up, to record on
+    behalf of outside implementers, to evaluate…) read the unit's rows of each section's statuses from an index
+    (proposal_decider_oldest_idx), never the whole table in the section's order (the section "on behalf" did:
+    950 ms at 200,000 proposals) nor every assignment of the province for a page of ten rows."""
+    client = as_(head)
+    walks = []
+    for page in (url("inbox"), "/"):
+        plans = _plans(client, {}, page=page)
+        assert len(plans) >= 5, page
+        walks += [f"{page}: {walk}\n{plan}" for plan in plans for walk in _walks(plan)]
+    assert not walks, "\n\n".join(walks)
