@@ -116,6 +116,16 @@ def _expressions(keys: Sequence[Key]) -> dict:
     return {key.name: key.expression for key in keys if key.expression is not None}
 
 
+def _page_rows(ordered: QuerySet, count: int) -> QuerySet:
+    """The first `count` rows of `ordered`, in one query that finds them by their keys first: `pk IN (SELECT pk …
+    ORDER BY … LIMIT count)`. The inner query reads only the keys and what the filters compare, which PostgreSQL can
+    answer from an index alone (proposal_newest_scope_idx carries the columns of the proposals' scope), however many
+    rows it passes over to find the page; the outer one reads the page's rows, joins and annotations for those rows
+    only. Reading the rows in the walk instead fetched every passed-over row from the table (issue 10: 5,300 pages
+    for the 20 rows of a list that the chairman sees 4 % of, 400 so)."""
+    return ordered.filter(pk__in=ordered.values("pk")[:count])
+
+
 def seek_page(queryset: QuerySet, keys: Sequence[Key], *, cursor: str | None, size: int) -> SeekPage:
     """One page of `queryset` in the order of `keys` (the last one unique), starting after `cursor`: one query,
     `size + 1` rows telling whether another page follows. BadCursor for a cursor not issued here."""
@@ -138,7 +148,7 @@ def seek_tiers(tiers: Sequence[QuerySet], keys: Sequence[Key], *, cursor: str | 
             queryset = queryset.annotate(**expressions)
         if index == tier and values is not None:
             queryset = queryset.filter(after(keys, values))
-        found = list(queryset.order_by(*order_by(keys))[: size + 1 - len(rows)])
+        found = list(_page_rows(queryset.order_by(*order_by(keys)), size + 1 - len(rows)))
         rows += found
         tags += [index] * len(found)
         if len(rows) > size:

@@ -445,7 +445,12 @@ class Proposal(PlanContent):
             # The list's orders and filters, seeked by keyset (issue 10; proposals.selectors.sort_keys): the newest
             # first, alone or within one status or field; the "due" order (NULL dates last). The Vietnamese title
             # order and the trigram search index are PostgreSQL's own (migration 0009).
-            models.Index(F("created_at").desc(), F("id").desc(), name="proposal_newest_idx"),
+            # The newest first, with the columns every reader's scope compares (proposals.scope): a page's keys are
+            # found from the index alone, however few of the rows the reader may see (core.paging).
+            models.Index(
+                F("created_at").desc(), F("id").desc(), name="proposal_newest_scope_idx",
+                include=["proposer", "unit", "decision_unit", "status", "current_version"],
+            ),
             models.Index(F("status"), F("created_at").desc(), F("id").desc(), name="proposal_status_newest_idx"),
             models.Index(F("field"), F("created_at").desc(), F("id").desc(), name="proposal_field_newest_idx"),
             models.Index(
