@@ -180,3 +180,13 @@ def test_no_inbox_section_of_a_deciding_unit_walks_the_proposals(statuses_spread
         assert len(plans) >= 5, page
         walks += [f"{page}: {walk}\n{plan}" for plan in plans for walk in _walks(plan)]
     assert not walks, "\n\n".join(walks)
+
+
+def test_a_list_page_reads_from_the_table_only_its_own_rows(at_scale, head):
+    """The page's keys are found first (the scope's columns are in proposal_newest_scope_idx, so PostgreSQL can find
+    them from the index alone), then its rows by primary key: a reader who may see a few percent of the proposals no
+    longer has every row passed over fetched from the table (core.paging)."""
+    client = as_(head)
+    page = next(plan for plan in _plans(client, {}) if "Aggregate" not in plan.splitlines()[0])
+    assert re.search(r"Index Scan using proposals_proposal_pkey on proposals_proposal\b", page), page
+    assert "proposal_newest_scope_idx on proposals_proposal" in page, page
