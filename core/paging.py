@@ -166,6 +166,10 @@ def bounded_count(queryset: QuerySet, keys: Sequence[Key], limit: int | None = N
     The rows are read in the list's order (`keys`), so that PostgreSQL walks the list's index and stops at the
     bound, as the page does, rather than reading the table until it has counted enough."""
     limit = COUNT_LIMIT if limit is None else limit
-    rows = queryset.alias(**_expressions(keys)).order_by(*order_by(keys)).values("pk")[: limit + 1]
+    rows = queryset.alias(**_expressions(keys))
+    # A key computed by a subquery for every row (an inbox section's earliest open step) is no index's order: sorting
+    # by it would run the subquery for every row to count the first ones, so such a count reads them in any order.
+    by_subquery = any(rows.query.annotations[key.name].contains_subquery for key in keys if key.name in rows.query.annotations)
+    rows = (rows.order_by() if by_subquery else rows.order_by(*order_by(keys))).values("pk")[: limit + 1]
     count = rows.count()
     return min(count, limit), count > limit

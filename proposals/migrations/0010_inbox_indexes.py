@@ -3,6 +3,7 @@ created_at and id, so a section of one status reads its first page and stops; th
 a partial index in the order of their section (the earliest review deadline first)."""
 
 import datetime
+
 import django.db.models.functions.comparison
 from django.db import migrations, models
 
