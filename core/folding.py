@@ -14,7 +14,7 @@ import datetime
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import F, Func, OuterRef, QuerySet, Subquery, Window
+from django.db.models import Expression, F, Func, OuterRef, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -100,12 +100,17 @@ class Fold:
             folds[name] = Fold(links, related=(field.m2m_reverse_field_name(),))
         return folds
 
-    def expression(self) -> _Rows:
+    def expression(self) -> "_Compiled":
+        """The rows as one JSON value of the outer query, compiled once (`_Compiled`)."""
+        return _Compiled(self)
+
+    def rows(self) -> _Rows:
+        """The subquery aggregating the rows, built anew: what `_Compiled` compiles."""
         ordering = self.queryset.query.order_by or self.model._meta.ordering or ("pk",)
         parts = [Window(RowNumber(), order_by=list(ordering)), _Array(*_columns(self.model))]
         for name in self.related:
             parts.append(_Array(*_columns(self.model._meta.get_field(name).related_model, f"{name}__")))
-        parts.extend(_AsJSON(fold.expression()) for fold in self._many().values())
+        parts.extend(_AsJSON(fold.rows()) for fold in self._many().values())
         rows = self.queryset.annotate(**{ROW: _Array(*parts)}).values(ROW)
         return _Rows(rows)
 
@@ -128,6 +133,40 @@ class Fold:
                 _prefetched(obj, name, loaded)
             objects.append(obj)
         return objects
+
+
+class _Compiled(Expression):
+    """A fold's subquery, compiled once per process for each database and outer table, then reused.
+
+    Building and compiling the querysets of every stage's folds cost the proposal page more CPU than the rest of its
+    work together (issue 10), and their SQL never changes: it depends only on the fold, the database's dialect and the
+    outer query's table and alias prefix (the correlation `OuterRef("pk")` and the subquery's aliases), which key the
+    cache. The folds are module constants (a stage's `PAGE_FOLDS`), so the cache holds one entry per fold and key.
+    """
+
+    output_field = models.JSONField()
+    _sql: dict = {}  # (id of the fold, database alias, outer model, outer table alias, alias prefix) → (sql, params)
+
+    def __init__(self, fold: Fold):
+        super().__init__()
+        self.fold = fold
+
+    def as_sql(self, compiler, connection):
+        outer = compiler.query
+        key = (id(self.fold), connection.alias, outer.model, outer.base_table, outer.alias_prefix)
+        if key not in self._sql:
+            rows = self.fold.rows().resolve_expression(outer)
+            # The fold is kept with its SQL so that its id names no other fold while the entry lives.
+            self._sql[key] = (self.fold, *compiler.compile(rows))
+        _fold, sql, params = self._sql[key]
+        return sql, list(params)
+
+    @property
+    def identity(self):  # Expression's, from the arguments, would hash the fold's querysets and dicts
+        return type(self), id(self.fold)
+
+    def get_group_by_cols(self):
+        return []
 
 
 def _prefetched(obj, name: str, rows: list) -> None:
