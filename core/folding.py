@@ -130,7 +130,7 @@ class Fold:
                 if not isinstance(self.many[name], Fold):  # many-to-many: the targets of the links
                     target = self.model._meta.get_field(name).m2m_reverse_field_name()
                     loaded = [getattr(link, target) for link in loaded]
-                _prefetched(obj, name, loaded)
+                prefetched(obj, name, loaded)
             objects.append(obj)
         return objects
 
@@ -169,7 +169,7 @@ class _Compiled(Expression):
         return []
 
 
-def _prefetched(obj, name: str, rows: list) -> None:
+def prefetched(obj, name: str, rows: list) -> None:
     """Put `rows` in `obj`'s prefetch cache for the relation `name`, as prefetch_related does."""
     queryset = getattr(obj, name).get_queryset()
     queryset._result_cache = rows
