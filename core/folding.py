@@ -138,10 +138,10 @@ class Fold:
 class _Compiled(Expression):
     """A fold's subquery, compiled once per process for each database and outer table, then reused.
 
-    Building and compiling the querysets of every stage's folds cost the proposal page more CPU than the rest of its
-    work together (issue 10), and their SQL never changes: it depends only on the fold, the database's dialect and the
-    outer query's table and alias prefix (the correlation `OuterRef("pk")` and the subquery's aliases), which key the
-    cache. The folds are module constants (a stage's `PAGE_FOLDS`), so the cache holds one entry per fold and key.
+    Building and compiling the querysets of every stage's folds cost about a third of the proposal page's CPU (issue
+    10), and their SQL never changes: it depends only on the fold, the database's dialect and the outer query's table
+    and alias prefix (the correlation `OuterRef("pk")` and the subquery's aliases), which key the cache. The
+    folds are module constants (a stage's `PAGE_FOLDS`), so the cache holds one entry per fold and key.
     """
 
     output_field = models.JSONField()
