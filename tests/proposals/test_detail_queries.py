@@ -6,7 +6,7 @@ config.settings.cache_and_sessions; here the test's cache, warmed by the sign-in
 count includes the user, the person's positions (the navigation bar's, also used for the scope and to judge the
 stages' actions) and the page's own reads: the proposal (with the unread notifications, whether any incident
 visible to the person, direction or publication about it exists, and the records of the deciding, implementation
-and evaluation stages, its co-authors and versions, as annotations), the files, the timeline.
+and evaluation stages, its co-authors, versions and timeline, as annotations), the files.
 """
 
 import pytest
@@ -18,7 +18,7 @@ from approvals import services as approvals
 from approvals.models import Vote
 from evaluation import services as evaluation
 from evaluation.models import Measure
-from proposals import services
+from proposals import selectors, services
 from proposals.transitions import Status
 from tests.evaluation.helpers import NOW as EVALUATED_AT
 from tests.evaluation.helpers import evaluated, reported
@@ -27,10 +27,10 @@ from tests.implementation.helpers import assign, start
 from tests.lifecycle import PDF_BYTES, as_, draft_proposal, drive_to, fresh, meeting_with_votes, submitted_proposal
 from tests.proposals.helpers import url
 
-# The user, the person's positions, the proposal (with the navigation's badges, the next due date, its co-authors and
-# versions), the files, the timeline; the incidents stage's handler paths, read to build the inbox sections that the
-# navigation's badge of pending tasks counts (issue 12 §1).
-BASE = 6
+# The user, the person's positions, the proposal (with the navigation's badges, the next due date, its co-authors,
+# versions and audit events), the files; the incidents stage's handler paths, read to build the inbox sections that
+# the navigation's badge of pending tasks counts (issue 12 §1).
+BASE = 5
 # The stages' records ride along with the proposal's query (core.folding): consultations, meetings with votes,
 # eligible voters and attendees, decisions; resources, assignments, the run, targets with their progress, the
 # completion report; the evaluation's consultation, meetings, conclusion, protection and encouragement records.
@@ -124,3 +124,8 @@ def test_co_authors_and_versions_ride_along_in_their_order_whatever_their_number
         person.pk for person in sorted([deputy, deputy2], key=lambda person: (person.full_name, person.pk))]
     assert [version.number for version in page["plan_versions"]] == list(range(1, resubmissions + 2))
     assert page["plan"].number == resubmissions + 1  # the version last submitted, as the head reads it too
+    # The timeline from the events the page's query carried is the one read on its own (the API's, the dossier's).
+    read = selectors.proposal_timeline(fresh(proposal))
+    assert page["timeline"] == read and len(read) == 2 + 3 * resubmissions
+    assert [(row["event"].occurred_at, row["event"].unit, row["event"].payload) for row in page["timeline"]] == [
+        (row["event"].occurred_at, row["event"].unit, row["event"].payload) for row in read]
