@@ -11,6 +11,7 @@ row number is folded with each). Works on PostgreSQL (JSONB) and SQLite (JSON1).
 
 import dataclasses
 import datetime
+import functools
 
 from django.conf import settings
 from django.db import connection, models
@@ -87,8 +88,10 @@ class Fold:
     def model(self):
         return self.queryset.model
 
+    @functools.cached_property
     def _many(self) -> dict[str, "Fold"]:
-        """Each many-valued relation as a Fold of its rows; a many-to-many one through its table, target loaded."""
+        """Each many-valued relation as a Fold of its rows; a many-to-many one through its table, target loaded. Built
+        once: every page's `load` reads it."""
         folds = {}
         for name, fold in self.many.items():
             if isinstance(fold, Fold):
@@ -110,14 +113,14 @@ class Fold:
         parts = [Window(RowNumber(), order_by=list(ordering)), _Array(*_columns(self.model))]
         for name in self.related:
             parts.append(_Array(*_columns(self.model._meta.get_field(name).related_model, f"{name}__")))
-        parts.extend(_AsJSON(fold.rows()) for fold in self._many().values())
+        parts.extend(_AsJSON(fold.rows()) for fold in self._many.values())
         rows = self.queryset.annotate(**{ROW: _Array(*parts)}).values(ROW)
         return _Rows(rows)
 
     def load(self, value) -> list:
         """The instances of the folded value (the annotation as read)."""
         rows = value or []
-        many = self._many()
+        many = self._many
         objects = []
         for _number, own, *rest in sorted(rows, key=lambda row: row[0]):
             obj = _instance(self.model, own)
