@@ -11,10 +11,11 @@ row number is folded with each). Works on PostgreSQL (JSONB) and SQLite (JSON1).
 
 import dataclasses
 import datetime
+import functools
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import F, Func, OuterRef, QuerySet, Subquery, Window
+from django.db.models import Expression, F, Func, OuterRef, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -87,8 +88,10 @@ class Fold:
     def model(self):
         return self.queryset.model
 
+    @functools.cached_property
     def _many(self) -> dict[str, "Fold"]:
-        """Each many-valued relation as a Fold of its rows; a many-to-many one through its table, target loaded."""
+        """Each many-valued relation as a Fold of its rows; a many-to-many one through its table, target loaded. Built
+        once: every page's `load` reads it."""
         folds = {}
         for name, fold in self.many.items():
             if isinstance(fold, Fold):
@@ -100,19 +103,24 @@ class Fold:
             folds[name] = Fold(links, related=(field.m2m_reverse_field_name(),))
         return folds
 
-    def expression(self) -> _Rows:
+    def expression(self) -> "_Compiled":
+        """The rows as one JSON value of the outer query, compiled once (`_Compiled`)."""
+        return _Compiled(self)
+
+    def rows(self) -> _Rows:
+        """The subquery aggregating the rows, built anew: what `_Compiled` compiles."""
         ordering = self.queryset.query.order_by or self.model._meta.ordering or ("pk",)
         parts = [Window(RowNumber(), order_by=list(ordering)), _Array(*_columns(self.model))]
         for name in self.related:
             parts.append(_Array(*_columns(self.model._meta.get_field(name).related_model, f"{name}__")))
-        parts.extend(_AsJSON(fold.expression()) for fold in self._many().values())
+        parts.extend(_AsJSON(fold.rows()) for fold in self._many.values())
         rows = self.queryset.annotate(**{ROW: _Array(*parts)}).values(ROW)
         return _Rows(rows)
 
     def load(self, value) -> list:
         """The instances of the folded value (the annotation as read)."""
         rows = value or []
-        many = self._many()
+        many = self._many
         objects = []
         for _number, own, *rest in sorted(rows, key=lambda row: row[0]):
             obj = _instance(self.model, own)
@@ -125,12 +133,46 @@ class Fold:
                 if not isinstance(self.many[name], Fold):  # many-to-many: the targets of the links
                     target = self.model._meta.get_field(name).m2m_reverse_field_name()
                     loaded = [getattr(link, target) for link in loaded]
-                _prefetched(obj, name, loaded)
+                prefetched(obj, name, loaded)
             objects.append(obj)
         return objects
 
 
-def _prefetched(obj, name: str, rows: list) -> None:
+class _Compiled(Expression):
+    """A fold's subquery, compiled once per process for each database and outer table, then reused.
+
+    Building and compiling the querysets of every stage's folds cost about a third of the proposal page's CPU (issue
+    10), and their SQL never changes: it depends only on the fold, the database's dialect and the outer query's table
+    and alias prefix (the correlation `OuterRef("pk")` and the subquery's aliases), which key the cache. The
+    folds are module constants (a stage's `PAGE_FOLDS`), so the cache holds one entry per fold and key.
+    """
+
+    output_field = models.JSONField()
+    _sql: dict = {}  # (id of the fold, database alias, outer model, outer table alias, alias prefix) → (sql, params)
+
+    def __init__(self, fold: Fold):
+        super().__init__()
+        self.fold = fold
+
+    def as_sql(self, compiler, connection):
+        outer = compiler.query
+        key = (id(self.fold), connection.alias, outer.model, outer.base_table, outer.alias_prefix)
+        if key not in self._sql:
+            rows = self.fold.rows().resolve_expression(outer)
+            # The fold is kept with its SQL so that its id names no other fold while the entry lives.
+            self._sql[key] = (self.fold, *compiler.compile(rows))
+        _fold, sql, params = self._sql[key]
+        return sql, list(params)
+
+    @property
+    def identity(self):  # Expression's, from the arguments, would hash the fold's querysets and dicts
+        return type(self), id(self.fold)
+
+    def get_group_by_cols(self):
+        return []
+
+
+def prefetched(obj, name: str, rows: list) -> None:
     """Put `rows` in `obj`'s prefetch cache for the relation `name`, as prefetch_related does."""
     queryset = getattr(obj, name).get_queryset()
     queryset._result_cache = rows

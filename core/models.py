@@ -4,7 +4,8 @@ person wants them e-mailed."""
 import pgtrigger
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q
+from django.db.models.functions import Cast
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +84,10 @@ class AuditEventQuerySet(models.QuerySet):
 
     def for_object(self, obj):
         return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+
+    def for_outer(self, model):
+        """`for_object` of the `model` row an outer query reads (`OuterRef("pk")`), for a subquery."""
+        return self.filter(object_type=model._meta.label_lower, object_id=Cast(OuterRef("pk"), models.CharField()))
 
 
 class AuditEvent(models.Model):

@@ -6,7 +6,7 @@ The list is a fixed number of queries whatever the number of rows.
 import dataclasses
 import datetime
 
-from django.db.models import JSONField, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, Position, User, in_subtrees
 from accounts.selectors import positions_of
-from core import workdays
+from core import folding, workdays
 from core.models import AuditEvent
 from core.paging import Key
 from core.stages import stages
@@ -137,6 +137,35 @@ def proposal_page_prefetch() -> tuple[Prefetch, ...]:
     )
 
 
+# The same relations read with the proposal page's own query (core.folding), rather than by two queries of their own.
+PAGE_FOLDS = {
+    "co_authors": folding.Fold(
+        Proposal.co_authors.through.objects.filter(proposal=OuterRef("pk")).order_by(
+            *(f"user__{key}" for key in CO_AUTHOR_ORDER)),
+        related=("user",),
+    ),
+    "versions": folding.Fold(PlanVersion.objects.filter(proposal=OuterRef("pk")).order_by("number"),
+                             related=("submitted_by",)),
+    # The page's timeline (`proposal_timeline`).
+    "events": folding.Fold(AuditEvent.objects.for_outer(Proposal).order_by("seq"), related=("unit",)),
+}
+
+
+def page_annotations() -> dict:
+    """The annotations of the proposal page's query that carry its co-authors, versions and audit events
+    (`load_page_relations`)."""
+    return folding.annotations(PAGE_FOLDS)
+
+
+def load_page_relations(proposal: Proposal) -> list[AuditEvent]:
+    """Put the co-authors and versions that the page's query carried (`page_annotations`) where the rules below
+    read them, as `proposal_page_prefetch` would; return its audit events, for `proposal_timeline`."""
+    read = folding.unfold(proposal, PAGE_FOLDS)
+    folding.prefetched(proposal, "co_authors", [link.user for link in read["co_authors"]])
+    folding.prefetched(proposal, "versions", read["versions"])
+    return read["events"]
+
+
 def co_authors_of(proposal: Proposal) -> list[User]:
     """The co-authors by name: those the page prefetched (`proposal_page_prefetch`), else one query."""
     if "co_authors" in getattr(proposal, "_prefetched_objects_cache", {}):
@@ -189,13 +218,16 @@ EVENT_LABELS = {
 ROLE_LABELS = {"proposer": _("Cán bộ đề xuất")}
 
 
-def proposal_timeline(proposal: Proposal) -> list[dict]:
-    """The "Diễn biến" of a proposal from the audit log, with Vietnamese labels for actions, roles and states."""
+def proposal_timeline(proposal: Proposal, events: list[AuditEvent] | None = None) -> list[dict]:
+    """The "Diễn biến" of a proposal from the audit log, with Vietnamese labels for actions, roles and states.
+    `events`: the proposal's audit events with their units, in order, when the page read them (`load_page_relations`)."""
     actions = {**dict(Action.choices), **EVENT_LABELS, **stages.event_labels()}
     roles = {**dict(Position.Role.choices), **ROLE_LABELS, **stages.role_labels()}
     statuses = dict(Status.choices)
+    if events is None:
+        events = AuditEvent.objects.for_object(proposal).select_related("unit").order_by("seq")
     rows = []
-    for event in AuditEvent.objects.for_object(proposal).select_related("unit").order_by("seq"):
+    for event in events:
         payload = event.payload if isinstance(event.payload, dict) else {}
         rows.append({
             "event": event,

@@ -269,18 +269,19 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Co-authors and versions are read once here; the visibility rules below reuse them.
     held = acting_for(request)["positions"]  # the navigation bar's, read once for the scope and the actions too
     user = request.user
-    # The navigation bar's unread count and what the stages' panels need to know before they read (whether they
-    # have anything to show) ride along with the proposal's own query (issue 10 §5).
+    # The navigation bar's unread count, what the stages' panels need to know before they read (whether they have
+    # anything to show, their records), the co-authors, versions and audit events ride along with the proposal's own
+    # query (issue 10 §5).
     annotations = {**badge_expressions(request), "next_due": next_due_subquery(),
-                   **stages.page_annotations(user=user, held=held)}
-    proposal = selectors.proposal_for_user(user=user, pk=pk, prefetch=selectors.proposal_page_prefetch(),
-                                           held=held, annotations=annotations)
+                   **stages.page_annotations(user=user, held=held), **selectors.page_annotations()}
+    proposal = selectors.proposal_for_user(user=user, pk=pk, held=held, annotations=annotations)
+    events = selectors.load_page_relations(proposal)
     is_proposer = proposal.proposer_id == user.pk
     plan = selectors.plan_shown_to(proposal=proposal, user=user)
     # The stages' sections (the deciding unit's today) with what the user may do in each (core.stages), judged on
     # the positions the navigation bar reads (one query for both).
     sections = stage_sections(page_situation(proposal=proposal, user=user, held=held))
-    timeline = selectors.proposal_timeline(proposal)
+    timeline = selectors.proposal_timeline(proposal, events)
     badges = selectors.DueBadges()
     page = {
         "proposal": proposal,

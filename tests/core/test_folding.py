@@ -3,8 +3,9 @@
 queryset's order, and nothing more is read (issue 10 §5)."""
 
 import pytest
-from django.db.models import Model
+from django.db.models import JSONField, Model, Subquery
 
+from accounts.models import OrgUnit
 from approvals.models import Meeting
 from approvals.selectors import PAGE_FOLDS as APPROVALS
 from core import folding
@@ -85,3 +86,32 @@ def test_a_record_read_without_the_annotations_costs_one_query_for_all_folds(pro
     assert {name: [columns(obj) for obj in rows] for name, rows in read.items()} == {
         name: [columns(obj) for obj in rows] for name, rows in folding.unfold(proposal, FOLDS).items()
     }
+
+
+def test_folds_are_compiled_once_and_read_the_same_afterwards(proposal, monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(folding._Compiled, "_sql", {})  # compiled by no earlier test
+    built = []
+    rows = folding.Fold.rows
+    monkeypatch.setattr(folding.Fold, "rows", lambda fold: built.append(fold) or rows(fold))
+    first = Proposal.objects.annotate(**folding.annotations(FOLDS)).get(pk=proposal.pk)
+    compiled = len(built)
+    again = Proposal.objects.annotate(**folding.annotations(FOLDS)).get(pk=proposal.pk)
+    assert compiled >= len(FOLDS) and len(built) == compiled
+    with django_assert_num_queries(0):
+        assert {name: [columns(obj) for obj in rows] for name, rows in folding.unfold(again, FOLDS).items()} == {
+            name: [columns(obj) for obj in rows] for name, rows in folding.unfold(first, FOLDS).items()
+        }
+
+
+def test_a_fold_inside_a_subquery_correlates_to_the_subquerys_own_alias(proposal):
+    """The compiled SQL names the outer table's alias: read inside a subquery, where the proposal's table is aliased
+    (U0) and the outermost table is another, it is compiled for that alias and reads what a plain read reads."""
+    fold = {"implementation_targets": IMPLEMENTATION["implementation_targets"]}
+    Proposal.objects.annotate(**folding.annotations(fold)).get(pk=proposal.pk)  # compiled for the unaliased table
+    inner = Proposal.objects.filter(pk=proposal.pk).annotate(**folding.annotations(fold))
+    unit = OrgUnit.objects.annotate(
+        folded_implementation_targets=Subquery(inner.values("folded_implementation_targets"), output_field=JSONField()),
+    ).get(pk=proposal.unit_id)
+    assert [target.pk for target in folding.unfold(unit, fold)["implementation_targets"]] == [
+        target.pk for target in folding.unfold(proposal, fold)["implementation_targets"]
+    ] != []

@@ -6,7 +6,7 @@ config.settings.cache_and_sessions; here the test's cache, warmed by the sign-in
 count includes the user, the person's positions (the navigation bar's, also used for the scope and to judge the
 stages' actions) and the page's own reads: the proposal (with the unread notifications, whether any incident
 visible to the person, direction or publication about it exists, and the records of the deciding, implementation
-and evaluation stages, as annotations), its co-authors and versions, the files, the timeline.
+and evaluation stages, its co-authors, versions and timeline, as annotations), the files.
 """
 
 import pytest
@@ -14,10 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from approvals import services as approvals
 from approvals.models import Vote
 from evaluation import services as evaluation
 from evaluation.models import Measure
-from proposals import services
+from proposals import selectors, services
 from proposals.transitions import Status
 from tests.evaluation.helpers import NOW as EVALUATED_AT
 from tests.evaluation.helpers import evaluated, reported
@@ -26,10 +27,10 @@ from tests.implementation.helpers import assign, start
 from tests.lifecycle import PDF_BYTES, as_, draft_proposal, drive_to, fresh, meeting_with_votes, submitted_proposal
 from tests.proposals.helpers import url
 
-# The user, the person's positions, the proposal (with the navigation's badges and the next due date), co-authors,
-# versions, the files, the timeline; the incidents stage's handler paths, read to build the inbox sections that the
-# navigation's badge of pending tasks counts (issue 12 §1).
-BASE = 8
+# The user, the person's positions, the proposal (with the navigation's badges, the next due date, its co-authors,
+# versions and audit events), the files; the incidents stage's handler paths, read to build the inbox sections that
+# the navigation's badge of pending tasks counts (issue 12 §1).
+BASE = 5
 # The stages' records ride along with the proposal's query (core.folding): consultations, meetings with votes,
 # eligible voters and attendees, decisions; resources, assignments, the run, targets with their progress, the
 # completion report; the evaluation's consultation, meetings, conclusion, protection and encouragement records.
@@ -103,3 +104,28 @@ def test_an_evaluated_and_protected_proposal_costs_a_fixed_number(proposer, lead
                                  measure=Measure.NO_LIABILITY, addressee="Hội đồng kỷ luật tỉnh Quảng Ninh")
 
     assert page_queries(head, fresh(proposal)) == EVALUATED
+
+
+@pytest.mark.frozen_at(IMPLEMENTING_AT)
+@pytest.mark.parametrize("resubmissions", [0, 2])
+def test_co_authors_and_versions_ride_along_in_their_order_whatever_their_number(proposer, leaders, resubmissions):
+    head, deputy, deputy2 = leaders
+    proposal = submitted_proposal(proposer=proposer, co_authors=[deputy2, deputy])
+    for _ in range(resubmissions):
+        approvals.proposal_return(proposal=fresh(proposal), by=head, reasons="Cần làm rõ phạm vi thực hiện và nguồn lực.",
+                                  incomplete_items=["scope"])
+        services.proposal_revise(proposal=fresh(proposal), by=proposer)
+        services.proposal_submit(proposal=fresh(proposal), by=proposer)
+
+    # + the working-day calendar: the review deadline runs, and its badge tells whether it is due soon.
+    assert page_queries(proposer, fresh(proposal)) == BASE + 1
+    page = as_(proposer).get(url("detail", proposal.pk)).context
+    assert [person.pk for person in page["co_authors"]] == [
+        person.pk for person in sorted([deputy, deputy2], key=lambda person: (person.full_name, person.pk))]
+    assert [version.number for version in page["plan_versions"]] == list(range(1, resubmissions + 2))
+    assert page["plan"].number == resubmissions + 1  # the version last submitted, as the head reads it too
+    # The timeline from the events the page's query carried is the one read on its own (the API's, the dossier's).
+    read = selectors.proposal_timeline(fresh(proposal))
+    assert page["timeline"] == read and len(read) == 2 + 3 * resubmissions
+    assert [(row["event"].occurred_at, row["event"].unit, row["event"].payload) for row in page["timeline"]] == [
+        (row["event"].occurred_at, row["event"].unit, row["event"].payload) for row in read]
