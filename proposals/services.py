@@ -76,6 +76,13 @@ def _apply_content(proposal: Proposal, data: dict) -> None:
             setattr(proposal, name, data[name])
 
 
+def _validate(proposal: Proposal, exclude=None) -> None:
+    """The fields' rules and `clean()`. Not the Meta CheckConstraints: Django checks each with a query in a savepoint
+    (nine round trips), and the database enforces them on save anyway; the one a proposer's input can break, the
+    plan's dates, is `clean()`'s error on the field."""
+    proposal.full_clean(exclude=exclude, validate_constraints=False)
+
+
 def _require_eligible(position: Position, profile: LegalProfile) -> None:
     """Art. 2 (decree73.md §1.3): only the categories the profile names may propose."""
     if position.category not in profile.eligible_categories:
@@ -95,9 +102,10 @@ def proposal_create_draft(*, by, position: Position, data: dict, co_authors=()) 
     _require_eligible(position, current_profile(on_date=today))
     proposal = Proposal(proposer=by, proposer_position=position, unit=position.unit)
     _apply_content(proposal, data)
-    proposal.full_clean(exclude=["proposer_position", "unit", "proposer"])
+    _validate(proposal, exclude=["proposer_position", "unit", "proposer"])
     proposal.save()
-    proposal.co_authors.set([person for person in co_authors if person.pk != by.pk])
+    if others := [person for person in co_authors if person.pk != by.pk]:
+        proposal.co_authors.add(*others)  # a new proposal has none to replace
     audit_record(action="create", obj=proposal, actor=by, role="proposer", unit=position.unit, to_state=proposal.status)
     return proposal
 
@@ -108,7 +116,7 @@ def proposal_update_draft(*, proposal: Proposal, by, data: dict, co_authors=None
     _require_author(proposal, by)
     _require_editable(proposal)
     _apply_content(proposal, data)
-    proposal.full_clean()
+    _validate(proposal)
     proposal.save()
     if co_authors is not None:
         proposal.co_authors.set([person for person in co_authors if person.pk != by.pk])
@@ -252,7 +260,6 @@ def proposal_submit(*, proposal: Proposal, by) -> Proposal:
         **proposal.content_dict(),
     )
     proposal.attachments.filter(version__isnull=True, removed_at__isnull=True).update(version=proposal.current_version)
-    proposal.save()  # the routing above is what the plan's document prints
     plan_document = documents.plan_pending(version)
     # robust: a broker that is down must not turn a committed submission into an error page; the sweep issues it.
     transaction.on_commit(functools.partial(issue_plan.delay, plan_document.pk), robust=True)
