@@ -312,7 +312,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    """One submitted version as it was, with the plan's document issued at its submission (D-9): version 1 stays
+    """One submitted version as it was, with the plan's document issued for its submission (D-9): version 1 stays
     readable on its own page after any revision. Whoever sees the proposal sees its submitted versions."""
     proposal = selectors.proposal_for_user(user=request.user, pk=pk)
     version = get_object_or_404(proposal.versions.select_related("submitted_by"), number=number)
