@@ -15,7 +15,6 @@ plan prints — co-authors, route, profile — may change). It holds the row's l
 records once.
 """
 
-
 import datetime
 import logging
 
