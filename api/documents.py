@@ -5,13 +5,14 @@ issued, each with the SHA-256 recorded when it was issued. Whoever sees the prop
 
 import dataclasses
 import datetime
+import logging
 from collections.abc import Callable
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound
 
-from core.documents import Filenames, StoredDocumentMismatch, ascii_name, display_name
+from core.documents import DocumentRenderError, Filenames, StoredDocumentMismatch, ascii_name, display_name
 from core.documents.issued import sha256
 from core.downloads import attachment_response
 from core.stages import stages
@@ -19,6 +20,8 @@ from proposals import documents as plan_documents
 from proposals.models import PlanDocument
 
 from .problems import problem_response
+
+logger = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass
@@ -34,8 +37,14 @@ class IssuedFile:
 
 
 def _plan_files(proposal) -> list[tuple]:
+    """The plans issued; one the documents queue has not issued yet is issued now, or left out while it cannot be."""
+    try:
+        plan_documents.plan_issue_pending(proposal)
+    except DocumentRenderError:
+        logger.exception("Could not issue the pending plan documents of proposal %s", proposal.pk)
     files = []
-    for document in PlanDocument.objects.filter(version__proposal=proposal).select_related("version__proposal__unit"):
+    for document in (PlanDocument.objects.filter(version__proposal=proposal).exclude(pdf="")
+                     .select_related("version__proposal__unit")):
         def read(by, document=document):
             stored = plan_documents.plan_download(document=document, by=by)
             return stored.content, stored.regenerated

@@ -468,6 +468,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Webhook deliveries whose retry is due, and any whose on-commit task was lost (README "Webhooks").
     "deliver-due-webhooks": {"task": "webhooks.tasks.sweep_webhooks", "schedule": 60.0},
+    # Plan documents whose on-commit task was lost or failed (proposals.documents.plan_issue_overdue).
+    "issue-overdue-plans": {"task": "proposals.tasks.issue_overdue_plans", "schedule": 300.0},
 }
 
 # Celery across nodes (issue 14 §4, deploy/celery.md): one queue per kind of work, so that each can have workers
@@ -475,8 +477,9 @@ CELERY_BEAT_SCHEDULE = {
 # the morning's reminders. A worker started without -Q consumes every queue below, as a single machine needs.
 #   reminders: the daily deadline scan and the digests that follow it (time-bound, the SMTP server's pace);
 #   reports: annual report versions and the quarterly reports (long, memory-hungry, CPU for XLSX and PDF);
-#   documents: PDF generation and document tasks (none yet: issued PDFs are rendered in the request that
-#     issues them, so that the signer sees the number at once);
+#   documents: PDF generation and document tasks: the plan's document of each submitted version and its sweep
+#     (issue 10; the plan has no number to see); the other issued PDFs are rendered in the request that issues
+#     them, so that the signer sees the number at once;
 #   default: the rest, all short: one notification's e-mail and the pending-mail sweep, webhook deliveries and
 #     their sweep, the nightly audit-chain check, the calendar's extension.
 # Every task is routed by name (tests/core/test_celery.py fails on one that is not).
@@ -494,6 +497,8 @@ CELERY_TASK_ROUTES = {
     "webhooks.tasks.sweep_webhooks": {"queue": "default"},
     "core.tasks.verify_audit_chain": {"queue": "default"},
     "core.tasks.extend_calendar": {"queue": "default"},
+    "proposals.tasks.issue_plan": {"queue": "documents"},
+    "proposals.tasks.issue_overdue_plans": {"queue": "documents"},
 }
 # Beat may be started on several nodes; only the holder of a Redis lock (REDIS_URL, key under
 # CELERY_BROKER_KEY_PREFIX) sends. The holder renews it every third of CELERY_BEAT_LOCK_TTL seconds; the others

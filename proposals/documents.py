@@ -2,17 +2,31 @@
 
 Spec: documents.md ("Registration: Kế hoạch đề xuất đổi mới, sáng tạo (the plan, Art. 7(2) contents) — signed by
 proposer"); review-register-decide.md D-9 (Art. 7(3)–(4): the plan is sent to the head, so each submitted version is
-a printable, signable document). The PDF is rendered once, when the version is submitted, and kept with its SHA-256
-on a `PlanDocument` (a plan version itself is never updated). Rendering, the Decree 30 layout and the evidence rules
+a printable, signable document). The PDF is rendered once per submitted version and kept with its SHA-256 on a
+`PlanDocument` (a plan version itself is never updated). Rendering, the Decree 30 layout and the evidence rules
 (served only while the hash matches, a regenerated copy marked and recorded) are the core engine's: `core.documents`.
+
+Issue 10: WeasyPrint's layout is most of a submission's time, so the submission only creates the version's (one,
+`OneToOneField`) `PlanDocument`, still empty, and the `documents` queue renders it once the submission has committed
+(`proposals.tasks.issue_plan`). The plan has no register number (the proposer's own paper), so nothing the submitter
+must see at once waits on it. `plan_issue` is the one way a plan is issued, from wherever it is called first: the
+task, its sweep (a task lost with the broker), a reader's download, or the proposer's revision (before anything the
+plan prints — co-authors, route, profile — may change). It holds the row's lock: run twice or at once, it renders and
+records once.
 """
 
+import datetime
+import logging
+
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as org
+from core.audit import audit_record
 from core.documents import (
+    DocumentRenderError,
     Filenames,
     IssuedDocument,
     StoredPdf,
@@ -30,6 +44,13 @@ from core.documents.layout import signature_title
 
 from .diff import plan_sections
 from .models import Attachment, PlanDocument, PlanVersion, Proposal
+
+logger = logging.getLogger(__name__)
+
+ISSUED_ACTION = "plan_issued"
+# The sweep leaves a plan this long to the task enqueued at its submission, and issues at most this many per run.
+SWEEP_GRACE = datetime.timedelta(minutes=2)
+SWEEP_BATCH = 200
 
 
 @in_vietnamese
@@ -100,14 +121,56 @@ PLAN = IssuedDocument(
 )
 
 
-def plan_issue(version: PlanVersion) -> PlanDocument:
-    """Render the version just submitted and keep it (once) with its SHA-256; the caller is `proposal_submit`."""
-    document = PlanDocument.objects.create(version=version)
-    store_issued(PLAN, document)
+def plan_pending(version: PlanVersion) -> PlanDocument:
+    """The document of the version just submitted, to be issued once the submission commits; the caller is
+    `proposal_submit`, which enqueues `issue_plan` on commit."""
+    return PlanDocument.objects.create(version=version)
+
+
+@transaction.atomic
+def plan_issue(document_id: int) -> PlanDocument:
+    """Render the plan's document and keep it with its SHA-256, recorded in the audit log ("plan_issued", the digest
+    in the hash-chained event); a document already issued is left as it is. The row's lock makes a second caller
+    wait for the first and then find the document issued: one file, one digest, one event per version."""
+    document = PlanDocument.objects.select_for_update().select_related("version__proposal__unit").get(pk=document_id)
+    if document.pdf:
+        return document
+    digest = store_issued(PLAN, document)
+    # The system issues it, for the submission ("submit", by the proposer) it belongs to.
+    audit_record(
+        action=ISSUED_ACTION, obj=document, unit=PLAN.audit_unit(document),
+        payload={**PLAN.audit_payload(document), "plan_sha256": digest},
+    )
     return document
+
+
+def plan_issue_overdue(*, older_than: datetime.timedelta = SWEEP_GRACE, limit: int = SWEEP_BATCH) -> int:
+    """The sweep: issue the plans whose task was lost (the broker was down at the commit) or failed (WeasyPrint or the
+    font missing); the ones submitted in the last `older_than` are left to their own task. Returns how many it issued;
+    a plan that still cannot be rendered is logged and tried again at the next sweep."""
+    waiting = PlanDocument.objects.filter(pdf="", version__submitted_at__lte=timezone.now() - older_than)
+    issued = 0
+    for document_id in waiting.order_by("pk").values_list("pk", flat=True)[:limit]:
+        try:
+            plan_issue(document_id)
+        except DocumentRenderError:
+            logger.exception("Could not render the plan document %s; the next sweep tries again.", document_id)
+        else:
+            issued += 1
+    return issued
+
+
+def plan_issue_pending(proposal: Proposal) -> None:
+    """Issue now whatever plan of `proposal` is still waiting for the queue: before the proposer may change what
+    the plans print (`proposal_revise`, under the proposal's lock), and before the API lists their digests."""
+    for document_id in PlanDocument.objects.filter(version__proposal=proposal, pdf="").values_list("pk", flat=True):
+        plan_issue(document_id)
 
 
 def plan_download(*, document: PlanDocument, by) -> StoredPdf:
     """The plan as stored (a regenerated copy is recorded in the audit log); the caller has checked that `by` may
-    read the proposal."""
+    read the proposal. A plan the queue has not issued yet is issued now: the reader gets the original, never a copy
+    in its place."""
+    if not document.pdf:
+        document = plan_issue(document.pk)
     return download_issued(PLAN, document, by=by)

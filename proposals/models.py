@@ -521,8 +521,9 @@ def plan_pdf_path(instance: "PlanDocument", filename: str) -> str:
 
 
 class PlanDocument(models.Model):
-    """The plan version as a document (D-9, documents.md): rendered once at submission in the Decree 30 layout and
-    kept with its SHA-256. A row of its own because a plan version is never updated (planversion_frozen)."""
+    """The plan version as a document (D-9, documents.md): rendered once for its submission, on the documents queue
+    (proposals.documents), in the Decree 30 layout and kept with its SHA-256; empty until then. A row of its own
+    because a plan version is never updated (planversion_frozen)."""
 
     version = models.OneToOneField(PlanVersion, verbose_name=_("phiên bản kế hoạch"), on_delete=models.PROTECT, related_name="document")
     pdf = models.FileField(_("kế hoạch (PDF)"), upload_to=plan_pdf_path, max_length=255, blank=True, editable=False)

@@ -5,6 +5,7 @@ Spec: README §3; decree73.md §3.2 T1 (submission, routing, receipt date), T7 (
 D-5 (Art. 4(2) declaration), D-9 (the plan as a document), D-11 (profile-required parts), D-16 (routing).
 """
 
+import functools
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +27,7 @@ from . import documents
 from .models import END_BEFORE_START, Attachment, LegalProfile, PlanContent, PlanDocument, PlanVersion, Proposal
 from .selectors import attachment_removable, current_profile
 from .steps import step_close, step_open
+from .tasks import issue_plan
 from .transitions import EDITABLE_STATUSES, Action, TransitionNotAllowed, can, next_status
 
 
@@ -74,6 +76,13 @@ def _apply_content(proposal: Proposal, data: dict) -> None:
             setattr(proposal, name, data[name])
 
 
+def _validate(proposal: Proposal, exclude=None) -> None:
+    """The fields' rules and `clean()`. Not the Meta CheckConstraints: Django checks each with a query in a savepoint
+    (nine round trips), and the database enforces them on save anyway; the one a proposer's input can break, the
+    plan's dates, is `clean()`'s error on the field."""
+    proposal.full_clean(exclude=exclude, validate_constraints=False)
+
+
 def _require_eligible(position: Position, profile: LegalProfile) -> None:
     """Art. 2 (decree73.md §1.3): only the categories the profile names may propose."""
     if position.category not in profile.eligible_categories:
@@ -93,9 +102,10 @@ def proposal_create_draft(*, by, position: Position, data: dict, co_authors=()) 
     _require_eligible(position, current_profile(on_date=today))
     proposal = Proposal(proposer=by, proposer_position=position, unit=position.unit)
     _apply_content(proposal, data)
-    proposal.full_clean(exclude=["proposer_position", "unit", "proposer"])
+    _validate(proposal, exclude=["proposer_position", "unit", "proposer"])
     proposal.save()
-    proposal.co_authors.set([person for person in co_authors if person.pk != by.pk])
+    if others := [person for person in co_authors if person.pk != by.pk]:
+        proposal.co_authors.add(*others)  # a new proposal has none to replace
     audit_record(action="create", obj=proposal, actor=by, role="proposer", unit=position.unit, to_state=proposal.status)
     return proposal
 
@@ -106,7 +116,7 @@ def proposal_update_draft(*, proposal: Proposal, by, data: dict, co_authors=None
     _require_author(proposal, by)
     _require_editable(proposal)
     _apply_content(proposal, data)
-    proposal.full_clean()
+    _validate(proposal)
     proposal.save()
     if co_authors is not None:
         proposal.co_authors.set([person for person in co_authors if person.pk != by.pk])
@@ -217,8 +227,9 @@ def _route(proposal: Proposal, profile: LegalProfile, on_date):
 def proposal_submit(*, proposal: Proposal, by) -> Proposal:
     """T1: freeze the next version, route it, record the receipt date and compute the review due date.
 
-    The version is issued as a document at once (D-9): the plan's PDF, rendered and kept with its SHA-256; a
-    rendering failure refuses the submission (nothing is submitted without its document).
+    The version gets its document (D-9), issued on the `documents` queue once this commits (issue 10: the PDF's
+    layout was most of the submission's time): `proposals.documents` says how it is issued once, from the frozen
+    version, whoever asks first.
     """
     proposal = _lock(proposal)
     _require_author(proposal, by)
@@ -249,14 +260,14 @@ def proposal_submit(*, proposal: Proposal, by) -> Proposal:
         **proposal.content_dict(),
     )
     proposal.attachments.filter(version__isnull=True, removed_at__isnull=True).update(version=proposal.current_version)
-    proposal.save()  # the routing above is what the plan's document prints
-    plan_document = documents.plan_issue(version)
+    plan_document = documents.plan_pending(version)
+    # robust: a broker that is down must not turn a committed submission into an error page; the sweep issues it.
+    transaction.on_commit(functools.partial(issue_plan.delay, plan_document.pk), robust=True)
     proposal_transition(
         proposal=proposal, action=Action.SUBMIT, by=by, role="proposer", unit=proposal.unit,
         payload={
             "version": proposal.current_version, "route": route, "decision_unit": decision_unit.pk,
             "received_on": today, "review_due": proposal.review_due, "profile": profile.pk,
-            "plan_sha256": plan_document.pdf_sha256,
         },
     )
     # The review deadline as a dated step, the one source the reminders read (Art. 8(1): the collective meets
@@ -288,6 +299,8 @@ def proposal_revise(*, proposal: Proposal, by) -> Proposal:
     """T7: after a return or a rejection the proposer reopens the plan; it will be submitted as a new version."""
     proposal = _lock(proposal)
     _require_author(proposal, by)
+    # The plan documents print the proposal's co-authors, route and profile, which the next version may change.
+    documents.plan_issue_pending(proposal)
     proposal_transition(proposal=proposal, action=Action.REVISE, by=by, role="proposer", unit=proposal.unit,
                         payload={"next_version": proposal.current_version + 1})
     # Nothing awaits the deciding unit until the next submission (reminders read open steps only).

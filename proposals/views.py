@@ -174,12 +174,6 @@ def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
             services.proposal_submit(proposal=proposal, by=request.user)
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except DocumentRenderError:
-            # The submission rolled back: no version without its plan document (D-9). A server fault, not the user's.
-            logger.exception("Could not render the plan of proposal %s", proposal.pk)
-            form.add_error(None, _("Hệ thống chưa tạo được văn bản PDF nên thao tác chưa được thực hiện. "
-                                   "Vui lòng báo quản trị hệ thống."))
-            return _render_edit(request, proposal, form, status=503)
         else:
             messages.success(request, _("Đã nộp kế hoạch. Cơ quan có thẩm quyền đã được thông báo."))
             return redirect("proposals:detail", pk=proposal.pk)
@@ -205,6 +199,12 @@ def proposal_revise(request: HttpRequest, pk: int) -> HttpResponse:
         services.proposal_revise(proposal=proposal, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        return redirect("proposals:detail", pk=proposal.pk)
+    except DocumentRenderError:
+        # A plan still waiting for its document is issued before the plan may change; a server fault, not the user's.
+        logger.exception("Could not issue the pending plan documents of proposal %s", proposal.pk)
+        messages.error(request, _("Hệ thống chưa tạo được văn bản PDF nên thao tác chưa được thực hiện. "
+                                  "Vui lòng báo quản trị hệ thống."))
         return redirect("proposals:detail", pk=proposal.pk)
     messages.success(request, _("Kế hoạch đã mở lại để chỉnh sửa; khi nộp lại sẽ thành phiên bản mới."))
     return redirect("proposals:edit", pk=proposal.pk)
@@ -313,7 +313,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    """One submitted version as it was, with the plan's document issued at its submission (D-9): version 1 stays
+    """One submitted version as it was, with the plan's document issued for its submission (D-9): version 1 stays
     readable on its own page after any revision. Whoever sees the proposal sees its submitted versions."""
     proposal = selectors.proposal_for_user(user=request.user, pk=pk)
     version = get_object_or_404(proposal.versions.select_related("submitted_by"), number=number)
@@ -330,7 +330,8 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @login_required
 @require_GET
 def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    """The plan's PDF as issued at submission: the stored file, a marked copy, or the 409 page (core.documents)."""
+    """The plan's PDF as issued for its submission: the stored file (issued now if the queue has not yet), a marked
+    copy, the 409 page (core.documents), or the 503 page when it cannot be issued yet."""
     proposal = selectors.proposal_for_user(user=request.user, pk=pk)
     document = get_object_or_404(
         PlanDocument.objects.select_related("version__proposal__unit"), version__proposal=proposal, version__number=number,
@@ -338,8 +339,15 @@ def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     page = reverse("proposals:version", args=[proposal.pk, number])
     back = BackLink(url=page, label=_("Quay lại phiên bản kế hoạch"), crumb=proposal.title,
                     crumb_url=reverse("proposals:detail", args=[proposal.pk]))
-    return pdf_response(request, lambda: services.plan_download(document=document, by=request.user),
-                        PLAN.filenames(document), back=back)
+    try:
+        return pdf_response(request, lambda: services.plan_download(document=document, by=request.user),
+                            PLAN.filenames(document), back=back)
+    except DocumentRenderError:
+        # Not issued yet (the queue's task waits, or failed) and it cannot be rendered now either: say so, no 500.
+        logger.exception("Could not issue the plan document %s", document.pk)
+        response = render(request, "proposals/plan_pending.html", {"proposal": proposal, "number": number}, status=503)
+        response["Retry-After"] = "300"
+        return response
 
 
 @login_required

@@ -35,8 +35,9 @@ from core.models import AuditEvent
 from core.stages import stages
 from core.workdays import seed_year
 from proposals.actions import stage_sections
-from proposals.models import FieldOfWork, LegalProfile, Proposal
+from proposals.models import FieldOfWork, LegalProfile, PlanDocument, Proposal
 from proposals.services import proposal_create_draft, proposal_revise, proposal_submit
+from proposals.tasks import issue_plan
 from proposals.transitions import Status
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -110,6 +111,13 @@ def draft_proposal(*, proposer, position: Position | None = None, co_authors=(),
     return proposal_create_draft(
         by=proposer, position=position or position_of(proposer), data=complete_plan(**plan), co_authors=co_authors
     )
+
+
+def plans_issued() -> None:
+    """What the documents queue does once a submission has committed (proposals.tasks.issue_plan, issue 10): a
+    test's transaction never commits, so a test that reads a plan's stored PDF has it issued here."""
+    for document_id in PlanDocument.objects.filter(pdf="").values_list("pk", flat=True):
+        issue_plan(document_id)
 
 
 def submitted_proposal(*, proposer, position: Position | None = None, co_authors=(), **plan) -> Proposal:

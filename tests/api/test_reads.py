@@ -13,7 +13,7 @@ from proposals.transitions import Status
 from reports.models import AnnualReport, ReportRun
 from tests.api.conftest import bearer
 from tests.api.helpers import api, assert_problem
-from tests.lifecycle import as_, draft_proposal, submitted_proposal, tamper_stored
+from tests.lifecycle import as_, draft_proposal, plans_issued, submitted_proposal, tamper_stored
 from tests.proposals.helpers import NOW
 
 pytestmark = pytest.mark.frozen_at(NOW)
@@ -103,6 +103,7 @@ def test_a_document_is_listed_with_its_sha256_and_downloaded_as_stored(head, sub
 
 
 def test_a_document_whose_stored_file_changed_is_refused_with_409(head, submitted):
+    plans_issued()
     stored = PlanDocument.objects.get(version__proposal=submitted)
     tamper_stored(stored.pdf, b"tampered")
     assert_problem(bearer(head, "read").get(api("document_download", submitted.pk, 1)), 409)

@@ -33,7 +33,7 @@ from proposals.selectors import DEFAULT_PROFILE_CODE
 from proposals.services import attachment_add, proposal_submit
 from proposals.transitions import Status
 from tests.factories import OrgUnitFactory, PositionFactory, UserFactory
-from tests.lifecycle import PDF_BYTES, draft_proposal, drive_to, uploaded_file
+from tests.lifecycle import PDF_BYTES, draft_proposal, drive_to, plans_issued, uploaded_file
 
 # The tests reach the databases through django_db_blocker, outside pytest-django's per-test transaction: they point
 # the connection at other databases for a while (connected_to closes it), which an open transaction would not
@@ -82,6 +82,7 @@ def _seed_small_province():
     second = draft_proposal(proposer=proposer)
     attachment_add(proposal=second, by=proposer, uploaded_file=uploaded_file("Biên bản họp tổ công tác.pdf", PDF_BYTES))
     proposal_submit(proposal=second, by=proposer)
+    plans_issued()
 
 
 def _copy_when_alone(template: str, name: str) -> None:

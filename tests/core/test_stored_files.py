@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from core.stored_files import file_fields
 from proposals.models import Attachment, PlanDocument
 from proposals.services import attachment_add, proposal_submit
-from tests.lifecycle import PDF_BYTES, draft_proposal, uploaded_file
+from tests.lifecycle import PDF_BYTES, draft_proposal, plans_issued, uploaded_file
 
 
 @pytest.fixture
@@ -18,6 +18,7 @@ def stored(proposer, leaders):
     proposal = draft_proposal(proposer=proposer)
     attachment_add(proposal=proposal, by=proposer, uploaded_file=uploaded_file("Biên bản họp.pdf", PDF_BYTES))
     proposal_submit(proposal=proposal, by=proposer)
+    plans_issued()
     return PlanDocument.objects.get(), Attachment.objects.get()
 
 

@@ -25,6 +25,7 @@ from core.models import AuditEvent
 from proposals import documents, services
 from proposals.models import LegalProfile, PlanContent, PlanDocument, PlanVersion, Proposal
 from proposals.profiles import SETTINGS_FIELDS, legal_profile_new_version
+from proposals.tasks import issue_plan
 from proposals.transitions import Status
 from tests.factories import OrgUnitFactory, PositionFactory, UserFactory
 from tests.lifecycle import (
@@ -37,6 +38,7 @@ from tests.lifecycle import (
     meeting_with_votes,
     new_profile_version,
     pdf_text,
+    plans_issued,
     sha256,
     submitted_proposal,
 )
@@ -217,15 +219,24 @@ def test_the_return_letter_lists_the_incomplete_contents(proposer, head, submitt
 # --- D-9: the plan as a document, one per submitted version ---------------------------------------------------
 
 
-def test_submission_issues_the_plan_as_a_decree_30_document_kept_with_its_hash(proposer, head, submitted, private_media):
-    """D-9, documents.md (Registration: the plan, signed by the proposer): rendered once at submission, stored with
-    its SHA-256, the digest in the hash-chained submission event. The header is the proposer's unit (its lines as
-    core.documents.header prints them), the addressee the head the plan is sent to (Art. 7(3))."""
+def test_submission_issues_the_plan_as_a_decree_30_document_kept_with_its_hash(
+    proposer, head, draft, private_media, celery_eager, django_capture_on_commit_callbacks
+):
+    """D-9, documents.md (Registration: the plan, signed by the proposer): rendered once for the submission, on the
+    documents queue once it has committed (issue 10), stored with its SHA-256, the digest in the hash-chained
+    "plan_issued" event. The header is the proposer's unit (its lines as core.documents.header prints them), the
+    addressee the head the plan is sent to (Art. 7(3))."""
+    with django_capture_on_commit_callbacks() as callbacks:
+        submitted = services.proposal_submit(proposal=draft, by=proposer)
     document = PlanDocument.objects.get(version__proposal=submitted, version__number=1)
+    assert (document.pdf.name, document.pdf_sha256) == ("", "")  # nothing rendered before the commit
+    for callback in callbacks:
+        callback()
+    document.refresh_from_db()
     content = (private_media / document.pdf.name).read_bytes()
     assert content.startswith(b"%PDF") and document.pdf_sha256 == sha256(content)
-    submit_event = AuditEvent.objects.for_object(submitted).get(action="submit")
-    assert submit_event.payload["plan_sha256"] == document.pdf_sha256
+    issued_event = AuditEvent.objects.for_object(document).get(action=documents.ISSUED_ACTION)
+    assert issued_event.payload == {"proposal": submitted.pk, "version": 1, "plan_sha256": document.pdf_sha256}
 
     text = pdf_text(content)
     position = Position.objects.get(person=proposer)
@@ -249,6 +260,7 @@ def test_a_heads_own_plan_is_sent_to_the_superior_under_the_route_b_clauses(head
     """D-3, D-9, Art. 7(4): a head's plan goes to the head of the superior body; it cites the profile's route-B
     clauses ("khoản 4 Điều 7 và Điều 8"), not Art. 8(1)."""
     proposal = submitted_proposal(proposer=head)
+    plans_issued()
 
     text = pdf_text(PlanDocument.objects.get(version__proposal=proposal).pdf.read())
 
@@ -263,6 +275,7 @@ def test_version_1_stays_readable_with_its_own_pdf_after_a_revision(proposer, he
     services.proposal_revise(proposal=submitted, by=proposer)
     services.proposal_update_draft(proposal=submitted, by=proposer, data={"title": "Tên đề xuất sau khi bổ sung"})
     services.proposal_submit(proposal=submitted, by=proposer)
+    plans_issued()
     first, second = PlanDocument.objects.filter(version__proposal=submitted).order_by("version__number")
     client = as_(head)
 
@@ -294,6 +307,7 @@ def test_a_version_page_and_its_pdf_follow_the_proposals_scope(proposer, head, o
 def test_the_plan_pdf_is_served_as_stored_or_marked_when_regenerated(proposer, head, submitted, monkeypatch, caplog):
     """D-9, spec README §6: never rendered again in the original's place; a missing file is a marked copy recorded
     in the audit log; a file that no longer matches its hash is not served (409)."""
+    plans_issued()
     document = PlanDocument.objects.get(version__proposal=submitted)
 
     def render_again(*args, **kwargs):
@@ -316,22 +330,67 @@ def test_the_plan_pdf_is_served_as_stored_or_marked_when_regenerated(proposer, h
         assert as_(head).get(url("version_pdf", submitted.pk, 1)).status_code == 409
 
 
-def test_nothing_is_submitted_without_its_plan_document(proposer, head, draft, monkeypatch):
-    """D-9: the document is part of the submission: when it cannot be rendered the plan stays a draft, unnumbered."""
+def test_a_plan_that_cannot_be_rendered_yet_stays_submitted_and_is_issued_once_it_can(proposer, head, draft, monkeypatch):
+    """D-9, issue 10: the submission no longer waits for the PDF, so a renderer that fails (WeasyPrint or the font
+    missing) does not refuse it; the version page says its document is being issued, the download answers 503 with
+    a clear page (no 500, no copy in the original's place), and the sweep issues it once rendering works."""
     def no_pango(*args, **kwargs):
         raise DocumentRenderError("Pango is not installed")
 
-    monkeypatch.setattr(documents, "render_pdf", no_pango)
-    with pytest.raises(DocumentRenderError):
-        services.proposal_submit(proposal=draft, by=proposer)
-
-    proposal = fresh(draft)
-    assert (proposal.status, proposal.current_version, proposal.code) == (Status.DRAFT, 0, None)
-    assert not PlanVersion.objects.exists() and not PlanDocument.objects.exists()
     response = as_(proposer).post(url("submit", draft.pk), form_data(complete_plan()))
-    assert response.status_code == 503
-    assert "chưa tạo được văn bản PDF" in response.content.decode()
-    assert fresh(draft).status == Status.DRAFT
+    assert response.status_code == 302 and fresh(draft).status == Status.SUBMITTED
+    document = PlanDocument.objects.get(version__proposal=draft, version__number=1)
+    with monkeypatch.context() as patch:
+        patch.setattr(documents, "render_pdf", no_pango)
+        with pytest.raises(DocumentRenderError):
+            issue_plan(document.pk)  # the queue's task fails: Celery logs it, the sweep tries again
+        page = as_(head).get(url("version", draft.pk, 1)).content.decode()
+        assert "Văn bản kế hoạch đang được lập" in page
+        pending = as_(head).get(url("version_pdf", draft.pk, 1))
+        assert pending.status_code == 503 and pending["Retry-After"] == "300"
+        assert "Văn bản kế hoạch đang được lập" in pending.content.decode()
+        assert documents.plan_issue_overdue(older_than=datetime.timedelta(0)) == 0
+    document.refresh_from_db()
+    assert (document.pdf.name, document.pdf_sha256) == ("", "")
+    assert not AuditEvent.objects.for_object(document).exists()
+
+    assert documents.plan_issue_overdue(older_than=datetime.timedelta(0)) == 1
+    document.refresh_from_db()
+    assert as_(head).get(url("version_pdf", draft.pk, 1)).content == document.pdf.open("rb").read()
+    assert "đang được lập" not in as_(head).get(url("version", draft.pk, 1)).content.decode()
+
+
+def test_issuing_a_plan_twice_keeps_the_first_file_its_hash_and_one_event(proposer, submitted, monkeypatch):
+    """Issue 10: the task may run twice (acks_late, the sweep, a download at the same moment): the row's lock and
+    the stored file make every later call a no-op, never a second rendering or a second event."""
+    document = PlanDocument.objects.get(version__proposal=submitted)
+    issue_plan(document.pk)
+    document.refresh_from_db()
+    first = (document.pdf.name, document.pdf_sha256)
+
+    def render_again(*args, **kwargs):
+        raise AssertionError("an issued plan was rendered again")
+
+    monkeypatch.setattr(documents, "render_pdf", render_again)
+    issue_plan(document.pk)
+    assert documents.plan_issue_overdue(older_than=datetime.timedelta(0)) == 0
+    document.refresh_from_db()
+    assert (document.pdf.name, document.pdf_sha256) == first
+    assert AuditEvent.objects.for_object(document).filter(action=documents.ISSUED_ACTION).count() == 1
+
+
+def test_revising_issues_the_waiting_plan_before_anything_it_prints_can_change(proposer, head, submitted):
+    """Issue 10: version 1's plan prints the co-authors, the route and the profile, which the next version may
+    change: reopening the plan issues it first if the queue has not yet, from version 1 as it stands."""
+    proposal_return(proposal=submitted, by=head, reasons=REASONS, incomplete_items=INCOMPLETE)
+    document = PlanDocument.objects.get(version__proposal=submitted)
+    assert not document.pdf
+
+    services.proposal_revise(proposal=submitted, by=proposer)
+
+    document.refresh_from_db()
+    assert document.pdf and document.pdf_sha256 == sha256(document.pdf.open("rb").read())
+    assert complete_plan()["title"] in pdf_text(document.pdf.open("rb").read())
 
 
 # --- D-10: a profile version says why, and confirms a departure from the decree ----------------------------------
