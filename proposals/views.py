@@ -40,11 +40,12 @@ from .forms import (
     list_filter_units,
 )
 from .inbox import Inbox
-from .models import PlanContent, PlanDocument, Proposal
+from .models import FieldOfWork, PlanContent, PlanDocument, Proposal
 from .stepper import lifecycle_steps, next_due_subquery
-from .transitions import EDITABLE_STATUSES, Action, can
+from .transitions import EDITABLE_STATUSES, Action, Status, can
 
 PAGE_SIZE = 20
+STATUS_LABELS, FIELD_LABELS = dict(Status.choices), dict(FieldOfWork.choices)
 logger = logging.getLogger(__name__)
 
 
@@ -414,6 +415,8 @@ def proposal_list_view(request: HttpRequest) -> HttpResponse:
     badges = selectors.DueBadges(today)
     for proposal in page.rows:
         proposal.due_state = selectors.due_state(badges, proposal)
+        # Not get_FOO_display(): it builds the whole dict of choices again on every call, twice a row.
+        proposal.status_label, proposal.field_label = STATUS_LABELS[proposal.status], FIELD_LABELS.get(proposal.field)
     query = request.GET.copy()
     query.pop("sau", None)
     return render(request, "proposals/list.html", {

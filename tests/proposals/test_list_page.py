@@ -252,3 +252,15 @@ def test_the_filters_fold_on_a_phone_unless_a_filter_is_applied(head, submitted)
     assert re.findall(r'data-label="([^"]+)"', row) == [
         "Mã hồ sơ", "Cơ quan, đơn vị", "Lĩnh vực", "Trạng thái", "Ngày nhận", "Hạn xử lý"
     ]
+
+
+def test_each_row_shows_the_status_and_field_by_their_names(head, proposer):
+    submitted_proposal(proposer=proposer, title="Chuyển đổi số", field="digital")
+    submitted_proposal(proposer=proposer, title="Chưa chọn lĩnh vực", field="")
+    body = as_(head).get(url("list"), {"sort": "title"}).content.decode()
+    rows = re.findall(r"<tr>(.*?)</tr>", body.split("<tbody>")[1], re.S)
+    cells = [re.findall(r'data-label="(Lĩnh vực|Trạng thái)">([^<]*)</td>', row) for row in rows]
+    assert cells == [  # "Chuyển" before "Chưa": u before ư
+        [("Lĩnh vực", "Chuyển đổi số"), ("Trạng thái", "Đã nộp, chờ xem xét")],
+        [("Lĩnh vực", "—"), ("Trạng thái", "Đã nộp, chờ xem xét")],
+    ]
