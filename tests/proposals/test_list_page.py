@@ -187,7 +187,7 @@ def _unit_select(response) -> str:
 
 
 def test_the_unit_filter_renders_only_the_chosen_unit_and_searches_the_users_units(
-    head, inspector, department, other_unit
+    head, inspector, department, other_unit, django_assert_num_queries
 ):
     """Thousands of units for a ministry: the filter is a picker (core.widgets) that sends the chosen unit by id and
     searches at most 20 units the user's list may be filtered by, never another province's."""
@@ -201,7 +201,10 @@ def test_the_unit_filter_renders_only_the_chosen_unit_and_searches_the_users_uni
         return [item["text"] for item in response.json()["results"]]
 
     assert found(as_(head), "so") == [department.name_with_parent]  # Sở Tài chính is outside the head's units
-    assert found(as_(inspector), "so") == [department.name_with_parent, other_unit.name_with_parent]
+    client = as_(inspector)
+    client.get(url("list"))
+    with django_assert_num_queries(4):  # session, user, the paths of the inspector's units, at most 20 of their units
+        assert found(client, "so") == [department.name_with_parent, other_unit.name_with_parent]
     chosen = _unit_select(as_(inspector).get(url("list"), {"unit": other_unit.pk}))
     assert re.findall(r"<option[^>]*>[^<]*", chosen) == [
         '<option value="">', f'<option value="{other_unit.pk}" selected>{other_unit.name_with_parent}'
