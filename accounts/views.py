@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -187,7 +188,7 @@ def people_autocomplete(request: HttpRequest) -> JsonResponse | HttpResponseBadR
     candidates' context (the source's own), the page of people (1) and their positions today (1); nothing for a
     query under two characters.
     """
-    source = AUTOCOMPLETE_SOURCES.get(request.GET.get("for", ""))
+    source = AUTOCOMPLETE_SOURCES["people"].get(request.GET.get("for", ""))
     if source is None:
         return HttpResponseBadRequest(_("Không rõ danh sách cần tìm."))
     words = _search_words(request)
@@ -201,16 +202,27 @@ def people_autocomplete(request: HttpRequest) -> JsonResponse | HttpResponseBadR
     return JsonResponse({"results": [{"id": p.pk, "text": _person_text(p, positions.get(p.pk, []))} for p in people]})
 
 
+def _active_units(request: HttpRequest):
+    return OrgUnit.objects.active_on(timezone.localdate())
+
+
 @require_GET
-def units_autocomplete(request: HttpRequest) -> JsonResponse:
-    """At most 20 units active today whose folded name, abbreviation or code holds every word of `?q=`, accents
-    optional, in tree order. Open to anyone: the public report form is anonymous and units are public. Queries: one;
-    none for a query under two characters.
+def units_autocomplete(request: HttpRequest) -> HttpResponse:
+    """At most 20 units whose folded name, abbreviation or code holds every word of `?q=`, accents optional, in tree
+    order: those active today, open to anyone (the public report form is anonymous and units are public), or with
+    `?for=` the units that purpose's form accepts for the signed-in user (core.widgets.autocomplete_source), an
+    unknown purpose being a 400. Queries: one, after the purpose's own; none for a query under two characters.
     """
+    purpose = request.GET.get("for")
+    if purpose is not None and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    source = _active_units if purpose is None else AUTOCOMPLETE_SOURCES["units"].get(purpose)
+    if source is None:
+        return HttpResponseBadRequest(_("Không rõ danh sách cần tìm."))
     words = _search_words(request)
     if not words:
         return JsonResponse({"results": []})
-    units = _matching(OrgUnit.objects.active_on(timezone.localdate()), words).select_related("parent")
+    units = _matching(source(request), words).select_related("parent")
     return JsonResponse({
         "results": [{"id": u.pk, "text": u.name_with_parent} for u in units.order_by("path")[:AUTOCOMPLETE_LIMIT]]
     })

@@ -2,9 +2,9 @@
 user types (at most 20 at a time, static/js/autocomplete.js on the vendored Tom Select).
 
 The field keeps its full queryset and still validates every submitted id against it; the widget only changes what
-is sent to the browser. What the people endpoint may offer for each picker is registered here by the app that owns
-the form (`autocomplete_source`), so the endpoint (accounts.views.people_autocomplete) imports no upper layer. The
-unit pickers offer every active unit, public information (accounts.views.units_autocomplete).
+is sent to the browser. What the endpoints may offer for each picker is registered here by the app that owns the
+form (`autocomplete_source`), so the endpoints (accounts.views.people_autocomplete, units_autocomplete) import no
+upper layer. A unit picker without a purpose offers every active unit, public information.
 """
 
 from collections.abc import Callable
@@ -35,15 +35,17 @@ UNIT_PICKER_ERRORS = {
     "invalid_choice": _("Cơ quan, đơn vị được chọn không có hoặc không còn hoạt động."),
 }
 
-# purpose (`?for=`) → the people the form accepts for the request's user: the field's own queryset.
-AUTOCOMPLETE_SOURCES: dict[str, Callable[[HttpRequest], QuerySet]] = {}
+# endpoint ("people", "units") → purpose (`?for=`) → what the form accepts for the request's user: the field's own
+# queryset. One table per endpoint: a purpose of one is unknown to the other (a 400, never the wrong rows).
+AUTOCOMPLETE_SOURCES: dict[str, dict[str, Callable[[HttpRequest], QuerySet]]] = {"people": {}, "units": {}}
 
 
-def autocomplete_source(purpose: str):
-    """Register the candidates of a picker: `@autocomplete_source("co_authors") def ...(request) -> QuerySet`."""
+def autocomplete_source(purpose: str, *, of: str = "people"):
+    """Register the candidates of a picker: `@autocomplete_source("co_authors") def ...(request) -> QuerySet`
+    (people), `@autocomplete_source("proposal_list", of="units")` (units)."""
 
     def register(candidates: Callable[[HttpRequest], QuerySet]):
-        if AUTOCOMPLETE_SOURCES.setdefault(purpose, candidates) is not candidates:
+        if AUTOCOMPLETE_SOURCES[of].setdefault(purpose, candidates) is not candidates:
             raise ValueError(f"Autocomplete purpose {purpose!r} is already registered.")
         return candidates
 
@@ -107,11 +109,21 @@ class AutocompleteSelectMultiple(AutocompleteMixin, forms.SelectMultiple):
 
 
 class UnitAutocompleteSelect(AutocompleteMixin, forms.Select):
-    """One active unit of the whole country (some 15,000): the field's label should be `OrgUnit.name_with_parent`,
-    the text the endpoint offers."""
+    """One unit: every active unit of the country (some 15,000) without a purpose, else the purpose's units. The
+    field's label should be `OrgUnit.name_with_parent`, the text the endpoint offers (UnitPickerField)."""
 
     url_name = "accounts:units-autocomplete"
     placeholder = _("Gõ tên cơ quan, đơn vị để tìm")
+
+
+class UnitPickerField(forms.ModelChoiceField):
+    """A unit found by typing, the chosen one labelled as the endpoint labels its matches; give its queryset
+    `select_related("parent")` so that the label costs no query of its own."""
+
+    widget = UnitAutocompleteSelect
+
+    def label_from_instance(self, obj):
+        return obj.name_with_parent
 
 
 class PlainSelect(forms.Select):

@@ -16,7 +16,7 @@ from core.widgets import (
     PICKER_ERRORS,
     UNIT_PICKER_ERRORS,
     AutocompleteSelectMultiple,
-    UnitAutocompleteSelect,
+    UnitPickerField,
     autocomplete_source,
     context_id,
 )
@@ -43,15 +43,11 @@ class UnitChoiceField(forms.ModelChoiceField):
         return f"{'— ' * depth}{obj.name}"
 
 
-class ReportedUnitField(forms.ModelChoiceField):
+class ReportedUnitField(UnitPickerField):
     """The unit a report is about: any active unit of the country, found by typing (never a whole-country list);
     a forged or ended unit is refused in Vietnamese next to the field."""
 
-    widget = UnitAutocompleteSelect
     default_error_messages = UNIT_PICKER_ERRORS
-
-    def label_from_instance(self, obj):
-        return obj.name_with_parent
 
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):

@@ -18,9 +18,16 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrgUnit, User
-from accounts.selectors import people_in_subtree
-from core.widgets import PICKER_ERRORS, AutocompleteSelectMultiple, PlainSelect, autocomplete_source
+from accounts.models import OrgUnit, Position, User
+from accounts.selectors import people_in_subtree, units_in_scope_of
+from core.widgets import (
+    PICKER_ERRORS,
+    AutocompleteSelectMultiple,
+    PlainSelect,
+    UnitAutocompleteSelect,
+    UnitPickerField,
+    autocomplete_source,
+)
 
 from .models import END_BEFORE_START, FieldOfWork, PlanContent, Proposal
 from .selectors import SEARCH_MIN_LENGTH, search_words
@@ -244,6 +251,18 @@ class VersionCompareForm(forms.Form):
         return cleaned
 
 
+def list_filter_units(*, person: User, on_date: datetime.date, held=None) -> "forms.QuerySet[OrgUnit]":
+    """The units the proposal list may be filtered by: each at or below a unit where `person` holds any position
+    (every unit for a superuser), with their parents for the picker's label. `held`: as in `units_in_scope_of`."""
+    units = units_in_scope_of(person=person, on_date=on_date, roles=tuple(Position.Role.values), held=held)
+    return units.select_related("parent")
+
+
+@autocomplete_source("proposal_list", of="units")
+def _list_unit_source(request) -> "forms.QuerySet[OrgUnit]":
+    return list_filter_units(person=request.user, on_date=timezone.localdate())
+
+
 class ProposalFilterForm(forms.Form):
     """The GET filter of the proposal list; every field optional, values kept in the page."""
 
@@ -259,17 +278,19 @@ class ProposalFilterForm(forms.Form):
         label=_("Tìm kiếm"), required=False, max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Tên, mã hồ sơ, nội dung… (gõ có dấu hoặc không dấu)")}),
     )
-    unit = forms.ModelChoiceField(
+    # Thousands of units for a ministry or the whole country: found by typing among `list_filter_units`.
+    unit = UnitPickerField(
         label=_("Cơ quan, đơn vị (gồm đơn vị trực thuộc)"), queryset=OrgUnit.objects.none(), required=False,
-        empty_label=_("Tất cả"), widget=PlainSelect,
+        widget=UnitAutocompleteSelect(purpose="proposal_list"),
     )
-    status = forms.ChoiceField(label=_("Trạng thái"), required=False)
-    field = forms.ChoiceField(label=_("Lĩnh vực"), required=False)
-    year = forms.TypedChoiceField(label=_("Năm"), required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label=_("Trạng thái"), required=False, widget=PlainSelect)
+    field = forms.ChoiceField(label=_("Lĩnh vực"), required=False, widget=PlainSelect)
+    year = forms.TypedChoiceField(label=_("Năm"), required=False, coerce=int, empty_value=None, widget=PlainSelect)
     overdue = forms.BooleanField(label=_("Chỉ đề xuất quá hạn xử lý"), required=False)
-    sort = forms.ChoiceField(label=_("Sắp xếp"), required=False, choices=list(SORTS.items()))
+    sort = forms.ChoiceField(label=_("Sắp xếp"), required=False, choices=list(SORTS.items()), widget=PlainSelect)
 
     def __init__(self, *args, units, today: datetime.date, **kwargs):
+        """`units`: list_filter_units(); only the chosen one is read, to check and label it."""
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["status"].choices = [("", _("Tất cả")), *Status.choices]

@@ -19,11 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Position
-from accounts.selectors import positions_of, units_in_scope_of
+from accounts.selectors import positions_of
 from core.badges import badge_expressions, badges_from_sections
 from core.documents import BackLink, DocumentRenderError, pdf_response
 from core.downloads import stored_file_response
-from core.forms import offer_loaded
 from core.paging import BadCursor, bounded_count, seek_tiers
 from core.stages import stages
 
@@ -32,13 +31,21 @@ from .actions import page_situation, stage_sections
 from .context_processors import acting_for
 from .diff import compare_plans, plan_sections
 from .documents import PLAN
-from .forms import AttachmentForm, ProposalFilterForm, ProposalPlanForm, VersionCompareForm, add_service_errors
+from .forms import (
+    AttachmentForm,
+    ProposalFilterForm,
+    ProposalPlanForm,
+    VersionCompareForm,
+    add_service_errors,
+    list_filter_units,
+)
 from .inbox import Inbox
-from .models import PlanContent, PlanDocument, Proposal
+from .models import FieldOfWork, PlanContent, PlanDocument, Proposal
 from .stepper import lifecycle_steps, next_due_subquery
-from .transitions import EDITABLE_STATUSES, Action, can
+from .transitions import EDITABLE_STATUSES, Action, Status, can
 
 PAGE_SIZE = 20
+STATUS_LABELS, FIELD_LABELS = dict(Status.choices), dict(FieldOfWork.choices)
 logger = logging.getLogger(__name__)
 
 
@@ -401,10 +408,8 @@ def proposal_list_view(request: HttpRequest) -> HttpResponse:
     """The list a page at a time by keyset (`sau`: the cursor of the next page), with a bounded count."""
     today = timezone.localdate()
     held = acting_for(request)["positions"]  # the navigation bar's, read once for the units, the scope and the badge
-    units = units_in_scope_of(person=request.user, on_date=today, roles=tuple(Position.Role.values),
-                              held=held).order_by("path")
+    units = list_filter_units(person=request.user, on_date=today, held=held)
     form = ProposalFilterForm(request.GET or None, units=units, today=today)
-    offer_loaded(form.fields["unit"], units)  # one plain query, not a server-side cursor's three round trips
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     listed = selectors.proposal_list(
         user=request.user, today=today, q=filters.get("q", ""), unit=filters.get("unit"),
@@ -419,6 +424,8 @@ def proposal_list_view(request: HttpRequest) -> HttpResponse:
     badges = selectors.DueBadges(today)
     for proposal in page.rows:
         proposal.due_state = selectors.due_state(badges, proposal)
+        # Not get_FOO_display(): it builds the whole dict of choices again on every call, twice a row.
+        proposal.status_label, proposal.field_label = STATUS_LABELS[proposal.status], FIELD_LABELS.get(proposal.field)
     query = request.GET.copy()
     query.pop("sau", None)
     return render(request, "proposals/list.html", {

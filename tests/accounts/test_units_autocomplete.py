@@ -35,6 +35,11 @@ def unit_select(response) -> str:
     return re.search(r'<select name="unit".*?</select>', response.content.decode(), re.S).group(0)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache(cache_of_its_own):
+    """The report forms count posts per address in the cache, which outlives a run: each test starts from zero."""
+
+
 @pytest.fixture
 def communes(province):
     """Thirty "Xã Mẫu …" under the province."""
@@ -110,6 +115,13 @@ def test_a_nul_byte_is_refused_before_any_search(department):
 
 def test_only_get_is_served(department):
     assert Client().post(ENDPOINT, {"q": "noi vu"}).status_code == 405
+
+
+@pytest.mark.parametrize("purpose", ["everyone", "co_authors", ""])
+def test_an_unknown_purpose_or_one_of_the_people_search_is_a_bad_request(proposer, purpose):
+    """The units a purpose offers depend on the user (proposals' list: tests/proposals/test_list_page.py); a purpose
+    of the people search names no units."""
+    assert as_(proposer).get(ENDPOINT, {"q": "noi vu", "for": purpose}).status_code == 400
 
 
 # --- The report forms ----------------------------------------------------------------------------------------------

@@ -8,10 +8,12 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from accounts.models import Position
 from approvals import services as approvals
 from proposals import services
 from tests.e2e.accessibility import screenshot
-from tests.lifecycle import draft_proposal
+from tests.factories import PositionFactory, UserFactory
+from tests.lifecycle import draft_proposal, submitted_proposal
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -153,3 +155,35 @@ def test_the_list_and_the_inbox_are_cards_on_a_phone_with_the_filters_folded(
     assert page.locator("table.table-cards tbody tr").first.evaluate("el => getComputedStyle(el).display") == "table-row"
     expect(page.get_by_role("search", name="Lọc danh sách đề xuất")).to_be_visible()
     expect(page.get_by_role("button", name="Bộ lọc")).to_be_hidden()
+
+
+def test_the_list_is_filtered_by_a_unit_found_by_typing(
+    browser_as, site_url, inspector, submitted, outsider, other_unit, accessible
+):
+    """The unit filter lists no unit until one is typed (core.widgets), then offers the inspector's units; the chosen
+    unit is sent by id and stays chosen on the filtered page."""
+    ours = submitted
+    PositionFactory(person=UserFactory(username="giamdoc-stc"), unit=other_unit, role=Position.Role.HEAD)
+    theirs = submitted_proposal(proposer=outsider, title="Chuyển đổi số tài chính")
+    page = browser_as(inspector)
+    page.set_viewport_size(WIDE)
+    page.goto(site_url + reverse("proposals:list"))
+    expect(page.get_by_role("link", name=theirs.title)).to_be_visible()
+    box = page.get_by_role("combobox", name=re.compile(r"^\s*Cơ quan, đơn vị"))
+    box.focus()
+    page.keyboard.type("noi vu")
+    option = page.get_by_role("option", name=re.compile("Sở Nội vụ"))
+    expect(option).to_be_visible()
+    accessible(page, "the proposal list with the unit search open")
+    page.keyboard.press("ArrowDown")
+    expect(box).to_have_attribute("aria-activedescendant", option.get_attribute("id"))
+    page.keyboard.press("Enter")
+    chosen = page.locator(".ts-control .item").filter(has_text="Sở Nội vụ")
+    expect(chosen).to_be_visible()
+    # Straight from the picker to the button: the picker keeps its height as it loses focus, so the press and the
+    # release land on the same button (a wrapped control shrank under the pointer and the first click was lost).
+    page.get_by_role("button", name="Lọc", exact=True).click()
+    page.wait_for_url(re.compile(rf"unit={ours.unit_id}"))
+    expect(page.get_by_role("link", name=ours.title)).to_be_visible()
+    expect(page.get_by_role("link", name=theirs.title)).to_have_count(0)
+    expect(chosen).to_be_visible()

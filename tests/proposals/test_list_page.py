@@ -12,9 +12,11 @@ import datetime
 import html
 import json
 import re
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Position
@@ -168,11 +170,50 @@ def test_list_query_count_does_not_grow_with_rows(django_assert_num_queries, hea
     # 1 session, 2 user, 3 positions held today with their units and the profile's Art. 2 categories (the units of
     # the filter, the scope, the navbar's entries and the "Lập đề xuất mới" button), 4 the page of proposals (unit,
     # proposer, profile joined), 5 count, 6 calendar days for "due soon" (once per page, not per row), 7 the badges:
-    # unread notifications and tasks pending (navbar), 8 the unit choices of the filter form, 9 the incidents stage's
-    # handler paths (to build the inbox sections the badge counts).
-    with django_assert_num_queries(9):
+    # unread notifications and tasks pending (navbar), 8 the incidents stage's handler paths (to build the inbox
+    # sections the badge counts). No unit of the filter is read: none is chosen.
+    with django_assert_num_queries(8):
         response = client.get(url("list"), {"q": "cai cach", "sort": "due"})
     assert len(response.context["page"]) == count
+    # A unit chosen: 9 it is checked against the user's units, 10 read again with its parent for the picker's label.
+    unit = position_of(head).unit_id
+    with django_assert_num_queries(10):
+        response = client.get(url("list"), {"q": "cai cach", "sort": "due", "unit": unit})
+    assert len(response.context["page"]) == count
+
+
+def _unit_select(response) -> str:
+    return re.search(r'<select name="unit".*?</select>', response.content.decode(), re.S).group(0)
+
+
+def test_the_unit_filter_renders_only_the_chosen_unit_and_searches_the_users_units(
+    head, inspector, department, other_unit, django_assert_num_queries
+):
+    """Thousands of units for a ministry: the filter is a picker (core.widgets) that sends the chosen unit by id and
+    searches at most 20 units the user's list may be filtered by, never another province's."""
+    page = as_(head).get(url("list"))
+    select = _unit_select(page)
+    assert "<option" in select and department.name not in select and other_unit.name not in select
+    picker = html.unescape(re.search(r'data-autocomplete-url="([^"]+)"', select).group(1))
+
+    def found(client, q):
+        response = client.get(f"{picker}&{urlencode({'q': q})}")  # the test client drops the URL's query given data
+        return [item["text"] for item in response.json()["results"]]
+
+    assert found(as_(head), "so") == [department.name_with_parent]  # Sở Tài chính is outside the head's units
+    client = as_(inspector)
+    client.get(url("list"))
+    with django_assert_num_queries(4):  # session, user, the paths of the inspector's units, at most 20 of their units
+        assert found(client, "so") == [department.name_with_parent, other_unit.name_with_parent]
+    chosen = _unit_select(as_(inspector).get(url("list"), {"unit": other_unit.pk}))
+    assert re.findall(r"<option[^>]*>[^<]*", chosen) == [
+        '<option value="">', f'<option value="{other_unit.pk}" selected>{other_unit.name_with_parent}'
+    ]
+
+
+def test_the_unit_search_of_the_list_needs_a_login(department):
+    response = Client().get(reverse("accounts:units-autocomplete"), {"for": "proposal_list", "q": "so"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
 
 
 def test_home_and_navbar_link_to_the_inbox_list_and_new_proposal(proposer):
@@ -213,4 +254,16 @@ def test_the_filters_fold_on_a_phone_unless_a_filter_is_applied(head, submitted)
     row = re.search(r'<table class="[^"]*table-cards">.*?<tbody>(.*?)</tr>', filtered, re.S).group(1)
     assert re.findall(r'data-label="([^"]+)"', row) == [
         "Mã hồ sơ", "Cơ quan, đơn vị", "Lĩnh vực", "Trạng thái", "Ngày nhận", "Hạn xử lý"
+    ]
+
+
+def test_each_row_shows_the_status_and_field_by_their_names(head, proposer):
+    submitted_proposal(proposer=proposer, title="Chuyển đổi số", field="digital")
+    submitted_proposal(proposer=proposer, title="Chưa chọn lĩnh vực", field="")
+    body = as_(head).get(url("list"), {"sort": "title"}).content.decode()
+    rows = re.findall(r"<tr>(.*?)</tr>", body.split("<tbody>")[1], re.S)
+    cells = [re.findall(r'data-label="(Lĩnh vực|Trạng thái)">([^<]*)</td>', row) for row in rows]
+    assert cells == [  # "Chuyển" before "Chưa": u before ư
+        [("Lĩnh vực", "Chuyển đổi số"), ("Trạng thái", "Đã nộp, chờ xem xét")],
+        [("Lĩnh vực", "—"), ("Trạng thái", "Đã nộp, chờ xem xét")],
     ]
