@@ -40,7 +40,9 @@ def _adjust_form(situation: Situation, data=None, files=None) -> forms.AdjustFor
     collective = situation.proposal.profile.adjustment_path == LegalProfile.DecisionPath.COLLECTIVE
     if data is not None:
         return forms.AdjustForm(data, collective=collective)
-    approved = plan_version(situation.proposal, situation.proposal.approved_version)
+    # The plan in force: its approved version, or (a proposal carried over without its versions, as the benchmark's
+    # bulk loader writes them) the plan on the proposal itself, rather than a 500 on the head's page.
+    approved = plan_version(situation.proposal, situation.proposal.approved_version) or situation.proposal
     initial = {name: getattr(approved, name) for name in services.ADJUSTABLE_FIELDS}
     return forms.AdjustForm(collective=collective, initial={**initial, "effective_on": situation.today})
 

@@ -11,7 +11,7 @@ import pytest
 
 from core.models import AuditEvent
 from directions.models import Direction
-from proposals.models import LegalProfile, PlanVersion
+from proposals.models import LegalProfile, PlanVersion, Proposal
 from proposals.transitions import Status
 from tests.directions.helpers import NOW, REASONS, SHORT, detail, implementing, offered, section, stop, suspend, url
 from tests.lifecycle import as_, fresh, new_profile_version, pdf_text, sha256
@@ -197,6 +197,14 @@ def test_the_adjustment_form_is_prefilled_from_the_approved_version(proposal, he
     assert offer.form.initial["milestones"] == approved.milestones
     assert offer.form.initial["end_date"] == approved.end_date
     assert {"minutes_number", "meeting_held_on", "party_committee", "party_opinion_date"} <= set(offer.form.fields)
+
+
+def test_a_proposal_carried_over_without_its_versions_is_prefilled_from_its_own_plan(proposal, head):
+    # Rows written by a bulk loader (the benchmark's) may have no version rows: the head's page still opens.
+    Proposal.objects.filter(pk=proposal.pk).update(approved_version=99)
+    [offer] = [o for o in section(fresh(proposal), head).offers if o.action.name == "direction_adjust"]
+    assert offer.form.initial["milestones"] == proposal.milestones
+    assert as_(head).get(detail(proposal)).status_code == 200
 
 
 def test_on_the_head_path_the_form_has_no_meeting_fields(proposer, head, deputy, deputy2):
