@@ -1,8 +1,9 @@
 """The navigation's badges in one query: unread notifications and the tasks pending (issue 12 §1).
 
-The tasks pending are the rows of every inbox section (core.stages), each section counted up to `TASKS_LIMIT` + 1
-in a subquery, so the badge costs one indexed query whatever the number of rows, and none of its own on a page that
-annotates the same expressions onto a query it makes anyway (the proposal page).
+The tasks pending are the rows of every inbox section (core.stages), each section counted up to `ROWS_COUNTED` in a
+subquery, so the badge costs one indexed query whatever the number of rows, and none of its own on a page that
+annotates the same expressions onto a query it makes anyway (the proposal page). The inbox and the home page read
+each section's count from that query (`section_counts`).
 """
 
 import collections
@@ -17,18 +18,21 @@ from django.db.models import Expression, IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from .notifications import unread, unread_count_subquery
+from .notifications import unread_count_subquery
 from .stages import stages
 
 TASKS_LIMIT = 99  # the badge reads "99+" beyond
+# Each inbox section's rows are counted up to here: past the badge's TASKS_LIMIT, and past the inbox page's "hơn 100"
+# (proposals.inbox.COUNT_LIMIT), which reads its counts from the same query.
+ROWS_COUNTED = 101
 ORG_GENERATION_KEY = "core:org-structure-generation"
 COMPILED_KEPT = 1024  # people whose badge statement a process keeps (the least recently used goes first)
 
 
 def _bounded_count(rows: QuerySet) -> tuple[str, tuple] | None:
-    """How many of `rows` (at most TASKS_LIMIT + 1), as the SQL of a scalar subquery and its parameters; None when
+    """How many of `rows` (at most ROWS_COUNTED), as the SQL of a scalar subquery and its parameters; None when
     `rows` can match nothing (the ORM refuses to write such a query)."""
-    first = rows.order_by().values("pk")[: TASKS_LIMIT + 1]
+    first = rows.order_by().values("pk")[:ROWS_COUNTED]
     try:
         sql, params = first.query.sql_with_params()
     except EmptyResultSet:
@@ -36,29 +40,26 @@ def _bounded_count(rows: QuerySet) -> tuple[str, tuple] | None:
     return f"(SELECT COUNT(*) FROM ({sql}) counted)", params  # noqa: S608 (the ORM's SQL; values stay parameters)
 
 
-def tasks_pending_sql(sections) -> tuple[str, tuple]:
-    """The rows of all `sections` (InboxSection: their `rows`) counted in one SQL expression and its parameters; a
-    section that can have no row (`.none()`) adds nothing.
+def section_counts_sql(sections) -> tuple[tuple[str, str, tuple], ...]:
+    """Every section's rows (InboxSection: `key` and `rows`) counted, as (key, SQL expression, parameters); a section
+    that can have no row (`.none()`) is left out: it counts 0.
 
-    Raw SQL rather than a sum of Subquery expressions: each section's query is compiled once on its own, where
-    resolving a dozen subqueries into the outer query cloned and relabelled every one of them, which a profile of
-    the list page at 20,000 proposals showed costing more than half of the page's time (issue 10). The sections'
-    queries are not correlated to the outer one, so nothing is lost.
+    Raw SQL rather than Subquery expressions: each section's query is compiled once on its own, where resolving a
+    dozen subqueries into the outer query cloned and relabelled every one of them, which a profile of the list page
+    at 20,000 proposals showed costing more than half of the page's time (issue 10). The sections' queries are not
+    correlated to the outer one, so nothing is lost.
     """
-    counts = [_bounded_count(section.rows) for section in sections if not section.rows.query.is_empty()]
-    counts = [count for count in counts if count is not None]
-    if not counts:
-        return "0", ()
-    return " + ".join(sql for sql, _params in counts), tuple(p for _sql, params in counts for p in params)
+    counts = ((section.key, _bounded_count(section.rows)) for section in sections if not section.rows.query.is_empty())
+    return tuple((key, *count) for key, count in counts if count is not None)
 
 
 class CompiledStatements:
-    """The badge's SQL of tasks pending by person, built and compiled once, not on every page (issue 10: building
-    every inbox section and compiling its query was 44 % of the list page's time at 200,000 proposals).
+    """The badge's SQL counting each inbox section by person, built and compiled once, not on every page (issue 10:
+    building every inbox section and compiling its query was 44 % of the list page's time at 200,000 proposals).
 
     What the SQL is made of — not what it counts: the count runs on every page, exact — is a function of the person,
     the day (positions held on it), the positions they hold (the stages read unit ids from them, the incidents
-    section its handler's unit paths) and TASKS_LIMIT, all in the key; the positions are read afresh on every page
+    section its handler's unit paths) and ROWS_COUNTED, all in the key; the positions are read afresh on every page
     anyway (the navigation's), so a position that starts or ends, or a unit that moves, changes the key at once.
     The key also carries the organisation's generation, a token in the shared cache that every saved or deleted
     unit or position renews (`org_structure_changed`), so every web node drops what a change of the organisation
@@ -73,7 +74,7 @@ class CompiledStatements:
         self._kept: collections.OrderedDict = collections.OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key, build) -> tuple[str, tuple]:
+    def get(self, key, build) -> tuple:
         with self._lock:
             if key in self._kept:
                 self._kept.move_to_end(key)
@@ -103,33 +104,47 @@ def org_structure_changed(**kwargs) -> None:
     transaction.on_commit(lambda: cache.set(ORG_GENERATION_KEY, uuid.uuid4().hex, timeout=None))
 
 
-def _tasks_pending(request) -> tuple[str, tuple]:
+def _statements(request) -> tuple[tuple[str, str, tuple], ...]:
     held = stages.positions_of(request) if stages.positions_of else None
     if held is None:  # no positions to sign the statement with: the stages read them with their own queries
-        return tasks_pending_sql(stages.inbox_of(request))
+        return section_counts_sql(stages.inbox_of(request))
     signature = tuple((position.pk, position.role, position.unit_id, position.unit.path) for position in held)
-    key = (request.user.pk, timezone.localdate(), signature, TASKS_LIMIT, org_generation())
-    return compiled.get(key, lambda: tasks_pending_sql(stages.inbox_of(request)))
+    key = (request.user.pk, timezone.localdate(), signature, ROWS_COUNTED, org_generation())
+    return compiled.get(key, lambda: section_counts_sql(stages.inbox_of(request)))
 
 
 def badge_expressions(request) -> dict[str, Expression]:
-    """What the navigation bar counts, as expressions a page may annotate onto its own query."""
-    sql, params = _tasks_pending(request)
-    return {
-        "notifications_unread": unread_count_subquery(request.user),
-        "tasks_pending": RawSQL(sql, params, output_field=IntegerField()),  # noqa: S611 (the ORM's SQL, values as parameters)
-    }
+    """What the navigation bar counts, as expressions a page may annotate onto its own query. The tasks pending are
+    the sections' rows summed, each counted up to ROWS_COUNTED: beyond TASKS_LIMIT either way, the badge reads the
+    same as with each bounded at TASKS_LIMIT + 1."""
+    statements = _statements(request)
+    tasks = RawSQL(" + ".join(sql for _key, sql, _params in statements) or "0",  # noqa: S611 (the ORM's SQL, values as parameters)
+                   tuple(param for _key, _sql, params in statements for param in params), output_field=IntegerField())
+    return {"notifications_unread": unread_count_subquery(request.user), "tasks_pending": tasks}
 
 
-def badges_from_sections(request, sections) -> dict[str, int]:
-    """The navigation's counts on a page that counted every inbox section anyway (the inbox page; read the sections'
-    first pages before): the pending tasks summed from the sections' counts, each bounded as the badge's query bounds
-    them, and the unread notifications by one small COUNT, instead of the badge's query that compiles and runs every
-    section's query again."""
-    return {"notifications_unread": unread(request.user).count(),
-            "tasks_pending": sum(min(section.count, TASKS_LIMIT + 1) for section in sections)}
+def _counted(request) -> tuple[int, dict[str, int]]:
+    """The unread notifications and every inbox section's rows (up to ROWS_COUNTED) by key: one query, once per
+    request."""
+    if not hasattr(request, "_badges_counted"):
+        statements = _statements(request)
+        columns = {f"section_{index}": RawSQL(sql, params, output_field=IntegerField())  # noqa: S611 (the ORM's SQL)
+                   for index, (_key, sql, params) in enumerate(statements)}
+        row = get_user_model()._base_manager.filter(pk=request.user.pk).values(
+            notifications_unread=unread_count_subquery(request.user), **columns).get()
+        request._badges_counted = (row["notifications_unread"],
+                                   {key: row[f"section_{index}"] for index, (key, _sql, _params) in enumerate(statements)})
+    return request._badges_counted
+
+
+def section_counts(request) -> dict[str, int]:
+    """How many rows each of the person's inbox sections has, up to ROWS_COUNTED, by key (none: a section that can
+    have no row), read with the navigation's badges: the inbox and the home page then read nothing of an empty
+    section and count none again (issue 10)."""
+    return _counted(request)[1]
 
 
 def badge_counts(request) -> dict[str, int]:
     """The navigation bar's counts for the signed-in person: one query."""
-    return get_user_model()._base_manager.filter(pk=request.user.pk).values(**badge_expressions(request)).get()
+    unread, sections = _counted(request)
+    return {"notifications_unread": unread, "tasks_pending": sum(sections.values())}
