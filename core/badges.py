@@ -7,13 +7,14 @@ each section's count from that query (`section_counts`).
 """
 
 import collections
+import dataclasses
 import threading
 import uuid
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Expression, IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -65,7 +66,7 @@ class CompiledStatements:
     unit or position renews (`org_structure_changed`), so every web node drops what a change of the organisation
     could have made stale, whatever a stage may read from it in the future.
 
-    Kept in the process, not the shared cache: a statement is ~10 kB and a process compiles it once a day for a
+    Kept in the process, not the shared cache: a statement is ~7 kB and a process compiles it once a day for a
     person, and a process started with new code never reads SQL compiled by the old.
     """
 
@@ -74,7 +75,7 @@ class CompiledStatements:
         self._kept: collections.OrderedDict = collections.OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key, build) -> tuple:
+    def get(self, key, build) -> "Statements":
         with self._lock:
             if key in self._kept:
                 self._kept.move_to_end(key)
@@ -104,36 +105,50 @@ def org_structure_changed(**kwargs) -> None:
     transaction.on_commit(lambda: cache.set(ORG_GENERATION_KEY, uuid.uuid4().hex, timeout=None))
 
 
-def _statements(request) -> tuple[tuple[str, str, tuple], ...]:
+@dataclasses.dataclass(frozen=True)
+class Statements:
+    sections: tuple[tuple[str, str, tuple], ...]  # each section's key, the SQL counting its rows, its parameters
+    counting: tuple[str, tuple]  # the badge's query: the unread notifications, then each section's count
+
+
+def _compile(request) -> Statements:
+    user = request.user
+    sections = section_counts_sql(stages.inbox_of(request))
+    columns = {f"section_{index}": RawSQL(sql, params, output_field=IntegerField())  # noqa: S611 (the ORM's SQL)
+               for index, (_key, sql, params) in enumerate(sections)}
+    counting = get_user_model()._base_manager.filter(pk=user.pk).annotate(
+        notifications_unread=unread_count_subquery(user), **columns).values_list("notifications_unread", *columns)
+    return Statements(sections, counting.query.sql_with_params())
+
+
+def _statements(request) -> Statements:
     held = stages.positions_of(request) if stages.positions_of else None
     if held is None:  # no positions to sign the statement with: the stages read them with their own queries
-        return section_counts_sql(stages.inbox_of(request))
+        return _compile(request)
     signature = tuple((position.pk, position.role, position.unit_id, position.unit.path) for position in held)
     key = (request.user.pk, timezone.localdate(), signature, ROWS_COUNTED, org_generation())
-    return compiled.get(key, lambda: section_counts_sql(stages.inbox_of(request)))
+    return compiled.get(key, lambda: _compile(request))
 
 
 def badge_expressions(request) -> dict[str, Expression]:
     """What the navigation bar counts, as expressions a page may annotate onto its own query. The tasks pending are
     the sections' rows summed, each counted up to ROWS_COUNTED: beyond TASKS_LIMIT either way, the badge reads the
     same as with each bounded at TASKS_LIMIT + 1."""
-    statements = _statements(request)
-    tasks = RawSQL(" + ".join(sql for _key, sql, _params in statements) or "0",  # noqa: S611 (the ORM's SQL, values as parameters)
-                   tuple(param for _key, _sql, params in statements for param in params), output_field=IntegerField())
+    sections = _statements(request).sections
+    tasks = RawSQL(" + ".join(sql for _key, sql, _params in sections) or "0",  # noqa: S611 (the ORM's SQL, values as parameters)
+                   tuple(param for _key, _sql, params in sections for param in params), output_field=IntegerField())
     return {"notifications_unread": unread_count_subquery(request.user), "tasks_pending": tasks}
 
 
 def _counted(request) -> tuple[int, dict[str, int]]:
     """The unread notifications and every inbox section's rows (up to ROWS_COUNTED) by key: one query, once per
-    request."""
+    request, compiled once (`compiled`)."""
     if not hasattr(request, "_badges_counted"):
         statements = _statements(request)
-        columns = {f"section_{index}": RawSQL(sql, params, output_field=IntegerField())  # noqa: S611 (the ORM's SQL)
-                   for index, (_key, sql, params) in enumerate(statements)}
-        row = get_user_model()._base_manager.filter(pk=request.user.pk).values(
-            notifications_unread=unread_count_subquery(request.user), **columns).get()
-        request._badges_counted = (row["notifications_unread"],
-                                   {key: row[f"section_{index}"] for index, (key, _sql, _params) in enumerate(statements)})
+        with connections[router.db_for_read(get_user_model())].cursor() as cursor:
+            cursor.execute(*statements.counting)
+            unread, *counts = cursor.fetchone()
+        request._badges_counted = unread, {key: count for (key, _sql, _params), count in zip(statements.sections, counts, strict=True)}
     return request._badges_counted
 
 
