@@ -46,7 +46,8 @@ del S
 def tasks_block(request) -> dict:
     """The task box: every inbox section with rows, its first `HOME_ROWS` items and how many there are (an empty
     section, as the navigation's badge counted it, reads nothing)."""
-    return {"sections": [section for section in counted_sections(request) if section.items], "rows": HOME_ROWS}
+    return {"sections": [section for section in counted_sections(request, pending_only=True) if section.items],
+            "rows": HOME_ROWS}
 
 
 def mine_block(request) -> dict | None:

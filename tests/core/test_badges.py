@@ -8,13 +8,14 @@ import datetime
 import re
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import OrgUnit, Position
 from core.stages import stages
 from incidents.models import Incident
 from tests.factories import OrgUnitFactory, PositionFactory, UserFactory
 from tests.incidents.helpers import report
-from tests.lifecycle import HANOI, as_, submitted_proposal
+from tests.lifecycle import HANOI, as_, draft_proposal, submitted_proposal
 from tests.proposals.helpers import url
 
 NOW = datetime.datetime(2026, 3, 5, 9, 0, tzinfo=HANOI)  # a Thursday
@@ -101,3 +102,13 @@ def test_a_committed_change_of_the_organisation_compiles_again(head, department,
         department.save()
     assert tasks_badge(client) == "1"
     assert builds == [head.pk, head.pk]
+
+
+def test_with_nothing_pending_the_home_page_builds_no_section(proposer, builds):
+    client = as_(proposer)
+    assert tasks_badge(client) == ""  # the badge's SQL compiled: the sections built once
+    home = client.get(reverse("core:home")).content.decode()
+    assert "Hiện không có việc nào cần bạn xử lý." in home and builds == [proposer.pk]
+    draft = draft_proposal(proposer=proposer)
+    assert draft.title in client.get(reverse("core:home")).content.decode()  # "Đề xuất của tôi cần hoàn thiện"
+    assert builds == [proposer.pk, proposer.pk]
