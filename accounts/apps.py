@@ -12,9 +12,18 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Tổ chức, người dùng")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from core.badges import org_structure_changed
         from core.stages import NavItem, stages
 
+        from .models import OrgUnit, Position
         from .two_factor import checks, sessions  # noqa: F401  (registers the role check and the sign-in hook)
+
+        # The navigation's badge keeps its compiled SQL until the organisation changes (core.badges).
+        for model in (OrgUnit, Position):
+            post_save.connect(org_structure_changed, sender=model, dispatch_uid=f"badges.saved.{model.__name__}")
+            post_delete.connect(org_structure_changed, sender=model, dispatch_uid=f"badges.deleted.{model.__name__}")
 
         stages.add_nav(NavItem(_("Nhập dữ liệu tổ chức"), "accounts:import_start", order=90,
                                visible=lambda request: request.user.may_import_organisation()))

@@ -44,9 +44,9 @@ def _item(incident: Incident) -> InboxItem:
 
 
 def inbox_sections(*, user, today: datetime.date, held=None) -> list[InboxSection]:
-    """The handler's paths now (one query), the incidents waiting when the section is shown (one more; none for a
-    person who handles nothing)."""
-    paths = handler_paths(user=user, today=today)
+    """The handler's paths now (one query, none from `held`), the incidents waiting when the section is shown (one
+    more; none for a person who handles nothing)."""
+    paths = handler_paths(user=user, today=today, held=held)
     rows = awaiting_handling(user=user, paths=paths).select_related("unit", "proposal").only(
         "kind", "status", "received_at", "unit__name", "proposal__title", "proposal__status", "proposal__updated_at",
     )

@@ -25,10 +25,13 @@ PAGE_SIZE = 20
 # --- Incidents (INC-3, spec README §3) ---------------------------------------------------------------------------
 
 
-def handler_paths(*, user, today: datetime.date | None = None) -> list[str]:
-    """The paths of the units where `user` holds an inspector position today: one query."""
+def handler_paths(*, user, today: datetime.date | None = None, held=None) -> list[str]:
+    """The paths of the units where `user` holds an inspector position today: one query, none from `held` (the
+    positions `user` holds today, units joined, as the navigation read them)."""
     if not user.is_authenticated:
         return []
+    if held is not None:
+        return [position.unit.path for position in held if position.role == Position.Role.INSPECTOR]
     held = Position.objects.held_on(today or timezone.localdate()).filter(person=user, role=Position.Role.INSPECTOR)
     return list(OrgUnit.objects.filter(pk__in=held.values("unit_id")).values_list("path", flat=True))
 

@@ -10,10 +10,9 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Position
-from core.stages import stages
 
 from .context_processors import acting_for
-from .inbox import EXPECTED_OF_PROPOSER, only_shown
+from .inbox import EXPECTED_OF_PROPOSER, counted_sections, only_shown
 from .models import Proposal
 from .selectors import DueBadges
 from .stepper import current_due, next_due_subquery
@@ -45,8 +44,10 @@ del S
 
 
 def tasks_block(request) -> dict:
-    """The task box: every inbox section with rows, its first `HOME_ROWS` items and how many there are."""
-    return {"sections": [section for section in stages.inbox_of(request) if section.items], "rows": HOME_ROWS}
+    """The task box: every inbox section with rows, its first `HOME_ROWS` items and how many there are (an empty
+    section, as the navigation's badge counted it, reads nothing)."""
+    return {"sections": [section for section in counted_sections(request, pending_only=True) if section.items],
+            "rows": HOME_ROWS}
 
 
 def mine_block(request) -> dict | None:

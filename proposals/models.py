@@ -483,6 +483,11 @@ class Proposal(PlanContent):
         self.search_text = fold(" ".join(filter(None, [self.code or "", self.title, self.bottleneck, self.content_solutions])))
         super().save(*args, **kwargs)
 
+    def get_status_display(self) -> str:
+        """The status's label from the enum: Django's own rebuilds a dict of every choice on each call, hashing each
+        lazy label (a translation lookup each), ~60 µs a row of the inbox and the list (issue 10)."""
+        return str(Status(self.status).label)
+
     def clean(self):
         # The same rule as the `proposal_plan_dates` constraint, named on the field for `full_clean`.
         super().clean()

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Position
 from accounts.selectors import positions_of
-from core.badges import badge_expressions, badges_from_sections
+from core.badges import badge_expressions
 from core.documents import BackLink, DocumentRenderError, pdf_response
 from core.downloads import stored_file_response
 from core.paging import BadCursor, bounded_count, seek_tiers
@@ -39,7 +39,7 @@ from .forms import (
     add_service_errors,
     list_filter_units,
 )
-from .inbox import Inbox
+from .inbox import Inbox, counted_sections
 from .models import FieldOfWork, PlanContent, PlanDocument, Proposal
 from .stepper import lifecycle_steps, next_due_subquery
 from .transitions import EDITABLE_STATUSES, Action, Status, can
@@ -386,11 +386,10 @@ def version_compare(request: HttpRequest, pk: int) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     """Each section's first rows with its count, or one section alone (`muc`: its key) a page at a time by keyset
     (`sau`: the cursor of the next page)."""
-    inbox = Inbox(stages.inbox_of(request))  # the sections the navigation's badge counts too
+    inbox = Inbox(counted_sections(request))  # counted by the navigation's badge query: no count of their own
     if "muc" not in request.GET:
-        filled = inbox.filled  # every section's first page, then their counts (the page shows both)
-        return render(request, "proposals/inbox.html", {"inbox": inbox, "filled": filled,
-                                                        **badges_from_sections(request, inbox.sections)})
+        filled = inbox.filled  # the first page of every section with rows
+        return render(request, "proposals/inbox.html", {"inbox": inbox, "filled": filled})
     try:
         section = inbox.section(request.GET["muc"])
     except KeyError:

@@ -46,8 +46,9 @@ def test_notifications_page_queries_do_not_grow_with_the_list(head, django_asser
     client = as_(head)
     client.get(reverse("core:notifications"))  # warm the session
     # 1 session, 2 user, 3 count for the paginator, 4 the page of notifications, 5 the badges (unread
-    # notifications, tasks pending), 6 the positions held today (navigation by role), 7 the incidents stage's handler paths (to build the inbox sections the badge counts).
-    with django_assert_num_queries(7):
+    # notifications, tasks pending), 6 the positions held today (navigation by role; the incidents stage's handler
+    # paths too, to build the inbox sections the badge counts).
+    with django_assert_num_queries(6):
         client.get(reverse("core:notifications"))
 
 
@@ -80,11 +81,11 @@ def test_the_badges_are_counted_only_when_shown_and_together(rf, head):
     with CaptureQueriesContext(connection) as queries:
         context = badges(request)
     assert len(queries) == 0
-    # The positions held today (the navigation bar's, read once per request: a page has read them already), the
-    # incidents stage's handler paths, to build the inbox sections; then one query counts the unread notifications
-    # and every section's rows (the tasks pending).
+    # The positions held today (the navigation bar's, read once per request: a page has read them already; the
+    # inbox sections read the incidents stage's handler paths from them); then one query counts the unread
+    # notifications and every section's rows (the tasks pending).
     with CaptureQueriesContext(connection) as queries:
         assert str(context["notifications_unread"]) == "1"
         assert str(context["tasks_pending"]) == "0"
         acting_for(request)
-    assert len(queries) == 3
+    assert len(queries) == 2

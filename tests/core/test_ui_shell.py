@@ -243,12 +243,11 @@ def test_the_home_page_loads_the_positions_once(client, head, deputy, department
     client.force_login(head)
 
     # The session, the user, today's positions with their units (shared by the navigation bar and the
-    # page through the `acting` context processor), the navigation's badges (unread notifications and tasks pending:
-    # one query); the task box: the first rows of each inbox section, one query each (proposals 1, approvals 2,
-    # implementation 3, directions 1, evaluation 4, incidents 1 for the handler's paths and none for the rows, as
-    # there are none), whatever the number of rows; "my proposals" (1); the secretariat's overview: the units in
+    # page through the `acting` context processor), the navigation's badges (unread notifications and every inbox
+    # section's rows counted: one query); the task box: the first rows of each inbox section that has any, one query
+    # each (none here), whatever the number of rows; "my proposals" (1); the secretariat's overview: the units in
     # scope (1) and the proposals counted by status (1).
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(7):
         html = client.get("/").content.decode()
 
     # Each position, and the unit of the secretariat's overview.

@@ -28,9 +28,9 @@ from tests.lifecycle import PDF_BYTES, as_, draft_proposal, drive_to, fresh, mee
 from tests.proposals.helpers import url
 
 # The user, the person's positions, the proposal (with the navigation's badges, the next due date, its co-authors,
-# versions and audit events), the files; the incidents stage's handler paths, read to build the inbox sections that
-# the navigation's badge of pending tasks counts (issue 12 §1).
-BASE = 5
+# versions and audit events), the files. The inbox sections that the navigation's badge of pending tasks counts (issue
+# 12 §1) read the incidents stage's handler paths from the person's positions, not with a query of their own.
+BASE = 4
 # The stages' records ride along with the proposal's query (core.folding): consultations, meetings with votes,
 # eligible voters and attendees, decisions; resources, assignments, the run, targets with their progress, the
 # completion report; the evaluation's consultation, meetings, conclusion, protection and encouragement records.

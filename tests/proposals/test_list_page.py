@@ -170,14 +170,14 @@ def test_list_query_count_does_not_grow_with_rows(django_assert_num_queries, hea
     # 1 session, 2 user, 3 positions held today with their units and the profile's Art. 2 categories (the units of
     # the filter, the scope, the navbar's entries and the "Lập đề xuất mới" button), 4 the page of proposals (unit,
     # proposer, profile joined), 5 count, 6 calendar days for "due soon" (once per page, not per row), 7 the badges:
-    # unread notifications and tasks pending (navbar), 8 the incidents stage's handler paths (to build the inbox
-    # sections the badge counts). No unit of the filter is read: none is chosen.
-    with django_assert_num_queries(8):
+    # unread notifications and tasks pending (navbar). No unit of the filter is read: none is chosen. The incidents
+    # stage's handler paths (the inbox sections the badge counts) come from the positions of 3, not from a query.
+    with django_assert_num_queries(7):
         response = client.get(url("list"), {"q": "cai cach", "sort": "due"})
     assert len(response.context["page"]) == count
-    # A unit chosen: 9 it is checked against the user's units, 10 read again with its parent for the picker's label.
+    # A unit chosen: 8 it is checked against the user's units, 9 read again with its parent for the picker's label.
     unit = position_of(head).unit_id
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(url("list"), {"q": "cai cach", "sort": "due", "unit": unit})
     assert len(response.context["page"]) == count
 

@@ -78,6 +78,6 @@ def test_the_page_reads_a_fixed_number_of_queries(head, saved, django_assert_num
     client = as_(head)
     client.get(URL)  # warm the session
     # 1 session, 2 user, 3 the preference, 4 the badges (unread notifications, tasks pending), 5 the positions held
-    # today (navigation), 6 the incidents stage's handler paths (to build the inbox sections the badge counts).
-    with django_assert_num_queries(6):
+    # today (navigation; the incidents stage's handler paths too, to build the inbox sections the badge counts).
+    with django_assert_num_queries(5):
         client.get(URL)

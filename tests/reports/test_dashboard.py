@@ -303,14 +303,15 @@ def test_the_page_costs_the_same_queries_whatever_the_number_of_proposals(
 ):
     client = as_(secretariat)
     url = dashboard_url(unit=department.pk, year=2026)
-    # 19 queries: the session and the user (2); the reader's top units, the paths of their scope, the unit asked
+    # 20 queries: the session and the user (2); the reader's top units, the paths of their scope, the unit asked
     # for (3); the ranking's two tables of column 4 (reports.figures.MEETING_METRICS): the meetings and the child
     # units each, and the paths of the units with figures, read only when there are some (2025 has none)
     # (1 + 1 + 1 + 1 + 1);
     # by status and outcome, open steps by due date, the working-day calendar of "due soon", the overdue steps,
-    # received and approved per quarter (6); the navigation bar: positions held, the badges (unread notifications,
-    # tasks pending) and the incidents stage's handler paths (to build the inbox sections the badge counts) (3); the unit select, whose options the crispy field template iterates twice (2).
-    with django_assert_num_queries(21):
+    # received and approved per quarter (6); the navigation bar: positions held (the incidents stage's handler paths
+    # too, to build the inbox sections the badge counts) and the badges (unread notifications, tasks pending) (2);
+    # the unit select, whose options the crispy field template iterates twice (2).
+    with django_assert_num_queries(20):
         assert client.get(url).status_code == 200
     head, deputy, _deputy2 = leaders
     time_machine.move_to(SUBMITTED_AT, tick=False)
@@ -318,7 +319,7 @@ def test_the_page_costs_the_same_queries_whatever_the_number_of_proposals(
     drive_to(Status.REJECTED, proposer=proposer, head=head, deputy=deputy)
     time_machine.move_to(READ_AT, tick=False)
     submitted_proposal(proposer=proposer)
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(20):
         response = client.get(url)
     steps = response.context["steps"]
     assert response.context["received"].total == 7 and (steps.on_time, steps.due_soon, steps.overdue) == (1, 1, 1)
