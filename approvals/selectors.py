@@ -169,7 +169,7 @@ def meetings_with_votes():
     """Meetings with everything a `MeetingRecord` reads, and the unit the actions on them are judged for: 4 queries
     for any number of meetings."""
     return Meeting.objects.select_related("chair", "unit").prefetch_related(
-        Prefetch("votes", queryset=Vote.objects.select_related("voter").order_by("cast_at")),
+        Prefetch("votes", queryset=Vote.objects.select_related("voter").order_by("cast_at", "pk")),
         "eligible_voters",
         "attendees",
     )
@@ -267,7 +267,7 @@ def meeting_fold(meetings, votes) -> folding.Fold:
     """Meetings (of `meetings`, correlated to the proposal) as `meetings_with_votes()` reads them, in one value of the
     proposal's query; `votes`: their votes, correlated to the meeting. The evaluation's meetings are read alike."""
     return folding.Fold(meetings, related=("chair", "unit"), many={
-        "votes": folding.Fold(votes.order_by("cast_at"), related=("voter",)),
+        "votes": folding.Fold(votes.order_by("cast_at", "pk"), related=("voter",)),
         "eligible_voters": None,
         "attendees": None,
     })

@@ -150,13 +150,13 @@ def dossier_entries(proposal: Proposal) -> list[DossierEntry]:
     meetings = (
         EvaluationMeeting.objects.filter(proposal=proposal).exclude(state=EvaluationMeeting.State.OPEN)
         .select_related("chair")
-        .prefetch_related(Prefetch("votes", queryset=EvaluationVote.objects.select_related("voter").order_by("cast_at")))
-        .order_by("opened_at")
+        .prefetch_related(Prefetch("votes", queryset=EvaluationVote.objects.select_related("voter").order_by("cast_at", "pk")))
+        .order_by("opened_at", "pk")  # an adjourned meeting and the one after it may open in the same instant
     )
     entries += [_meeting_entry(m) for m in meetings]
     conclusion = Conclusion.objects.filter(proposal=proposal).select_related("signer").first()
     if conclusion is not None:
         entries += _conclusion_entries(conclusion)
-        entries += [_protection_entry(r) for r in ProtectionRecord.objects.filter(proposal=proposal)]
-        entries += [_encouragement_entry(r) for r in EncouragementRecord.objects.filter(proposal=proposal)]
+        entries += [_protection_entry(r) for r in ProtectionRecord.objects.filter(proposal=proposal).order_by("pk")]
+        entries += [_encouragement_entry(r) for r in EncouragementRecord.objects.filter(proposal=proposal).order_by("pk")]
     return entries

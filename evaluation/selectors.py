@@ -212,7 +212,7 @@ def plan_in_force(proposal: Proposal) -> PlanVersion | None:
 def meetings_with_votes():
     """Evaluation meetings with what a `MeetingRecord` reads: 4 queries for any number of meetings."""
     return EvaluationMeeting.objects.select_related("chair").prefetch_related(
-        Prefetch("votes", queryset=EvaluationVote.objects.select_related("voter").order_by("cast_at")),
+        Prefetch("votes", queryset=EvaluationVote.objects.select_related("voter").order_by("cast_at", "pk")),
         "eligible_voters",
         "attendees",
     )
