@@ -51,7 +51,9 @@ def listed_count(page: Page, *, unit: int, year: int) -> int:
     """The count the proposal list prints ("Tìm thấy N đề xuất.", templates/proposals/list.html), once its filter
     form shows that the unit (with its subtree) and the year filter it."""
     expect(page.get_by_role("heading", level=1)).to_have_text("Danh sách đề xuất")
-    expect(labelled(page, "Cơ quan, đơn vị (gồm đơn vị trực thuộc)")).to_have_value(str(unit))
+    # The unit is a picker (an autocomplete over the <select> that submits its id).
+    expect(page.get_by_role("combobox", name="Cơ quan, đơn vị (gồm đơn vị trực thuộc)")).to_be_visible()
+    expect(page.locator("select[name='unit']")).to_have_value(str(unit))
     expect(labelled(page, "Năm")).to_have_value(str(year))
     status = page.get_by_role("status").filter(has_text="Tìm thấy")
     return int(re.search(r"Tìm thấy ([\d.]+) đề xuất", status.inner_text()).group(1).replace(".", ""))
