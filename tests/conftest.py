@@ -51,6 +51,53 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=_heaviness)  # stable: the same order in every xdist worker, as xdist requires
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, request):
+    """pytest-django's (the worker's `_gw0` suffix); then, on PostgreSQL under pytest-xdist, the worker's database is
+    copied from one template the first worker migrates (tests/databases.py) instead of migrated by every worker."""
+    run_id = getattr(request.config, "workerinput", {}).get("testrunuid")
+    if not run_id or connection.vendor != "postgresql":
+        yield
+        return
+    from tests import databases
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(connection.creation, "_create_test_db", databases.create_from_template(connection.creation, run_id))
+        yield
+
+
+def pytest_sessionfinish(session):
+    """The controller of a pytest-xdist run drops the template its workers copied their databases from."""
+    if hasattr(session.config, "workerinput") or not session.config.getoption("numprocesses", None):
+        return
+    if connection.vendor == "postgresql":
+        from pytest_django.plugin import blocking_manager_key
+
+        from tests import databases
+
+        with session.config.stash[blocking_manager_key].unblock():
+            databases.drop_template(connection)
+
+
+@pytest.fixture(scope="session")
+def _flushed_by_delete(django_db_setup, django_db_blocker):
+    """On PostgreSQL, with a superuser, a `transaction=True` test's closing flush DELETEs instead of TRUNCATE
+    (tests/databases.py: the same empty tables, without a new file for each)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    from tests import databases
+
+    with django_db_blocker.unblock():
+        superuser = databases.is_superuser(connection)
+    if not superuser:
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(connection.ops, "sql_flush", databases.delete_flush(connection.ops))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def private_media(settings, tmp_path) -> Path:
     """Uploaded files and issued PDFs go to a per-test folder (the value), never into the developer's var/."""
@@ -151,6 +198,7 @@ def _default_legal_profile_in_flushed_database(request):
         {"transactional_db", "live_server"} & set(request.fixturenames)
     )
     if transactional:
+        request.getfixturevalue("_flushed_by_delete")
         request.getfixturevalue("transactional_db")
     elif marker is not None or "db" in request.fixturenames:
         request.getfixturevalue("db")

@@ -35,7 +35,7 @@ from tests.lifecycle import (
     submitted_proposal,
 )
 
-pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.real_pdf]
+pytestmark = pytest.mark.frozen_at(NOW)  # `real_pdf` on the tests that read an issued document (tests/conftest.py)
 
 
 # --- Forms ---------------------------------------------------------------------------------------------------
@@ -57,6 +57,7 @@ def test_the_reject_and_return_forms_share_the_reasons_and_the_return_also_names
 # --- Someone holding two posts --------------------------------------------------------------------------------
 
 
+@pytest.mark.real_pdf
 def test_a_person_holding_head_and_deputy_posts_is_titled_and_counted_as_head(submitted, head, deputy, deputy2, department):
     PositionFactory(person=head, unit=department, role=Position.Role.DEPUTY, title="Phó Giám đốc",
                     start_date=datetime.date(2023, 1, 1))
@@ -74,6 +75,7 @@ def test_a_person_holding_head_and_deputy_posts_is_titled_and_counted_as_head(su
 # --- The flows, through the views ------------------------------------------------------------------------
 
 
+@pytest.mark.real_pdf
 def test_full_flow_consultation_meeting_three_votes_close_approve_and_documents(submitted, head, deputy, deputy2, secretariat, proposer):
     office, chief = as_(secretariat), as_(head)
     page = chief.get(detail(submitted)).content.decode()
@@ -150,6 +152,7 @@ def test_vote_against_without_reason_is_refused_next_to_the_reason_where_the_pro
     assert not Vote.objects.exists()
 
 
+@pytest.mark.real_pdf
 def test_failed_vote_then_override_with_justification(submitted, head, deputy, deputy2, django_capture_on_commit_callbacks):
     opened = meeting(submitted, head, [head, deputy, deputy2],
                      [(head, "for", ""), (deputy, "against", REASONS), (deputy2, "against", "")])
@@ -182,6 +185,7 @@ def test_failed_vote_then_override_with_justification(submitted, head, deputy, d
     assert "chịu trách nhiệm trước Ủy ban nhân dân tỉnh Quảng Ninh và trước pháp luật" in text
 
 
+@pytest.mark.real_pdf
 def test_the_override_decision_gives_the_completion_report_deadline_of_the_proposals_profile(proposer, leaders):
     head, deputy, deputy2 = leaders
     new_profile_version(completion_report_deadline_wd=10)
@@ -194,6 +198,7 @@ def test_the_override_decision_gives_the_completion_report_deadline_of_the_propo
     assert "trong thời hạn 10 ngày làm việc kể từ ngày hoàn thành" in text and "05 ngày làm việc" not in text
 
 
+@pytest.mark.real_pdf
 def test_reject_with_written_reasons(submitted, head, deputy, deputy2):
     failed(submitted, head, deputy, deputy2)
     response = as_(head).post(url("decision_reject", submitted.pk), {"reject-reasons": REASONS})
@@ -216,6 +221,7 @@ def test_reject_with_short_reasons_is_refused_next_to_the_field(submitted, head,
     assert not Decision.objects.exists()
 
 
+@pytest.mark.real_pdf
 def test_return_for_clarification_before_the_meeting(submitted, head):
     response = as_(head).post(url("proposal_return", submitted.pk), {"return-reasons": REASONS,
                                                                      "return-incomplete_items": ["resources"]})
@@ -250,6 +256,7 @@ def test_meeting_before_the_plan_was_received_is_refused_next_to_the_date(submit
     assert 'id="error_1_id_meeting-held_on"' in response.content.decode()
 
 
+@pytest.mark.real_pdf
 def test_tie_follows_the_head_and_is_shown(submitted, head, deputy, deputy2):
     closed = meeting(submitted, head, [head, deputy], [(head, "for", ""), (deputy, "against", REASONS)], close=True)
     assert (closed.passed, closed.tie_break_applied) == (True, True)
@@ -259,6 +266,7 @@ def test_tie_follows_the_head_and_is_shown(submitted, head, deputy, deputy2):
     assert "người đứng đầu biểu quyết tán thành nên kế hoạch được thông qua" in text
 
 
+@pytest.mark.real_pdf
 def test_a_proposing_deputy_is_excluded_and_the_minutes_say_why(head, deputy, deputy2, secretariat):
     proposal = submitted_proposal(proposer=deputy)
     closed = meeting(proposal, secretariat, [head, deputy2], [(head, "for", ""), (deputy2, "for", "")], close=True)

@@ -52,7 +52,7 @@ from tests.lifecycle import (
 D = datetime.date
 T = datetime.time
 
-pytestmark = [pytest.mark.usefixtures("friday"), pytest.mark.real_pdf]
+pytestmark = pytest.mark.usefixtures("friday")  # `real_pdf` on the tests that read an issued document (tests/conftest.py)
 
 
 def at(time_machine, day: datetime.date, hour: int, minute: int = 0) -> None:
@@ -80,6 +80,7 @@ def deputy4(department):
 # --- D-1: a tie is as many votes for as against (Art. 8(1)) ----------------------------------------------------
 
 
+@pytest.mark.real_pdf
 def test_d1_head_for_one_deputy_against_one_abstaining_passes_and_the_minutes_say_the_tie_rule_decided(
     submitted, head, deputy, deputy2
 ):
@@ -98,6 +99,7 @@ def test_d1_head_for_one_deputy_against_one_abstaining_passes_and_the_minutes_sa
             "hoạch được thông qua.") in text
 
 
+@pytest.mark.real_pdf
 @pytest.mark.parametrize(("head_vote", "passed"), [(FOR, True), (AGAINST, False)])
 def test_d1_two_for_two_against_one_abstaining_follows_the_side_the_head_voted_on(
     deputy4, submitted, head, deputy, deputy2, deputy3, head_vote, passed
@@ -115,6 +117,7 @@ def test_d1_two_for_two_against_one_abstaining_follows_the_side_the_head_voted_o
         assert "người đứng đầu biểu quyết không tán thành nên kế hoạch không được thông qua" in minutes_text(closed)
 
 
+@pytest.mark.real_pdf
 def test_d1_the_fail_tie_rule_still_fails_a_tie(friday, proposer, head, deputy, deputy2):
     """A profile that deviates from Art. 8(1) (tie_rule FAIL, D-10) keeps its rule: the tie fails."""
     new_profile_version(tie_rule=LegalProfile.TieRule.FAIL, deviation_confirmed=True)
@@ -130,6 +133,7 @@ def test_d1_the_fail_tie_rule_still_fails_a_tie(friday, proposer, head, deputy, 
 # --- D-3, D-4: what the minutes cite and state -----------------------------------------------------------------
 
 
+@pytest.mark.real_pdf
 def test_d3_route_a_minutes_cite_the_profiles_route_a_clauses_and_say_trên_50(submitted, head, deputy):
     """Art. 7(3) and 8(1) [C] for a plan sent to the head (route A), from the legal profile (D-3); the passing rule
     reads "trên 50%" as Art. 8(1) does (finding 11); D-4: the denominator used is stated."""
@@ -142,6 +146,7 @@ def test_d3_route_a_minutes_cite_the_profiles_route_a_clauses_and_say_trên_50(s
     assert "vượt quá" not in text and "Điều 8 khoản 1" not in text
 
 
+@pytest.mark.real_pdf
 def test_d3_route_b_minutes_cite_article_7_4_and_8_not_8_1(friday, head, deputy, superior_head):
     """Art. 7(4) [C]: a head's own plan goes to the superior's head; Art. 8(1) covers only Art. 7(3) plans, so the
     superior's minutes cite the profile's route-B clauses ("khoản 4 Điều 7 và Điều 8")."""
@@ -154,6 +159,7 @@ def test_d3_route_b_minutes_cite_article_7_4_and_8_not_8_1(friday, head, deputy,
     assert "khoản 1 Điều 8" not in text and "Điều 8 khoản 1" not in text
 
 
+@pytest.mark.real_pdf
 def test_d3_the_citation_is_the_profiles_setting(friday, proposer, head, deputy):
     """D-3: a deployment corrects the clauses in a new profile version, without code."""
     new_profile_version(route_a_citation="khoản 3 Điều 7, khoản 1 Điều 8")
@@ -164,6 +170,7 @@ def test_d3_the_citation_is_the_profiles_setting(friday, proposer, head, deputy)
     assert "theo khoản 3 Điều 7, khoản 1 Điều 8 Nghị định số 73/2023/NĐ-CP" in text
 
 
+@pytest.mark.real_pdf
 def test_d3_the_co_author_exclusion_is_the_units_rule_and_the_proposer_exclusion_the_decrees(
     head, deputy, deputy2, secretariat
 ):
@@ -226,6 +233,7 @@ def test_d7_after_the_window_the_panel_says_why_the_vote_is_not_offered(submitte
     assert panel["notes"] == [f"Đã hết thời gian biểu quyết của cuộc họp ngày {meeting.held_on:%d/%m/%Y}."]
 
 
+@pytest.mark.real_pdf
 def test_d7_each_votes_time_and_the_end_of_the_meeting_are_in_the_minutes(submitted, head, deputy, deputy2,
                                                                           time_machine):
     """D-7, finding 8: each vote's time (dd/mm/yyyy HH:MM, local) and "Cuộc họp kết thúc vào hồi … giờ … phút cùng
@@ -245,6 +253,7 @@ def test_d7_each_votes_time_and_the_end_of_the_meeting_are_in_the_minutes(submit
     assert "11 giờ 05" not in text and "Biểu quyết kết thúc lúc" not in text
 
 
+@pytest.mark.real_pdf
 def test_d7_closed_on_the_meeting_day_without_a_time_the_end_is_now(submitted, head, deputy):
     closed = meeting_with_votes(proposal=submitted, by=head, votes={head: FOR, deputy: FOR}, close=True)
 
@@ -252,6 +261,7 @@ def test_d7_closed_on_the_meeting_day_without_a_time_the_end_is_now(submitted, h
     assert "Cuộc họp kết thúc vào hồi 09 giờ 00 phút cùng ngày." in minutes_text(closed)
 
 
+@pytest.mark.real_pdf
 def test_d7_a_close_on_another_day_needs_the_time_and_prints_that_day(friday, proposer, head, deputy, time_machine):
     """Within the window, the meeting ends on the day of the close: "… phút ngày dd/mm/yyyy"."""
     new_profile_version(vote_window_days=3)
@@ -272,6 +282,7 @@ def test_d7_a_close_on_another_day_needs_the_time_and_prints_that_day(friday, pr
     assert "Cuộc họp kết thúc vào hồi 10 giờ 30 phút ngày 15/02/2026." in text
 
 
+@pytest.mark.real_pdf
 def test_d7_a_close_recorded_after_the_window_does_not_move_the_meeting(submitted, head, deputy, time_machine):
     """No vote counts after the window, so the meeting ended within it: recorded on Monday for Friday's meeting
     (window 0), the minutes still say it ended the same day, at the time the chair states."""
@@ -314,6 +325,7 @@ def test_d7_the_close_form_asks_the_end_time_and_proposes_now_on_the_meeting_day
 # --- D-12: a reason for a vote against, only where the unit asks for one ---------------------------------------
 
 
+@pytest.mark.real_pdf
 def test_d12_a_vote_against_needs_no_reason_by_default(submitted, head, deputy):
     """Art. 8(1) [C] asks no reason of a vote against (review D-12); the minutes say none was given."""
     meeting = meeting_with_votes(proposal=submitted, by=head, votes={head: FOR}, present=[head, deputy])
@@ -460,6 +472,7 @@ def _tally_pages(meeting: Meeting, padding: int, seen: dict) -> list[int]:
     return seen[padding]
 
 
+@pytest.mark.real_pdf
 def test_finding_9_the_tally_table_moves_whole_to_the_next_page(submitted, head, deputy, deputy2):
     """Decree 30 layout practice (review finding 9): the three-row tally never splits across pages with its header
     repeated. The attendees list is lengthened until the last row of the tally reaches the next page; at that point,

@@ -25,7 +25,7 @@ from approvals.services import decision_approve
 from core.documents import read_issued
 from tests.lifecycle import APPROVAL_TEXT, meeting_with_votes, pdf_text, submitted_proposal
 
-pytestmark = pytest.mark.real_pdf  # reads the PDFs it issues: WeasyPrint lays them out
+# `real_pdf` on the tests that read an issued document (tests/conftest.py).
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 PO_FILE = LOCALE_DIR / "en" / "LC_MESSAGES" / "django.po"
@@ -264,6 +264,7 @@ def test_dates_and_times_are_formatted_day_first_in_both_languages(language):
 # --- (e) The official documents stay Vietnamese -------------------------------------------------------------
 
 
+@pytest.mark.real_pdf
 def test_minutes_and_decision_stay_vietnamese_when_the_user_reads_english(head, deputy, proposer):
     """Issued while English is active (a head who chose English): the PDFs are still wholly Vietnamese.
 

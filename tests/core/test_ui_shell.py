@@ -24,8 +24,6 @@ from core.views import error_500
 from tests.factories import DEMO_PASSWORD
 from tests.lifecycle import submitted_proposal
 
-pytestmark = pytest.mark.real_pdf  # reads the PDFs it issues: WeasyPrint lays them out
-
 VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 LOGIN_PATH = "/tai-khoan/dang-nhap/"
 

@@ -16,7 +16,7 @@ from proposals.transitions import Status
 from tests.directions.helpers import NOW, REASONS, SHORT, detail, implementing, offered, section, stop, suspend, url
 from tests.lifecycle import as_, fresh, new_profile_version, pdf_text, sha256
 
-pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.real_pdf]
+pytestmark = pytest.mark.frozen_at(NOW)  # `real_pdf` on the tests that read a direction's text
 TODAY_TEXT = "05/02/2026"
 GROUNDS_POST = {
     "adjust-minutes_number": "05/BB-SNV", "adjust-meeting_held_on": TODAY_TEXT,
@@ -229,6 +229,7 @@ def issued(proposal, head):
     return suspend(proposal, head)
 
 
+@pytest.mark.real_pdf
 def test_the_decision_is_served_as_stored(issued, proposer, inspector):
     for person in (proposer, inspector):
         response = as_(person).get(url("direction_pdf", issued.proposal_id, issued.pk))
@@ -247,6 +248,7 @@ def test_the_download_is_refused_to_anonymous_outsiders_another_proposals_path_a
     assert as_(head).post(path).status_code == 405
 
 
+@pytest.mark.real_pdf
 def test_a_missing_file_is_served_as_a_marked_copy_and_recorded(issued, head, caplog):
     issued.pdf.storage.delete(issued.pdf.name)
 

@@ -44,7 +44,7 @@ from tests.lifecycle import (
     submitted_proposal,
 )
 
-pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.real_pdf]
+pytestmark = pytest.mark.frozen_at(NOW)  # `real_pdf` on the tests that read a direction's text
 DIRECTIONS = {"suspend": suspend, "continue": resume, "stop": stop, "adjust": adjust}
 
 
@@ -244,6 +244,7 @@ def test_the_implementers_and_the_proposer_hear_of_a_direction_once_it_is_commit
     )
 
 
+@pytest.mark.real_pdf
 def test_the_superior_hears_of_every_direction_on_a_proposal_approved_by_override(
     proposer, head, deputy, deputy2, superior_head, province, django_capture_on_commit_callbacks
 ):
@@ -260,6 +261,7 @@ def test_the_superior_hears_of_every_direction_on_a_proposal_approved_by_overrid
     assert AuditEvent.objects.get(action="suspend").payload["superior_informed"] == province.pk
 
 
+@pytest.mark.real_pdf
 def test_the_superior_is_not_informed_of_a_collective_approval_nor_when_the_profile_says_not_to(
     proposal, proposer, head, deputy, deputy2, superior_head, django_capture_on_commit_callbacks
 ):
@@ -302,6 +304,7 @@ def test_an_adjustment_is_a_decision_that_makes_a_new_approved_version(proposal,
     assert adjust(proposal, head, plan={"end_date": datetime.date(2027, 6, 30)}).previous_version == 2
 
 
+@pytest.mark.real_pdf
 def test_the_collective_path_records_the_meeting_and_the_party_opinion_and_cites_them(proposal, head):
     """IMP-5 [U] default: the path of the original approval (collective, Art. 8(1)) with a party opinion per
     Art. 4(3) by analogy [I]."""
@@ -333,6 +336,7 @@ def test_the_collective_path_needs_its_grounds(proposal, head, grounds, field):
     assert (fresh(proposal).approved_version, Direction.objects.count()) == (1, 0)
 
 
+@pytest.mark.real_pdf
 def test_on_the_head_path_the_head_decides_without_meeting_or_opinion(proposer, head, deputy, deputy2):
     new_profile_version(adjustment_path=LegalProfile.DecisionPath.HEAD)
     proposal = implementing(proposer=proposer, head=head, deputy=deputy)

@@ -30,9 +30,10 @@ def meeting_held(report, leaders):
     return fresh(report)
 
 
-pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.real_pdf]
+pytestmark = pytest.mark.frozen_at(NOW)  # `real_pdf` on the tests that read an issued document (tests/conftest.py)
 
 
+@pytest.mark.real_pdf
 def test_evl3_the_head_concludes_after_the_meeting_and_the_document_is_stored_once(meeting_held, head):
     conclusion = conclude(meeting_held, head)
     assert (conclusion.number, conclusion.path, conclusion.version) == ("1/KL-SNV", "meeting", 1)
@@ -70,6 +71,7 @@ def test_evl4_evl5_causes_and_the_reasons_of_each_finding_are_required(meeting_h
     assert not Conclusion.objects.exists()
 
 
+@pytest.mark.real_pdf
 def test_evl5_damage_needs_its_estimated_value_in_vnd(proposer, leaders):
     head, deputy, _ = leaders
     proposal = reported(proposer=proposer, head=head, deputy=deputy)

@@ -15,7 +15,7 @@ from proposals.transitions import Status
 from tests.evaluation.helpers import AGAINST, FOR, NOW, TODAY, consult, held, open_meeting, reported
 from tests.lifecycle import EXE_BYTES, PDF_BYTES, audit_events, fresh, new_profile_version, pdf_text, uploaded_file
 
-pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.real_pdf]
+pytestmark = pytest.mark.frozen_at(NOW)  # `real_pdf` on the tests that read an issued document (tests/conftest.py)
 
 
 # --- EVL-1 ------------------------------------------------------------------------------------------------------
@@ -148,6 +148,7 @@ def test_evl2_the_ballots_stay_secret_until_the_close(report, head, deputy):
     assert closed.payload["ballots"] == {str(deputy.pk): AGAINST, str(head.pk): FOR}  # in the chain once closed
 
 
+@pytest.mark.real_pdf
 def test_evl2_collective_rule_the_art_8_1_tally_decides_and_the_minutes_are_stored(report, leaders):
     head, deputy, deputy2 = leaders
     meeting = held(report, head, {head: FOR, deputy: FOR, deputy2: AGAINST})
@@ -171,6 +172,7 @@ def test_evl2_a_tie_goes_to_the_heads_side(proposer, leaders, deputy3):
     assert meeting.passed and meeting.tie_break_applied
 
 
+@pytest.mark.real_pdf
 def test_evl2_head_rule_the_members_give_opinions_and_the_head_decides(proposer, leaders):
     head, deputy, deputy2 = leaders
     new_profile_version(evaluation_rule=LegalProfile.DecisionPath.HEAD)

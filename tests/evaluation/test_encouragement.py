@@ -12,13 +12,14 @@ from proposals.transitions import Status
 from tests.evaluation.helpers import NOW, evaluated
 from tests.lifecycle import audit_events, fresh, pdf_text
 
-pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.real_pdf]
+pytestmark = pytest.mark.frozen_at(NOW)  # `real_pdf` on the tests that read an issued document (tests/conftest.py)
 
 
 def encourage(proposal, by, party, form, **fields):
     return services.encouragement_record(proposal=proposal, by=by, party=party, form=form, **fields)
 
 
+@pytest.mark.real_pdf
 def test_enc2_a_commendation_is_the_units_own_decision(report, leaders, proposer):
     head, deputy, _ = leaders
     evaluated(report, head, deputy)
@@ -29,6 +30,7 @@ def test_enc2_a_commendation_is_the_units_own_decision(report, leaders, proposer
     assert audit_events("encouragement_record")[0].payload["form"] == F.COMMENDATION
 
 
+@pytest.mark.real_pdf
 @pytest.mark.parametrize("form", [F.REWARD_HIGHER, F.RANK_PROMOTION, F.EARLY_SALARY_STEP])
 def test_enc3_beyond_the_heads_competence_the_unit_proposes_to_the_competent_body(report, leaders, proposer, form):
     head, deputy, _ = leaders

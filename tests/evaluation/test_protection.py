@@ -14,7 +14,7 @@ from tests.evaluation.helpers import NOW, TODAY, evaluated, reported
 from tests.factories import UserFactory
 from tests.lifecycle import audit_events, fresh, pdf_text
 
-pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.real_pdf]
+pytestmark = pytest.mark.frozen_at(NOW)  # `real_pdf` on the tests that read an issued document (tests/conftest.py)
 
 # PRO-1, one conclusion per row: (outcome, damage, findings) → the measures the service accepts.
 ROWS = {
@@ -83,6 +83,7 @@ def test_the_stage_works_without_the_implementation_app(report, monkeypatch):
     assert selectors.evaluation_file(report).received_on == TODAY  # from the REPORT event of the audit log
 
 
+@pytest.mark.real_pdf
 def test_pro2_the_letter_confirms_and_proposes_and_says_it_is_not_the_liability_decision(report, leaders, proposer):
     head, deputy, _ = leaders
     evaluated(report, head, deputy)

@@ -37,7 +37,7 @@ from tests.lifecycle import (
     uploaded_file,
 )
 
-pytestmark = [pytest.mark.frozen_at(h.NOW), pytest.mark.real_pdf]
+pytestmark = pytest.mark.frozen_at(h.NOW)  # `real_pdf` on the tests that read an issued document (tests/conftest.py)
 
 
 @pytest.fixture
@@ -66,6 +66,7 @@ def test_the_lead_files_the_report_which_is_numbered_stored_and_hashed(completed
     assert event.payload["pdf_sha256"] == report.pdf_sha256 and event.role == "implementer"
 
 
+@pytest.mark.real_pdf
 def test_the_report_is_a_decree_30_report_to_the_unit_and_its_head(completed, proposer):
     text = pdf_text(CompletionReport.objects.get(pk=h.file_report(completed, proposer).pk).pdf.read())
 
@@ -117,6 +118,7 @@ def test_each_milestone_and_indicator_needs_its_outcome_and_result(completed, pr
     assert set(form.errors) == {f"outcome_{first.pk}", f"result_{second.pk}"}
 
 
+@pytest.mark.real_pdf
 def test_damage_declared_needs_a_description_and_an_estimate_in_vnd(completed, proposer):
     with pytest.raises(ValidationError) as refused:
         h.file_report(completed, proposer, damage=True)
@@ -170,6 +172,7 @@ def test_only_the_lead_cadre_files_the_report(approved, head, proposer, deputy, 
         h.file_report(approved, request.getfixturevalue(person))
 
 
+@pytest.mark.real_pdf
 def test_the_secretariat_files_for_an_outside_lead(approved, head, secretariat, deputy):
     organisation = h.accept(h.assign(approved, head, lead=True), by=secretariat)
     services.implementation_start(proposal=approved, by=head)
@@ -186,6 +189,7 @@ def test_the_secretariat_files_for_an_outside_lead(approved, head, secretariat, 
     assert f"Báo cáo do cơ quan tham mưu ({secretariat.get_full_name()}) ghi nhận thay người thực hiện" in text
 
 
+@pytest.mark.real_pdf
 def test_a_stopped_proposal_reports_its_results_so_far(approved, head, proposer):
     h.start(approved, head, proposer)
     stop(approved, head)

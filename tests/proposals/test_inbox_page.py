@@ -24,7 +24,7 @@ from proposals.models import Proposal
 from tests.lifecycle import HANOI, as_, draft_proposal, new_profile_version, open_meeting, submitted_proposal
 from tests.proposals.helpers import NOW, REVIEW_DUE, url, walked
 
-pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.real_pdf]
+pytestmark = pytest.mark.frozen_at(NOW)
 
 
 def test_inbox_shows_the_heads_pending_proposal_with_what_is_expected(head, submitted):

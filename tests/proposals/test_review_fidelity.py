@@ -44,7 +44,7 @@ from tests.lifecycle import (
 )
 from tests.proposals.helpers import NOW, form_data, url
 
-pytestmark = [pytest.mark.frozen_at(NOW), pytest.mark.plan_pdf, pytest.mark.real_pdf]  # the plan document is read here
+pytestmark = pytest.mark.frozen_at(NOW)  # `plan_pdf` / `real_pdf` on the tests that read the plan or a letter
 
 ART5_C = ("(c) Xuất phát từ yêu cầu cấp thiết của thực tiễn; không gây phương hại đến quốc phòng, an ninh, trật tự, "
           "an toàn xã hội và không cản trở sự phát triển của địa phương, cơ quan, đơn vị khác")
@@ -205,6 +205,7 @@ def test_the_return_form_offers_the_plans_contents_and_the_page_refuses_none(pro
     assert Decision.objects.get(kind=Decision.Kind.RETURN).incomplete_items == ["scope", "milestones"]
 
 
+@pytest.mark.real_pdf
 def test_the_return_letter_lists_the_incomplete_contents(proposer, head, submitted):
     """D-8: the letter the proposer receives names the contents to complete, with the reasons."""
     letter = proposal_return(proposal=submitted, by=head, reasons=REASONS, incomplete_items=INCOMPLETE)
@@ -219,6 +220,7 @@ def test_the_return_letter_lists_the_incomplete_contents(proposer, head, submitt
 # --- D-9: the plan as a document, one per submitted version ---------------------------------------------------
 
 
+@pytest.mark.plan_pdf
 def test_submission_issues_the_plan_as_a_decree_30_document_kept_with_its_hash(
     proposer, head, draft, private_media, celery_eager, django_capture_on_commit_callbacks
 ):
@@ -256,6 +258,7 @@ def test_submission_issues_the_plan_as_a_decree_30_document_kept_with_its_hash(
     assert "Số:" not in text
 
 
+@pytest.mark.plan_pdf
 def test_a_heads_own_plan_is_sent_to_the_superior_under_the_route_b_clauses(head, superior_head, province):
     """D-3, D-9, Art. 7(4): a head's plan goes to the head of the superior body; it cites the profile's route-B
     clauses ("khoản 4 Điều 7 và Điều 8"), not Art. 8(1)."""
@@ -269,6 +272,7 @@ def test_a_heads_own_plan_is_sent_to_the_superior_under_the_route_b_clauses(head
     assert f"Kính gửi: Đồng chí {superior_head.get_full_name()}, {addressee}." in text
 
 
+@pytest.mark.plan_pdf
 def test_version_1_stays_readable_with_its_own_pdf_after_a_revision(proposer, head, submitted):
     """D-9: each submitted version has its page and its PDF as issued; revising makes version 2, version 1 stays."""
     proposal_return(proposal=submitted, by=head, reasons=REASONS, incomplete_items=INCOMPLETE)
@@ -304,6 +308,7 @@ def test_a_version_page_and_its_pdf_follow_the_proposals_scope(proposer, head, o
     assert as_(head).get(url("version", submitted.pk, 2)).status_code == 404
 
 
+@pytest.mark.plan_pdf
 def test_the_plan_pdf_is_served_as_stored_or_marked_when_regenerated(proposer, head, submitted, monkeypatch, caplog):
     """D-9, spec README §6: never rendered again in the original's place; a missing file is a marked copy recorded
     in the audit log; a file that no longer matches its hash is not served (409)."""
@@ -379,6 +384,7 @@ def test_issuing_a_plan_twice_keeps_the_first_file_its_hash_and_one_event(propos
     assert AuditEvent.objects.for_object(document).filter(action=documents.ISSUED_ACTION).count() == 1
 
 
+@pytest.mark.plan_pdf
 def test_revising_issues_the_waiting_plan_before_anything_it_prints_can_change(proposer, head, submitted):
     """Issue 10: version 1's plan prints the co-authors, the route and the profile, which the next version may
     change: reopening the plan issues it first if the queue has not yet, from version 1 as it stands."""

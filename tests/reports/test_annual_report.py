@@ -17,7 +17,7 @@ from reports.models import AnnualReport, ReportRun
 from reports.periods import Kind
 from tests.lifecycle import as_, drive_to, fresh, pdf_text
 
-pytestmark = [pytest.mark.frozen_at("2026-11-30 09:00 +07:00"), pytest.mark.real_pdf]
+pytestmark = pytest.mark.frozen_at("2026-11-30 09:00 +07:00")  # `real_pdf` on the tests that read an issued document (tests/conftest.py)
 TODAY = datetime.date(2026, 11, 30)
 
 
@@ -35,6 +35,7 @@ def _links(client, report) -> dict:
     return page.context["versions"][0]["files"]
 
 
+@pytest.mark.real_pdf
 def test_secretariat_orders_the_report_and_downloads_every_file(
     approved, secretariat, department, django_capture_on_commit_callbacks, celery_eager,
 ):
@@ -123,6 +124,7 @@ def test_superior_inspector_reads_and_superuser_reads(approved, secretariat, ins
         assert as_(person).get(reverse("reports:detail", args=[report.pk])).status_code == 200
 
 
+@pytest.mark.real_pdf
 def test_narrative_with_a_formula_is_text_in_every_file(
     approved, secretariat, head, department, django_capture_on_commit_callbacks, celery_eager,
 ):
@@ -144,6 +146,7 @@ def test_narrative_with_a_formula_is_text_in_every_file(
     assert "Cải cách thủ tục hành chính" in pdf_text(client.get(links["pdf"]).content)
 
 
+@pytest.mark.real_pdf
 def test_sending_numbers_signs_and_freezes(
     approved, secretariat, head, department, province, superior_head, django_capture_on_commit_callbacks, celery_eager,
 ):
