@@ -6,7 +6,7 @@ A query per section whatever the number of rows (`inbox_sections`).
 
 import datetime
 
-from django.db.models import BooleanField, CharField, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Value
+from django.db.models import BooleanField, CharField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -34,9 +34,17 @@ def _conclusion_path(stopped: Exists) -> Q:
     """`evaluation_path(...) == CONCLUSION` as a condition (EVL-6): a stopped proposal by the profile's
     `stopped_evaluation`, a head's own proposal (route B) by its `route_b_evaluation`; every other one meets."""
     conclusion = LegalProfile.EvaluationPath.CONCLUSION
-    return Q(stopped, profile__stopped_evaluation=conclusion) | Q(
-        ~stopped, route=Proposal.Route.B, profile__route_b_evaluation=conclusion
+    return Q(stopped, profile__in=_profiles(stopped_evaluation=conclusion)) | Q(
+        ~stopped, route=Proposal.Route.B, profile__in=_profiles(route_b_evaluation=conclusion)
     )
+
+
+def _profiles(**choice) -> QuerySet:
+    """The profiles making `choice`, for a condition on the proposal's `profile` (`profile_id IN (…)`) rather than on
+    the profile joined: an OR mixing the proposal's columns with its profile's costs PostgreSQL 10–20 ms to plan (the
+    inbox's section to evaluate at 200,000 proposals, and the navigation's badge that counts it on every page; 1.5 ms
+    this way, issue 10)."""
+    return LegalProfile.objects.filter(**choice)
 
 
 def inbox_sections(*, user, today: datetime.date, held=None) -> list[InboxSection]:
@@ -61,7 +69,7 @@ def inbox_sections(*, user, today: datetime.date, held=None) -> list[InboxSectio
     stopped = Exists(AuditEvent.objects.filter(
         object_type=Proposal._meta.label_lower, object_id=Cast(OuterRef("pk"), CharField()), action=Action.STOP,
     ))
-    consult_first = Q(profile__evaluation_consultation_required=True) & ~Exists(
+    consult_first = Q(profile__in=_profiles(evaluation_consultation_required=True)) & ~Exists(
         EvaluationConsultation.objects.filter(proposal=OuterRef("pk"))
     )
     rows = only_shown(Proposal.objects.all()).annotate(
