@@ -59,11 +59,13 @@ def inbox_sections(*, user, today: datetime.date, held=None) -> list[InboxSectio
     """
     badges = DueBadges(today)
     deciding_units = units_held(user=user, today=today, roles=(Position.Role.HEAD, Position.Role.SECRETARIAT), held=held)
-    consulted = Consultation.objects.filter(proposal=OuterRef("pk"), version=OuterRef("current_version"))
-    to_decide = only_shown(
-        Proposal.objects.filter(status__in=AWAITING_DECISION, decision_unit_id__in=deciding_units),
-        "profile__override_allowed", "profile__consultation_required", "profile__consultation_before",
-    ).annotate(consulted=Exists(consulted))
+
+    def to_decide() -> QuerySet[Proposal]:
+        consulted = Consultation.objects.filter(proposal=OuterRef("pk"), version=OuterRef("current_version"))
+        return only_shown(
+            Proposal.objects.filter(status__in=AWAITING_DECISION, decision_unit_id__in=deciding_units),
+            "profile__override_allowed", "profile__consultation_required", "profile__consultation_before",
+        ).annotate(consulted=Exists(consulted))
 
     def decide(proposal: Proposal) -> InboxItem:
         return InboxItem(
@@ -82,9 +84,9 @@ def inbox_sections(*, user, today: datetime.date, held=None) -> list[InboxSectio
 
     return [
         InboxSection(key="to_decide", heading=_("Đề xuất chờ cơ quan xem xét, quyết định"), anchor="cho-xu-ly",
-                     order=10, rows=to_decide, item=decide, context_label=_("Cơ quan, đơn vị"),
+                     order=10, query=to_decide, item=decide, context_label=_("Cơ quan, đơn vị"),
                      keys=[Key("due_key", Coalesce("review_due", Value(NO_DUE_DATE))), Key("created_at"), Key("pk")]),
         InboxSection(key="to_vote", heading=_("Cuộc họp chờ bạn biểu quyết"), anchor="bieu-quyet", order=20,
-                     rows=only_shown(meetings_awaiting_vote_of(user), "held_on", through="proposal__"),
+                     query=lambda: only_shown(meetings_awaiting_vote_of(user), "held_on", through="proposal__"),
                      keys=[Key("held_on"), Key("pk")], item=vote, context_label=_("Ngày họp"), show_status=False),
     ]

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import OuterRef, Subquery, Value
+from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -28,10 +28,12 @@ def inbox_sections(*, user, today: datetime.date, held=None) -> list[InboxSectio
     """One query: the suspended proposals of the units the user heads today, longest suspended first (IMP-5: a
     suspension lasts until the head decides to continue or to stop)."""
     headed = units_held(user=user, today=today, roles=(Position.Role.HEAD,), held=held)
-    suspension = Direction.objects.filter(proposal=OuterRef("pk"), kind=Direction.Kind.SUSPEND).order_by("-created_at", "-pk")
-    rows = only_shown(Proposal.objects.filter(status=Status.SUSPENDED, decision_unit_id__in=headed)).annotate(
-        suspended_since=Subquery(suspension.values("effective_on")[:1])
-    )
+
+    def rows() -> QuerySet[Proposal]:
+        suspension = Direction.objects.filter(proposal=OuterRef("pk"), kind=Direction.Kind.SUSPEND).order_by("-created_at", "-pk")
+        return only_shown(Proposal.objects.filter(status=Status.SUSPENDED, decision_unit_id__in=headed)).annotate(
+            suspended_since=Subquery(suspension.values("effective_on")[:1])
+        )
     return [InboxSection(key="suspended", heading=_("Đề xuất đang tạm dừng thực hiện"), anchor="tam-dung", order=40,
-                         rows=rows, keys=[Key("since_key", Coalesce("suspended_since", Value(NO_DUE_DATE))), Key("pk")],
+                         query=rows, keys=[Key("since_key", Coalesce("suspended_since", Value(NO_DUE_DATE))), Key("pk")],
                          item=_item, context_label=_("Tạm dừng từ ngày"), show_status=False, shows_due=False)]

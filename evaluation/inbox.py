@@ -5,6 +5,7 @@ A query per section whatever the number of rows (`inbox_sections`).
 """
 
 import datetime
+import functools
 
 from django.db.models import BooleanField, CharField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
@@ -47,6 +48,20 @@ def _profiles(**choice) -> QuerySet:
     return LegalProfile.objects.filter(**choice)
 
 
+def _stopped() -> Exists:
+    """Whether the proposal (OuterRef) was stopped (IMP-5): its audit trail has the transition."""
+    return Exists(AuditEvent.objects.filter(
+        object_type=Proposal._meta.label_lower, object_id=Cast(OuterRef("pk"), CharField()), action=Action.STOP,
+    ))
+
+
+def _consult_first() -> Q:
+    """EVL-1: the party committee's opinion on the proposal (OuterRef) is required and not recorded yet."""
+    return Q(profile__in=_profiles(evaluation_consultation_required=True)) & ~Exists(
+        EvaluationConsultation.objects.filter(proposal=OuterRef("pk"))
+    )
+
+
 def inbox_sections(*, user, today: datetime.date, held=None) -> list[InboxSection]:
     """A query per section, plus at most one calendar read per due-soon threshold.
 
@@ -60,31 +75,34 @@ def inbox_sections(*, user, today: datetime.date, held=None) -> list[InboxSectio
     deciding = Q(decision_unit_id__in=units_held(user=user, today=today, held=held,
                                                  roles=(Position.Role.HEAD, Position.Role.SECRETARIAT)))
     head = Q(decision_unit_id__in=units_held(user=user, today=today, roles=(Position.Role.HEAD,), held=held))
-    awaiting_vote = (
-        EvaluationMeeting.objects.filter(proposal=OuterRef("pk"), state=EvaluationMeeting.State.OPEN,
-                                         eligible_voters=user, attendees=user)
-        .exclude(votes__voter=user)
-    )
-    due = Step.objects.open().filter(proposal=OuterRef("pk"), kind__in=(EVALUATION_STEP, CONCLUSION_STEP)).order_by("due_on")
-    stopped = Exists(AuditEvent.objects.filter(
-        object_type=Proposal._meta.label_lower, object_id=Cast(OuterRef("pk"), CharField()), action=Action.STOP,
-    ))
-    consult_first = Q(profile__in=_profiles(evaluation_consultation_required=True)) & ~Exists(
-        EvaluationConsultation.objects.filter(proposal=OuterRef("pk"))
-    )
-    rows = only_shown(Proposal.objects.all()).annotate(
-        evaluation_due=Subquery(due.values("due_on")[:1]),
-        consult_first=ExpressionWrapper(consult_first, output_field=BooleanField()),
-    )
     reported = Q(status=Status.REPORTED)
-    to_evaluate = deciding & ((reported & ~_conclusion_path(stopped)) | Q(status=Status.EVALUATION_MEETING))
-    to_conclude = deciding & (
-        (reported & _conclusion_path(stopped) & (consult_first | head)) | (Q(status=Status.EVALUATION_HELD) & head)
-    )
-    to_vote = rows.filter(Exists(awaiting_vote)).annotate(
-        voting_meeting=Subquery(awaiting_vote.values("pk")[:1]),
-        voting_held_on=Subquery(awaiting_vote.values("held_on")[:1]),
-    )
+
+    @functools.cache
+    def rows() -> QuerySet[Proposal]:
+        due = Step.objects.open().filter(proposal=OuterRef("pk"), kind__in=(EVALUATION_STEP, CONCLUSION_STEP)).order_by("due_on")
+        return only_shown(Proposal.objects.all()).annotate(
+            evaluation_due=Subquery(due.values("due_on")[:1]),
+            consult_first=ExpressionWrapper(_consult_first(), output_field=BooleanField()),
+        )
+
+    def to_evaluate() -> QuerySet[Proposal]:
+        return rows().filter(deciding & ((reported & ~_conclusion_path(_stopped())) | Q(status=Status.EVALUATION_MEETING)))
+
+    def to_conclude() -> QuerySet[Proposal]:
+        return rows().filter(deciding & (
+            (reported & _conclusion_path(_stopped()) & (_consult_first() | head)) | (Q(status=Status.EVALUATION_HELD) & head)
+        ))
+
+    def to_vote() -> QuerySet[Proposal]:
+        awaiting_vote = (
+            EvaluationMeeting.objects.filter(proposal=OuterRef("pk"), state=EvaluationMeeting.State.OPEN,
+                                             eligible_voters=user, attendees=user)
+            .exclude(votes__voter=user)
+        )
+        return rows().filter(Exists(awaiting_vote)).annotate(
+            voting_meeting=Subquery(awaiting_vote.values("pk")[:1]),
+            voting_held_on=Subquery(awaiting_vote.values("held_on")[:1]),
+        )
     keys = [Key("due_key", Coalesce("evaluation_due", Value(NO_DUE_DATE))), Key("created_at"), Key("pk")]
 
     def item(proposal: Proposal, expected, **fields) -> InboxItem:
@@ -118,12 +136,12 @@ def inbox_sections(*, user, today: datetime.date, held=None) -> list[InboxSectio
     context_label = _("Cơ quan, đơn vị")
     return [
         InboxSection(key="to_evaluate", heading=_("Đề xuất chờ đánh giá kết quả thực hiện"), anchor="cho-danh-gia",
-                     order=50, rows=rows.filter(to_evaluate), keys=keys, item=evaluate, context_label=context_label),
+                     order=50, query=to_evaluate, keys=keys, item=evaluate, context_label=context_label),
         InboxSection(key="to_conclude", heading=_("Đề xuất chờ kết luận đánh giá"), anchor="cho-ket-luan", order=51,
-                     rows=rows.filter(to_conclude), keys=keys, item=conclude, context_label=context_label),
+                     query=to_conclude, keys=keys, item=conclude, context_label=context_label),
         InboxSection(key="evaluation_vote", heading=_("Cuộc họp đánh giá chờ bạn biểu quyết"), anchor="bieu-quyet-danh-gia",
-                     order=52, rows=to_vote, keys=keys, item=vote, context_label=_("Ngày họp"), show_status=False),
+                     order=52, query=to_vote, keys=keys, item=vote, context_label=_("Ngày họp"), show_status=False),
         InboxSection(key="to_settle", heading=_("Đề xuất chờ quyết định khuyến khích, bảo vệ"), anchor="cho-khuyen-khich-bao-ve",
-                     order=53, rows=rows.filter(head, status=Status.EVALUATED), keys=keys, item=settle,
+                     order=53, query=lambda: rows().filter(head, status=Status.EVALUATED), keys=keys, item=settle,
                      context_label=context_label),
     ]

@@ -92,6 +92,11 @@ def _set_up_item(proposal: Proposal) -> InboxItem:
                      subtitle=f"{proposal.code} — {proposal.proposer.get_full_name()}", context=proposal.unit.name)
 
 
+def _lead() -> QuerySet[Assignment]:
+    """The proposal's (OuterRef) lead implementer, unless they refused."""
+    return Assignment.objects.filter(proposal=OuterRef("pk"), is_lead=True).exclude(answer=Assignment.Answer.REFUSED)
+
+
 def inbox_sections(*, user, today: datetime.date, held=None) -> list[InboxSection]:
     """A query each, plus at most one calendar read per due-soon threshold:
 
@@ -102,36 +107,44 @@ def inbox_sections(*, user, today: datetime.date, held=None) -> list[InboxSectio
     """
     badges = DueBadges(today)
     units = units_held(user=user, today=today, roles=(Position.Role.HEAD, Position.Role.SECRETARIAT), held=held)
-    unit_rows = only_shown(Proposal.objects.filter(decision_unit_id__in=units))
-    lead = Assignment.objects.filter(proposal=OuterRef("pk"), is_lead=True).exclude(answer=Assignment.Answer.REFUSED)
-    outside_lead = lead.filter(person__isnull=True)
-    outside = Assignment.objects.filter(proposal=OuterRef("pk"), person__isnull=True)
-    pending_outside = outside.filter(answer=Assignment.Answer.PENDING)
-    secretariat = Position.objects.held_on(today).filter(person=user, role=Position.Role.SECRETARIAT,
-                                                         unit_id=OuterRef("decision_unit_id"))
-    reported = CompletionReport.objects.filter(proposal=OuterRef("pk"))
-    # What both branches of the OR require, once more outside it: their statuses and an implementer outside the
-    # system. PostgreSQL then starts from the few outside assignments (or the units' rows of those statuses) instead
-    # of walking every proposal in the section's order and testing the OR of EXISTS on each (issue 10: 140-950 ms at
-    # 200,000 proposals, 0.3 ms so).
-    on_behalf = unit_rows.filter(Exists(outside), status__in=(*ANSWERING, *REPORT_DUE_STATUSES)).filter(
-        Q(Exists(pending_outside), status__in=ANSWERING)
-        | Q(Exists(outside_lead), ~Exists(reported), Exists(secretariat), status__in=REPORT_DUE_STATUSES)
-    ).annotate(
-        report_due=Subquery(_open_step(STEP_COMPLETION_REPORT, proposal_ref="pk", person__isnull=True).values("due_on")[:1]),
-    )
-    # Whether the proposal has its lead, as a scalar subquery rather than EXISTS: PostgreSQL may hash an EXISTS, reading
-    # every assignment of the province to answer it for a page of ten rows; this probes assignment_one_lead per row.
-    has_lead = Coalesce(Subquery(lead.values("is_lead")[:1]), Value(False))
+
+    def unit_rows() -> QuerySet[Proposal]:
+        return only_shown(Proposal.objects.filter(decision_unit_id__in=units))
+
+    def to_implement() -> QuerySet[Proposal]:
+        # Whether the proposal has its lead, as a scalar subquery rather than EXISTS: PostgreSQL may hash an EXISTS,
+        # reading every assignment of the province to answer it for a page of ten rows; this probes
+        # assignment_one_lead per row.
+        has_lead = Coalesce(Subquery(_lead().values("is_lead")[:1]), Value(False))
+        return unit_rows().filter(status=Status.APPROVED).annotate(has_lead=has_lead)
+
+    def on_behalf() -> QuerySet[Proposal]:
+        outside = Assignment.objects.filter(proposal=OuterRef("pk"), person__isnull=True)
+        pending_outside = outside.filter(answer=Assignment.Answer.PENDING)
+        secretariat = Position.objects.held_on(today).filter(person=user, role=Position.Role.SECRETARIAT,
+                                                             unit_id=OuterRef("decision_unit_id"))
+        reported = CompletionReport.objects.filter(proposal=OuterRef("pk"))
+        # What both branches of the OR require, once more outside it: their statuses and an implementer outside the
+        # system. PostgreSQL then starts from the few outside assignments (or the units' rows of those statuses)
+        # instead of walking every proposal in the section's order and testing the OR of EXISTS on each (issue 10:
+        # 140-950 ms at 200,000 proposals, 0.3 ms so).
+        return unit_rows().filter(Exists(outside), status__in=(*ANSWERING, *REPORT_DUE_STATUSES)).filter(
+            Q(Exists(pending_outside), status__in=ANSWERING)
+            | Q(Exists(_lead().filter(person__isnull=True)), ~Exists(reported), Exists(secretariat),
+                status__in=REPORT_DUE_STATUSES)
+        ).annotate(
+            report_due=Subquery(_open_step(STEP_COMPLETION_REPORT, proposal_ref="pk", person__isnull=True).values("due_on")[:1]),
+        )
+
     oldest_first = [Key("created_at"), Key("pk")]
     return [
         InboxSection(key="to_implement", heading=_("Đề xuất chờ bố trí triển khai"), anchor="cho-trien-khai", order=30,
-                     rows=unit_rows.filter(status=Status.APPROVED).annotate(has_lead=has_lead), keys=oldest_first,
+                     query=to_implement, keys=oldest_first,
                      item=_set_up_item, context_label=_("Cơ quan, đơn vị"), show_status=False, shows_due=False),
         InboxSection(key="implementation_tasks", heading=_("Việc triển khai được giao"), anchor="trien-khai-duoc-giao",
-                     order=40, rows=_implementer_rows(user), keys=[Key("assigned_at"), Key("pk")],
+                     order=40, query=lambda: _implementer_rows(user), keys=[Key("assigned_at"), Key("pk")],
                      item=functools.partial(_implementer_item, badges=badges), context_label=_("Vai trò")),
         InboxSection(key="implementation_on_behalf", heading=_("Việc ghi nhận thay cá nhân, tổ chức thực hiện"),
-                     anchor="ghi-nhan-thay", order=50, rows=on_behalf, keys=oldest_first,
+                     anchor="ghi-nhan-thay", order=50, query=on_behalf, keys=oldest_first,
                      item=functools.partial(_on_behalf_item, badges=badges), context_label=_("Cơ quan, đơn vị")),
     ]

@@ -9,6 +9,7 @@ home page's task box leads to the handlers' full list ("Phản ánh" → "Cần 
 
 import datetime
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -47,9 +48,11 @@ def inbox_sections(*, user, today: datetime.date, held=None) -> list[InboxSectio
     """The handler's paths now (one query, none from `held`), the incidents waiting when the section is shown (one
     more; none for a person who handles nothing)."""
     paths = handler_paths(user=user, today=today, held=held)
-    rows = awaiting_handling(user=user, paths=paths).select_related("unit", "proposal").only(
-        "kind", "status", "received_at", "unit__name", "proposal__title", "proposal__status", "proposal__updated_at",
-    )
+
+    def rows() -> QuerySet[Incident]:
+        return awaiting_handling(user=user, paths=paths).select_related("unit", "proposal").only(
+            "kind", "status", "received_at", "unit__name", "proposal__title", "proposal__status", "proposal__updated_at",
+        )
     return [IncidentSection(key="incidents", heading=_("Phản ánh chờ xử lý"), anchor="phan-anh-cho-xu-ly", order=60,
-                            rows=rows, keys=[Key("received_at"), Key("pk")], item=_item,
+                            query=rows, keys=[Key("received_at"), Key("pk")], item=_item,
                             context_label=_("Cơ quan, đơn vị"), show_status=False)]
