@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Position
 
 from .context_processors import acting_for
-from .inbox import EXPECTED_OF_PROPOSER, counted_sections, only_shown
+from .inbox import EXPECTED_OF_PROPOSER, PREVIEW_SIZE, counted_sections, only_shown
 from .models import Proposal
 from .selectors import DueBadges
 from .stepper import current_due, next_due_subquery
@@ -44,10 +44,11 @@ del S
 
 
 def tasks_block(request) -> dict:
-    """The task box: every inbox section with rows, its first `HOME_ROWS` items and how many there are (an empty
-    section, as the navigation's badge counted it, reads nothing)."""
-    return {"sections": [section for section in counted_sections(request, pending_only=True) if section.items],
-            "rows": HOME_ROWS}
+    """The task box: every inbox section with rows, with its first `HOME_ROWS` items and how many there are, counted
+    up to the inbox's first rows (`PREVIEW_SIZE`, "hơn 10" past them). The counts are the navigation badge's: a
+    section reads its `HOME_ROWS` rows in one query, and an empty one reads nothing."""
+    sections = [section for section in counted_sections(request, pending_only=True) if section.count]
+    return {"sections": [(section, section.page(size=HOME_ROWS)) for section in sections], "counted": PREVIEW_SIZE}
 
 
 def mine_block(request) -> dict | None:

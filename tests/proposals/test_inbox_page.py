@@ -19,6 +19,7 @@ from approvals import services as approvals
 from approvals.models import Meeting
 from core.models import Notification
 from proposals import inbox as inbox_module
+from proposals.home import HOME_ROWS
 from proposals.inbox import PREVIEW_SIZE, inbox_for
 from proposals.models import Proposal
 from tests.lifecycle import HANOI, as_, draft_proposal, new_profile_version, open_meeting, submitted_proposal
@@ -255,6 +256,17 @@ def test_a_section_past_what_the_badge_counts_is_counted_on_its_own(head, propos
 def test_the_home_page_counts_a_section_exactly_up_to_its_first_rows(head, proposer):
     _many_to_decide(proposer, 10)
     assert '<span class="badge text-bg-primary">10</span>' in as_(head).get(reverse("core:home")).content.decode()
+
+
+def test_the_home_page_reads_only_the_rows_it_shows(head, proposer, monkeypatch):
+    """Its count comes from the navigation badge's query: the home page reads 5 rows of a section, not the inbox's 10."""
+    _many_to_decide(proposer, 12)
+    read = []
+    page = inbox_module.InboxSection.page
+    monkeypatch.setattr(inbox_module.InboxSection, "page", lambda section, **kwargs: read.append(kwargs) or page(section, **kwargs))
+    body = as_(head).get(reverse("core:home")).content.decode()
+    assert read == [{"size": HOME_ROWS}]
+    assert '<span class="badge text-bg-primary">hơn 10</span>' in body and "Xem tất cả" in body
 
 
 def _next_link(body: str) -> str | None:
