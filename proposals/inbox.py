@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import formats
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -23,8 +24,14 @@ from core.paging import Key, SeekPage, bounded_count, seek_page
 from core.stages import stages
 
 from .models import ROW_COLUMNS, Proposal
+from .selectors import DueState
 from .transitions import AWAITING_PROPOSER, Status
 
+DUE_BADGES = {
+    DueState.OVERDUE: ("badge-due-overdue", _("Quá hạn")),
+    DueState.DUE_SOON: ("badge-due-soon", _("Sắp đến hạn")),
+    DueState.ON_TIME: ("badge-due-ontime", _("Trong hạn")),
+}
 PREVIEW_SIZE = 10  # rows of each section on the inbox page
 PAGE_SIZE = 50  # rows of a page of one section alone
 COUNT_LIMIT = 100  # a section's count is exact up to here, "hơn 100" beyond
@@ -52,6 +59,24 @@ class InboxItem:
     # A row about something else than a proposal (an incident about a unit): its own link and title.
     url: str = ""
     title: str = ""
+
+    @property
+    def link(self) -> str:
+        """Where the work is done: the row's own link, else the anchor on the proposal page."""
+        return self.url or f"{reverse('proposals:detail', args=[self.proposal.pk])}#{self.anchor}"
+
+    @property
+    def due_badge(self) -> tuple[str, Any] | None:
+        """The due date's badge (its CSS class and label), as partials/due_badge.html draws it: read from a dict, not
+        rendered by an include on every row (issue 10)."""
+        return DUE_BADGES.get(self.due_state)
+
+    @property
+    def context_text(self) -> str:
+        """The `context` column as shown: a date in the short format, anything else as it is."""
+        if isinstance(self.context, datetime.date):
+            return formats.date_format(self.context, "SHORT_DATE_FORMAT")
+        return self.context
 
 
 @dataclasses.dataclass

@@ -20,7 +20,7 @@ from approvals.models import Meeting
 from core.models import Notification
 from proposals import inbox as inbox_module
 from proposals.home import HOME_ROWS
-from proposals.inbox import PREVIEW_SIZE, inbox_for
+from proposals.inbox import PREVIEW_SIZE, InboxItem, inbox_for
 from proposals.models import Proposal
 from tests.lifecycle import HANOI, as_, draft_proposal, new_profile_version, open_meeting, submitted_proposal
 from tests.proposals.helpers import NOW, REVIEW_DUE, url, walked
@@ -267,6 +267,15 @@ def test_the_home_page_reads_only_the_rows_it_shows(head, proposer, monkeypatch)
     body = as_(head).get(reverse("core:home")).content.decode()
     assert read == [{"size": HOME_ROWS}]
     assert '<span class="badge text-bg-primary">hơn 10</span>' in body and "Xem tất cả" in body
+
+
+def test_an_inbox_row_gives_its_link_badge_and_context_as_shown():
+    """What the rows' template prints for each row comes from the item, not from an include or a tag per row."""
+    item = InboxItem(Proposal(pk=7), "x", anchor="thao-tac", due_state="overdue", context=datetime.date(2026, 3, 5))
+    assert (item.link, item.context_text) == (f"{reverse('proposals:detail', args=[7])}#thao-tac", "05/03/2026")
+    assert [str(part) for part in item.due_badge] == ["badge-due-overdue", "Quá hạn"]
+    other = InboxItem(None, "x", anchor="", url="/phan-anh/3/", context="Sở Nội vụ")
+    assert (other.link, other.context_text, other.due_badge) == ("/phan-anh/3/", "Sở Nội vụ", None)
 
 
 def _next_link(body: str) -> str | None:
