@@ -32,6 +32,7 @@ DUE_BADGES = {
     DueState.DUE_SOON: ("badge-due-soon", _("Sắp đến hạn")),
     DueState.ON_TIME: ("badge-due-ontime", _("Trong hạn")),
 }
+STATUS_LABELS = dict(Status.choices)
 PREVIEW_SIZE = 10  # rows of each section on the inbox page
 PAGE_SIZE = 50  # rows of a page of one section alone
 COUNT_LIMIT = 100  # a section's count is exact up to here, "hơn 100" beyond
@@ -70,6 +71,12 @@ class InboxItem:
         """The due date's badge (its CSS class and label), as partials/due_badge.html draws it: read from a dict, not
         rendered by an include on every row (issue 10)."""
         return DUE_BADGES.get(self.due_state)
+
+    @property
+    def status_label(self) -> Any:
+        """The proposal's status in words, from a dict: `get_status_display` builds the dict of every status again on
+        each call."""
+        return STATUS_LABELS[self.proposal.status] if self.proposal else ""
 
     @property
     def context_text(self) -> str:

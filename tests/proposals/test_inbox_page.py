@@ -271,11 +271,13 @@ def test_the_home_page_reads_only_the_rows_it_shows(head, proposer, monkeypatch)
 
 def test_an_inbox_row_gives_its_link_badge_and_context_as_shown():
     """What the rows' template prints for each row comes from the item, not from an include or a tag per row."""
-    item = InboxItem(Proposal(pk=7), "x", anchor="thao-tac", due_state="overdue", context=datetime.date(2026, 3, 5))
+    item = InboxItem(Proposal(pk=7, status="returned"), "x", anchor="thao-tac", due_state="overdue",
+                     context=datetime.date(2026, 3, 5))
     assert (item.link, item.context_text) == (f"{reverse('proposals:detail', args=[7])}#thao-tac", "05/03/2026")
     assert [str(part) for part in item.due_badge] == ["badge-due-overdue", "Quá hạn"]
+    assert str(item.status_label) == "Đã trả lại để bổ sung, làm rõ"
     other = InboxItem(None, "x", anchor="", url="/phan-anh/3/", context="Sở Nội vụ")
-    assert (other.link, other.context_text, other.due_badge) == ("/phan-anh/3/", "Sở Nội vụ", None)
+    assert (other.link, other.context_text, other.due_badge, other.status_label) == ("/phan-anh/3/", "Sở Nội vụ", None, "")
 
 
 def _next_link(body: str) -> str | None:
