@@ -73,6 +73,7 @@ def main(argv: list[str]) -> int:
         assert response.status_code == 302, (person.username, response.status_code)
     pages = {
         "floor": ("inspector", "/bench-floor/"),
+        "shell": ("chairman", "/bench-shell/"),
         "list": ("inspector", "/de-xuat/"),
         "chairman-list": ("chairman", "/de-xuat/"),
         "search": ("inspector", "/de-xuat/?q=cai+cach"),

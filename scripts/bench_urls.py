@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template import engines
 from django.urls import path
 from django.views.decorators.http import require_GET
@@ -26,4 +27,16 @@ def floor(request: HttpRequest) -> HttpResponse:
     return HttpResponse(FLOOR.render({"rows": rows}))
 
 
-urlpatterns = [path("bench-floor/", floor, name="bench_floor"), *app_urlpatterns]
+@login_required
+@require_GET
+def shell(request: HttpRequest) -> HttpResponse:
+    """What every page pays around its content: base.html with an empty content block, through the same context
+    processors (navigation by role, badges, messages, language switch, footer)."""
+    return render(request, "base.html")
+
+
+urlpatterns = [
+    path("bench-floor/", floor, name="bench_floor"),
+    path("bench-shell/", shell, name="bench_shell"),
+    *app_urlpatterns,
+]

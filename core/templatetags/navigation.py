@@ -1,4 +1,4 @@
-"""The navigation bar's count badges (core.stages.NavItem.badge)."""
+"""The navigation bar's entries with their count badges (core.stages.NavItem.badge)."""
 
 from django import template
 
@@ -7,7 +7,6 @@ from core.badges import TASKS_LIMIT
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
 def nav_count(context, item) -> str:
     """The count named by `item.badge` in the page ("" for none or zero): "99+" beyond TASKS_LIMIT."""
     # int(str(…)): the context processor's count is lazy (SimpleLazyObject proxies str, not int).
@@ -15,3 +14,10 @@ def nav_count(context, item) -> str:
     if not count:
         return ""
     return f"{TASKS_LIMIT}+" if count > TASKS_LIMIT else str(count)
+
+
+@register.simple_tag(takes_context=True)
+def nav_entries(context, items) -> tuple:
+    """Each entry with its count (`nav_count`): what the bar's entries show besides the page they are on, hashable so
+    that `{% kept %}` keys their HTML on it."""
+    return tuple((item, nav_count(context, item)) for item in items)
