@@ -143,14 +143,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def alive(pid_file: Path) -> int | None:
-    """The pid written in `pid_file` if that process still runs."""
+def alive(name: str) -> int | None:
+    """The pid in var/peer/<name>.pid if that process still runs and is `name` (a pid may have been reused since)."""
     try:
-        pid = int(pid_file.read_text())
+        pid = int((HOME / f"{name}.pid").read_text())
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)  # reaped if it is this process's child that has exited
         os.kill(pid, 0)
-        return pid
+        command = Path(f"/proc/{pid}/cmdline")
+        return pid if not command.exists() or name.encode() in command.read_bytes() else None
     except (OSError, ValueError):
         return None
 
@@ -204,10 +205,22 @@ if not cursor.fetchone():
 
 def start() -> None:
     HOME.mkdir(parents=True, exist_ok=True)
-    if alive(HOME / "gunicorn.pid"):
-        fail(f"already running (pid {(HOME / 'gunicorn.pid').read_text()}): `{sys.argv[0]} stop` first.")
+    if alive("gunicorn"):
+        fail(f"already running (pid {alive('gunicorn')}): `{sys.argv[0]} stop` first.")
     install()
-    stop(quiet=True)  # a redis-server left by a start that failed half-way
+    stop(quiet=True)  # a redis-server left by a start that was killed half-way
+    try:
+        base, state = serve()
+    except BaseException:  # a failure (SystemExit from `fail`) or Ctrl-C: nothing left running
+        stop(quiet=True)
+        raise
+    print(f"OpenSlides 3.3 runs on {base} ({WORKERS} uvicorn workers under gunicorn; log: {HOME / 'gunicorn.log'}). "
+          f"For the bench:\nexport BENCH_PEER_URL={base} BENCH_PEER_USERNAME=admin BENCH_PEER_PASSWORD={PASSWORD} "
+          f"BENCH_PEER_STATE={state}\nStop it with: make bench-peer PEER=stop")
+
+
+def serve() -> tuple[str, str]:
+    """Redis, settings, database, migrations, admin's password, gunicorn: the URL and the "accepted" state's id."""
     env = configure(start_redis())
     create_database(env)
     manage = [PY, "-m", "django"]
@@ -226,32 +239,27 @@ def start() -> None:
         try:
             with urllib.request.urlopen(f"{base}/apps/users/login/", timeout=5) as response:
                 json.load(response)
-                break
+                return base, state
         except (OSError, ValueError):
             if server.poll() is not None or time.monotonic() > deadline:
-                stop(quiet=True)
                 fail(f"OpenSlides did not start on {base} (90 s at most):\n{log.read_text()[-3000:]}")
             time.sleep(0.5)
-    print(f"OpenSlides 3.3 runs on {base} ({WORKERS} uvicorn workers under gunicorn; log: {log}). For the bench:\n"
-          f"export BENCH_PEER_URL={base} BENCH_PEER_USERNAME=admin BENCH_PEER_PASSWORD={PASSWORD} "
-          f"BENCH_PEER_STATE={state}\nStop it with: {Path(sys.executable).name} scripts/bench_peer.py stop")
 
 
 def stop(quiet: bool = False) -> None:
     """SIGTERM to gunicorn's master and the private redis-server, SIGKILL after 30 s."""
     for name in ("gunicorn", "redis"):
-        pid_file = HOME / f"{name}.pid"
-        pid = alive(pid_file)
+        pid = alive(name)
         if pid:
             os.kill(pid, signal.SIGTERM)
             deadline = time.monotonic() + 30
-            while alive(pid_file) and time.monotonic() < deadline:
+            while alive(name) and time.monotonic() < deadline:
                 time.sleep(0.2)
-            if alive(pid_file):
+            if alive(name):
                 os.kill(pid, signal.SIGKILL)
             if not quiet:
                 print(f"stopped {name} (pid {pid})")
-        pid_file.unlink(missing_ok=True)
+        (HOME / f"{name}.pid").unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
