@@ -70,3 +70,10 @@ cluster-test: $(STAMP)
 drill-failover: export DJANGO_DEBUG ?= True
 drill-failover: $(STAMP)
 	$(PY) scripts/drill_failover.py $(DRILL_ARGS)
+
+## bench-peer: OpenSlides 3.3 from PyPI, the peer of `make bench SECTIONS=pages`' create+submit figure, installed under
+## var/peer/ and started on BENCH_PEER_PORT (8001); prints the BENCH_PEER_* variables to export (scripts/bench_peer.py
+## lists its own). Needs a Python 3.6-3.8 (BENCH_PEER_PYTHON), redis-server and PostgreSQL. `make bench-peer PEER=stop`.
+.PHONY: bench-peer
+bench-peer:
+	$(PYTHON) scripts/bench_peer.py $(or $(PEER),start)

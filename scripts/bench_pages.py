@@ -8,7 +8,10 @@ Environment (all optional):
 - REDIS_URL: passed to gunicorn as the application reads it;
 - BENCH_PEER_URL (e.g. http://127.0.0.1:8001), BENCH_PEER_USERNAME (admin), BENCH_PEER_PASSWORD (admin) and
   BENCH_PEER_STATE (2: "accepted" in OpenSlides' simple workflow): an OpenSlides 3.3 install whose create-motion
-  + set-state (POST /rest/motions/motion/, PUT …/set_state/) is timed next to our create+submit;
+  + set-state (POST /rest/motions/motion/, PUT …/set_state/) is timed next to our create+submit. `make bench-peer`
+  (scripts/bench_peer.py) installs one from PyPI under var/peer/, runs it on port 8001 as OpenSlides runs in
+  production (gunicorn, 2 uvicorn workers, PostgreSQL, Redis, DEBUG off) and prints these variables;
+  `make bench-peer PEER=stop` stops it;
 - CHROMIUM_PATH: the browser for the Playwright sequence (default: `chromium` on PATH, as tests/e2e).
 - BENCH_KEEP_DB (bench.py): keep the database at the end, to look into a figure (EXPLAIN, a profile);
 - BENCH_DB (bench.py): measure on that kept database instead of seeding (create+submit adds its few proposals).
@@ -289,7 +292,11 @@ def peer_create_state() -> float | str:
         return json.loads(text) if text else {}
 
     try:
-        call("GET", "/apps/core/version/", {})  # the CSRF cookie
+        version = call("GET", "/apps/core/version/", {}).get("openslides_version", "?")
+        if not version.startswith("3."):
+            return f"peer: OpenSlides {version} at BENCH_PEER_URL, not 3.x (whose REST API this times)"
+        # No CSRF check at login (DRF's session authentication checks only signed-in requests); logging in sets
+        # the CSRF cookie that the writes below send back.
         call("POST", "/apps/users/login/", {"username": os.environ.get("BENCH_PEER_USERNAME", "admin"),
                                             "password": os.environ.get("BENCH_PEER_PASSWORD", "admin")})
         state = int(os.environ.get("BENCH_PEER_STATE", "2"))
@@ -297,7 +304,8 @@ def peer_create_state() -> float | str:
         for n in range(CREATES + 1):
             start = time.perf_counter()
             motion = call("POST", "/rest/motions/motion/", {"title": f"Thử tải {n}", "text": "<p>Nội dung thử tải.</p>"})
-            call("PUT", f"/rest/motions/motion/{motion['id']}/set_state/", {"state": state})
+            # A write's answer is {"autoupdate": …, "data": <the view's answer>} (AutoupdateBundleMiddleware).
+            call("PUT", f"/rest/motions/motion/{motion['data']['id']}/set_state/", {"state": state})
             if n:  # the first is a warm-up
                 times.append((time.perf_counter() - start) * 1000)
     except (OSError, RuntimeError, KeyError, ValueError) as error:
