@@ -51,8 +51,9 @@ logger = logging.getLogger(__name__)
 
 def _own_proposal(request: HttpRequest, pk: int) -> Proposal:
     """Visible (else 404) and authored by the user (else 403): the proposer's pages and actions."""
-    proposal = selectors.proposal_for_user(user=request.user, pk=pk)
-    if proposal.proposer_id != request.user.pk:
+    proposal = selectors.authored_proposal(user=request.user, pk=pk)
+    if proposal is None:
+        selectors.proposal_for_user(user=request.user, pk=pk)  # 404 when the user may not even see it
         raise PermissionDenied(_("Chỉ cán bộ đề xuất được thực hiện thao tác này."))
     return proposal
 
