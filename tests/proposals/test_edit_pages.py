@@ -52,6 +52,15 @@ def test_plan_form_marks_the_parts_required_for_submission(proposer):
     assert "Bắt buộc khi nộp kế hoạch." not in fields["legal_references"].help_text
 
 
+def test_each_form_marks_its_own_copy_of_the_plan_fields(proposer):
+    """The plan's fields are built once per process and copied for each form (issue 10): marking one form's fields
+    changes no other form's."""
+    client = as_(proposer)
+    for _ in range(2):
+        fields = client.get(url("create")).context["form"].fields
+        assert str(fields["bottleneck"].help_text).count("Bắt buộc khi nộp kế hoạch.") == 1
+
+
 def test_draft_is_saved_with_only_a_title(proposer):
     position = position_of(proposer)
     response = as_(proposer).post(url("create"), {"position": position.pk, "title": "Số hóa hồ sơ cán bộ", "plan_form": "1"})
@@ -73,7 +82,7 @@ def test_the_form_offers_only_positions_whose_category_may_propose(proposer, dep
     PositionFactory(person=proposer, unit=department, category=Position.Category.OTHER, title="Thư ký hội đồng")
     client = as_(proposer)
     eligible = Position.objects.get(person=proposer, category=Position.Category.STATE_LEADER)
-    assert list(client.get(url("create")).context["form"].fields["position"].queryset) == [eligible]
+    assert [pk for pk, _label in client.get(url("create")).context["form"].fields["position"].choices] == [str(eligible.pk)]
 
     other = Position.objects.get(person=proposer, category=Position.Category.OTHER)
     response = client.post(url("create"), {"position": other.pk, "title": "Mượn tư cách khác"})

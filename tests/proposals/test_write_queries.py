@@ -20,16 +20,16 @@ from tests.proposals.helpers import NOW, form_data, url
 pytestmark = pytest.mark.frozen_at(NOW)
 
 # Under test the session is read from the database and each service's transaction is a savepoint (two queries).
-# Create: the session and the user; the legal profile, the eligible positions and the one posted; the service's
-# profile; the insert; the audit event (the chain head locked, the event, the head moved). The co-authors posted are
-# checked and added: two more.
-CREATE_QUERIES = 12
-# Submit: the session and the user; the proposer's own proposal and its co-authors; the legal profile (form); the
-# locked proposal with its unit and position, the profile (service), the unit's head and whether they co-author it,
-# the calendar; the version, its files, its document, the proposal; the audit event and the webhooks' subscriptions;
-# the review step closed and opened (a savepoint); the secretariat; on commit, the notifications and who wants a
-# digest. The co-authors posted are checked: one more.
-SUBMIT_QUERIES = 27
+# Create: the session and the user; the legal profile and the eligible positions (the one posted among them); the
+# service's profile; the insert; the audit event (the chain head locked, the event, the head moved). The co-authors
+# posted are checked and added: two more.
+CREATE_QUERIES = 11
+# Submit: the session and the user; the proposer's own proposal and its co-authors; the locked proposal with its
+# unit and position, the profile, the unit's head and whether they co-author it, the calendar; the version, its
+# files, its document, the proposal; the audit event and the webhooks' subscriptions; the review step closed and
+# opened (a savepoint); the secretariat; on commit, the notifications and who wants a digest. The co-authors posted
+# are checked: one more.
+SUBMIT_QUERIES = 26
 
 
 def _created(client, data) -> int:
