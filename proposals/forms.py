@@ -153,15 +153,48 @@ def _coauthor_source(request) -> "forms.QuerySet[User]":
     return coauthor_candidates(units=OrgUnit.objects.filter(pk__in=unit_ids), exclude_user=request.user)
 
 
-class CoAuthorField(forms.ModelMultipleChoiceField):
-    """Thousands of people in a province: only the chosen ones are rendered, the others are searched (core.widgets)."""
+class _ChoicesOnDemand(forms.models.ModelChoiceIterator):
+    """A ModelChoiceIterator that asks its field for the queryset when iterated, not when the field is made."""
 
-    def __init__(self, *, user, units, **kwargs):
+    def __init__(self, field):
+        self.field = field
+
+    @property
+    def queryset(self):
+        return self.field.queryset
+
+
+class CoAuthorField(forms.ModelMultipleChoiceField):
+    """Thousands of people in a province: only the chosen ones are rendered, the others are searched (core.widgets).
+
+    The candidates (`coauthor_candidates` for `units`, `user` excluded, `keep` kept) are a query built only when
+    the field needs it, to check the co-authors posted or show the chosen ones: a plan posted without co-authors
+    never builds it (issue 10)."""
+
+    iterator = _ChoicesOnDemand
+
+    def __init__(self, *, user, units, keep=(), **kwargs):
         # The units, signed for the user: the search offers exactly this form's candidates and cannot be pointed
         # at another province.
         scope = signing.dumps(sorted(unit.pk for unit in units), salt=_coauthor_salt(user))
         widget = AutocompleteSelectMultiple(purpose="co_authors", params={"units": scope})
-        super().__init__(widget=widget, error_messages=PICKER_ERRORS, **kwargs)
+        self._candidates = functools.partial(coauthor_candidates, units=units, exclude_user=user, keep=keep)
+        super().__init__(queryset=None, widget=widget, error_messages=PICKER_ERRORS, **kwargs)
+
+    @property
+    def queryset(self):
+        if self._queryset is None:
+            self._queryset = self._candidates()
+        return self._queryset
+
+    @queryset.setter
+    def queryset(self, queryset):
+        forms.ModelMultipleChoiceField.queryset.fset(self, queryset)
+
+    def clean(self, value):
+        if not value and not self.required:
+            return User.objects.none()
+        return super().clean(value)
 
     def label_from_instance(self, obj):
         return f"{obj.get_full_name()} ({obj.username})"
@@ -201,7 +234,7 @@ class ProposalPlanForm(forms.Form):
             user=user,
             units=units,
             label=_("Đồng tác giả"),
-            queryset=coauthor_candidates(units=units, exclude_user=user, keep=co_author_initial),
+            keep=co_author_initial,
             required=False,
             help_text=_("Cán bộ trong cùng tỉnh, bộ, ngành. Gõ họ tên (có dấu hoặc không dấu) rồi chọn; chọn được nhiều người."),
         )

@@ -8,12 +8,13 @@ is due for review on Thursday 19/03/2026 (tests/proposals/helpers.py).
 """
 
 import datetime
+from unittest import mock
 
 import pytest
 
 from accounts.models import Position
 from core.models import AuditEvent
-from proposals import services
+from proposals import forms, services
 from proposals.models import LegalProfile, PlanContent, Proposal
 from proposals.transitions import Status
 from tests.factories import OrgUnitFactory, PositionFactory, UserFactory
@@ -115,6 +116,16 @@ def test_co_authors_are_chosen_among_people_of_the_same_province(proposer, deput
     response = client.post(url("create"), {"position": position_of(proposer).pk, "title": "A", "co_authors": [deputy.pk]})
     assert response.status_code == 302
     assert list(Proposal.objects.get().co_authors.all()) == [deputy]
+
+
+def test_a_plan_posted_without_co_authors_never_builds_the_candidates(proposer, head, draft, monkeypatch):
+    """The province's people are a query built only to check the co-authors posted or show the chosen ones (issue
+    10): creating, saving and submitting a plan without co-authors never build it."""
+    monkeypatch.setattr(forms, "coauthor_candidates", mock.Mock(side_effect=AssertionError("candidates built")))
+    client = as_(proposer)
+    assert client.post(url("create"), {"position": position_of(proposer).pk, "title": "Một mình"}).status_code == 302
+    assert client.post(url("edit", draft.pk), form_data(complete_plan(title="Đổi tên"))).status_code == 302
+    assert client.post(url("submit", draft.pk), form_data(complete_plan(title="Đổi tên"))).status_code == 302
 
 
 def test_edit_saves_the_draft(proposer, draft):
