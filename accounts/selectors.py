@@ -14,14 +14,18 @@ def today() -> datetime.date:
 
 
 def unit_head_on(*, unit: OrgUnit, on_date: datetime.date) -> Position | None:
-    """The head's position in `unit` on `on_date`, or None when the post was vacant."""
-    return (
+    """The head's position in `unit` on `on_date` (its `unit` is the one given, not read again), or None when the
+    post was vacant."""
+    head = (
         Position.objects.held_on(on_date)
         .filter(unit=unit, role=Position.Role.HEAD)
-        .select_related("person", "unit")
+        .select_related("person")
         .order_by("-start_date")
         .first()
     )
+    if head is not None:
+        head.unit = unit
+    return head
 
 
 def unit_deputies_on(*, unit: OrgUnit, on_date: datetime.date) -> list[Position]:

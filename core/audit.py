@@ -70,7 +70,9 @@ def compute_hash(event: AuditEvent) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-@transaction.atomic
+# No savepoint of its own (issue 10: two round trips on every write): an event that cannot be recorded rolls back
+# the change it records, up to the caller's savepoint, if any.
+@transaction.atomic(savepoint=False)
 def audit_record(
     *,
     action: str,
@@ -83,8 +85,10 @@ def audit_record(
     payload: dict | None = None,
 ) -> AuditEvent:
     """Append one event about `obj` (any saved model instance) to the chain and return it."""
-    AuditChainHead.objects.get_or_create(pk=1)
-    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:  # the first event of a new database
+        AuditChainHead.objects.get_or_create(pk=1)
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
     event = AuditEvent(
         seq=head.last_seq + 1,
         occurred_at=timezone.now(),

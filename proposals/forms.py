@@ -6,7 +6,9 @@ Whether a plan may be saved or submitted is decided by `proposals.services`, who
 views attach to the fields named in them.
 """
 
+import copy
 import datetime
+import functools
 
 from django import forms
 from django.conf import settings
@@ -80,7 +82,10 @@ def _plan_text_limit(field: forms.Field) -> None:
     field.validators.append(MaxLengthValidator(field.max_length, message=PLAN_TEXT_TOO_LONG))
 
 
-def _plan_fields(required_on_submit) -> dict[str, forms.Field]:
+@functools.cache
+def _plan_field_prototypes() -> dict[str, forms.Field]:
+    """The plan's fields, built once per process: `fields_for_model` was most of a form's construction (issue 10).
+    Each form takes deep copies (`_plan_fields`), as Django gives each form copies of the fields its class declares."""
     text_widget = {"rows": 3}
     date_widget = DateInput(attrs={"autocomplete": "off"})
     fields = forms.fields_for_model(
@@ -112,10 +117,11 @@ def _plan_fields(required_on_submit) -> dict[str, forms.Field]:
     fields["wide_scope"].help_text = _(
         "Đánh dấu nếu đề xuất có phạm vi rộng, nội dung phức tạp, để cơ quan xem xét bố trí việc xem xét phù hợp."
     )
-    for name, field in fields.items():
-        if name != "title" and name not in PlanContent.ART5_FIELDS and name in required_on_submit:
-            field.help_text = f"{field.help_text} {REQUIRED_ON_SUBMIT_HELP}".strip() if field.help_text else REQUIRED_ON_SUBMIT_HELP
     return fields
+
+
+def _plan_fields() -> dict[str, forms.Field]:
+    return copy.deepcopy(_plan_field_prototypes())
 
 
 def _parent_path(path: str) -> str:
@@ -147,23 +153,63 @@ def _coauthor_source(request) -> "forms.QuerySet[User]":
     return coauthor_candidates(units=OrgUnit.objects.filter(pk__in=unit_ids), exclude_user=request.user)
 
 
-class CoAuthorField(forms.ModelMultipleChoiceField):
-    """Thousands of people in a province: only the chosen ones are rendered, the others are searched (core.widgets)."""
+class _ChoicesOnDemand(forms.models.ModelChoiceIterator):
+    """A ModelChoiceIterator that asks its field for the queryset when iterated, not when the field is made."""
 
-    def __init__(self, *, user, units, **kwargs):
+    def __init__(self, field):
+        self.field = field
+
+    @property
+    def queryset(self):
+        return self.field.queryset
+
+
+class CoAuthorField(forms.ModelMultipleChoiceField):
+    """Thousands of people in a province: only the chosen ones are rendered, the others are searched (core.widgets).
+
+    The candidates (`coauthor_candidates` for `units`, `user` excluded, `keep` kept) are a query built only when
+    the field needs it, to check the co-authors posted or show the chosen ones: a plan posted without co-authors
+    never builds it (issue 10)."""
+
+    iterator = _ChoicesOnDemand
+
+    def __init__(self, *, user, units, keep=(), **kwargs):
         # The units, signed for the user: the search offers exactly this form's candidates and cannot be pointed
         # at another province.
         scope = signing.dumps(sorted(unit.pk for unit in units), salt=_coauthor_salt(user))
         widget = AutocompleteSelectMultiple(purpose="co_authors", params={"units": scope})
-        super().__init__(widget=widget, error_messages=PICKER_ERRORS, **kwargs)
+        self._candidates = functools.partial(coauthor_candidates, units=units, exclude_user=user, keep=keep)
+        super().__init__(queryset=None, widget=widget, error_messages=PICKER_ERRORS, **kwargs)
+
+    @property
+    def queryset(self):
+        if self._queryset is None:
+            self._queryset = self._candidates()
+        return self._queryset
+
+    @queryset.setter
+    def queryset(self, queryset):
+        forms.ModelMultipleChoiceField.queryset.fset(self, queryset)
+
+    def clean(self, value):
+        if not value and not self.required:
+            return User.objects.none()
+        return super().clean(value)
 
     def label_from_instance(self, obj):
         return f"{obj.get_full_name()} ({obj.username})"
 
 
-class PositionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.title or obj.get_role_display()} — {obj.unit.name}"
+class PositionChoiceField(forms.TypedChoiceField):
+    """One of `positions` (with their units), as the view has read them: choosing one costs no query (issue 10)."""
+
+    def __init__(self, *, positions, **kwargs):
+        by_pk = {str(position.pk): position for position in positions}
+        choices = [(pk, f"{position.title or position.get_role_display()} — {position.unit.name}") for pk, position in by_pk.items()]
+        super().__init__(choices=choices, coerce=by_pk.__getitem__, **kwargs)
+
+    def prepare_value(self, value):
+        return value.pk if isinstance(value, Position) else value
 
 
 class ProposalPlanForm(forms.Form):
@@ -173,24 +219,32 @@ class ProposalPlanForm(forms.Form):
     """
 
     def __init__(self, *args, user, units, required_on_submit=(), positions=None, co_author_initial=(), **kwargs):
-        """`required_on_submit`: the fields `proposal_submit` will ask for, marked as such in their help text."""
+        """`required_on_submit`: the fields `proposal_submit` will ask for, marked as such in their help text (or
+        later, by `mark_required_on_submit`, when the form is shown)."""
         super().__init__(*args, **kwargs)
         if positions is not None:
             self.fields["position"] = PositionChoiceField(
                 label=_("Đề xuất với tư cách"),
-                queryset=positions,
-                empty_label=None,
+                positions=positions,
                 help_text=_("Chức vụ bạn đang giữ thuộc đối tượng được quyền đề xuất theo Điều 2 Nghị định 73/2023/NĐ-CP."),
             )
-        self.fields.update(_plan_fields(required_on_submit))
+        self.fields.update(_plan_fields())
+        self.mark_required_on_submit(required_on_submit)
         self.fields["co_authors"] = CoAuthorField(
             user=user,
             units=units,
             label=_("Đồng tác giả"),
-            queryset=coauthor_candidates(units=units, exclude_user=user, keep=co_author_initial),
+            keep=co_author_initial,
             required=False,
             help_text=_("Cán bộ trong cùng tỉnh, bộ, ngành. Gõ họ tên (có dấu hoặc không dấu) rồi chọn; chọn được nhiều người."),
         )
+
+    def mark_required_on_submit(self, required) -> None:
+        """Say in the help text of each field in `required` (but the title and the Art. 5(1) ticks, required anyway)
+        that submission asks for it."""
+        for name, field in self.fields.items():
+            if name != "title" and name not in PlanContent.ART5_FIELDS and name in required:
+                field.help_text = f"{field.help_text} {REQUIRED_ON_SUBMIT_HELP}".strip() if field.help_text else REQUIRED_ON_SUBMIT_HELP
 
     def clean(self):
         cleaned = super().clean()

@@ -45,6 +45,17 @@ def proposal_for_user(*, user, pk: int, prefetch=(), held=None, annotations=None
         raise Http404 from None
 
 
+def authored_proposal(*, user, pk: int) -> Proposal | None:
+    """The proposal `pk` with its unit if `user` is its proposer, else None: one lookup by key, without the scoping
+    rule's positions and subqueries, since a proposer sees their own proposals whatever else the rule says
+    (proposals.scope). The proposer's pages and actions read it first (issue 10); anyone else goes through
+    `proposal_for_user`."""
+    proposal = Proposal.objects.filter(pk=pk, proposer=user).select_related("unit").first()
+    if proposal is not None:
+        proposal.proposer = user
+    return proposal
+
+
 # --- The legal profile and who may propose under it ----------------------------------------------------------
 
 DEFAULT_PROFILE_CODE = "ND73_2023"

@@ -57,7 +57,9 @@ def proposal_transition(*, proposal: Proposal, action: str, by, role: str, unit,
 
 
 def _lock(proposal: Proposal) -> Proposal:
-    return Proposal.objects.select_for_update().get(pk=proposal.pk)
+    """The proposal's row locked, read with its unit and the proposer's position (the services read both), which
+    are not locked."""
+    return Proposal.objects.select_for_update(of=("self",)).select_related("unit", "proposer_position").get(pk=proposal.pk)
 
 
 def _require_author(proposal: Proposal, by) -> None:

@@ -51,22 +51,26 @@ logger = logging.getLogger(__name__)
 
 def _own_proposal(request: HttpRequest, pk: int) -> Proposal:
     """Visible (else 404) and authored by the user (else 403): the proposer's pages and actions."""
-    proposal = selectors.proposal_for_user(user=request.user, pk=pk)
-    if proposal.proposer_id != request.user.pk:
+    proposal = selectors.authored_proposal(user=request.user, pk=pk)
+    if proposal is None:
+        selectors.proposal_for_user(user=request.user, pk=pk)  # 404 when the user may not even see it
         raise PermissionDenied(_("Chỉ cán bộ đề xuất được thực hiện thao tác này."))
     return proposal
 
 
-def _plan_form(proposal: Proposal, data=None) -> ProposalPlanForm:
+def _plan_form(proposal: Proposal, data=None, *, marked: bool = True) -> ProposalPlanForm:
+    """The draft's form; `marked`: with the parts required to submit under the profile in force marked, else
+    `mark_required_on_submit` does it if the form is shown (a submission that succeeds never reads the profile
+    for it)."""
     co_authors = list(proposal.co_authors.all())
     initial = {**proposal.content_dict(), "co_authors": co_authors}
     return ProposalPlanForm(
         data, initial=initial, user=proposal.proposer, units=[proposal.unit], co_author_initial=co_authors,
-        required_on_submit=services.required_for_submission(selectors.current_profile()),
+        required_on_submit=services.required_for_submission(selectors.current_profile()) if marked else (),
     )
 
 
-def _stored_plan_form(proposal: Proposal) -> ProposalPlanForm:
+def _stored_plan_form(proposal: Proposal, *, marked: bool = True) -> ProposalPlanForm:
     """The saved draft as a bound form, so that a submission from the detail page can show errors by field."""
     data = QueryDict(mutable=True)
     for name, value in proposal.content_dict().items():
@@ -78,7 +82,7 @@ def _stored_plan_form(proposal: Proposal) -> ProposalPlanForm:
         elif value:
             data[name] = value
     data.setlist("co_authors", [str(pk) for pk in proposal.co_authors.values_list("pk", flat=True)])
-    return _plan_form(proposal, data=data)
+    return _plan_form(proposal, data=data, marked=marked)
 
 
 def _render_edit(request, proposal, form, upload_form=None, status: int = 200) -> HttpResponse:
@@ -106,8 +110,7 @@ def _render_edit(request, proposal, form, upload_form=None, status: int = 200) -
 def proposal_create(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     profile = selectors.current_profile(on_date=today)
-    positions = selectors.positions_eligible_to_propose(user=request.user, profile=profile, on_date=today)
-    held = list(positions)
+    held = list(selectors.positions_eligible_to_propose(user=request.user, profile=profile, on_date=today))
     if not held:
         if request.method == "POST":
             raise PermissionDenied(_("Bạn không giữ chức vụ thuộc đối tượng được quyền đề xuất."))
@@ -118,7 +121,7 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
         })
     form = ProposalPlanForm(
         request.POST if request.method == "POST" else None, user=request.user, units=[p.unit for p in held],
-        positions=positions, initial={"position": held[0]}, required_on_submit=services.required_for_submission(profile),
+        positions=held, initial={"position": held[0]}, required_on_submit=services.required_for_submission(profile),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -171,8 +174,9 @@ def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Đề xuất đã được nộp."))
         return redirect("proposals:detail", pk=proposal.pk)
     from_edit_page = "plan_form" in request.POST
-    form = _plan_form(proposal, data=request.POST) if from_edit_page else _stored_plan_form(proposal)
-    if form.is_valid():
+    form = _plan_form(proposal, data=request.POST, marked=False) if from_edit_page else _stored_plan_form(proposal, marked=False)
+    typed_plan_valid = form.is_valid()
+    if typed_plan_valid:
         try:
             if from_edit_page and form.has_changed():
                 proposal = services.proposal_update_draft(
@@ -184,15 +188,17 @@ def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã nộp kế hoạch. Cơ quan có thẩm quyền đã được thông báo."))
             return redirect("proposals:detail", pk=proposal.pk)
-    else:
+    profile = selectors.current_profile()
+    if not typed_plan_valid:
         # The typed plan cannot even be saved: still name every other part missing for submission.
         draft = Proposal(**{name: value for name, value in proposal.content_dict().items()})
         for name, value in form.cleaned_data.items():
             if name in PlanContent.CONTENT_FIELDS:
                 setattr(draft, name, value)
-        for name, message in services.missing_parts(draft, selectors.current_profile()).items():
+        for name, message in services.missing_parts(draft, profile).items():
             if name in form.fields and name not in form.errors:
                 form.add_error(name, message)
+    form.mark_required_on_submit(services.required_for_submission(profile))
     messages.error(request, _("Chưa nộp được kế hoạch: xem các mục cần bổ sung bên dưới."))
     return _render_edit(request, proposal, form)
 

@@ -8,12 +8,13 @@ is due for review on Thursday 19/03/2026 (tests/proposals/helpers.py).
 """
 
 import datetime
+from unittest import mock
 
 import pytest
 
 from accounts.models import Position
 from core.models import AuditEvent
-from proposals import services
+from proposals import forms, services
 from proposals.models import LegalProfile, PlanContent, Proposal
 from proposals.transitions import Status
 from tests.factories import OrgUnitFactory, PositionFactory, UserFactory
@@ -52,6 +53,15 @@ def test_plan_form_marks_the_parts_required_for_submission(proposer):
     assert "Bắt buộc khi nộp kế hoạch." not in fields["legal_references"].help_text
 
 
+def test_each_form_marks_its_own_copy_of_the_plan_fields(proposer):
+    """The plan's fields are built once per process and copied for each form (issue 10): marking one form's fields
+    changes no other form's."""
+    client = as_(proposer)
+    for _ in range(2):
+        fields = client.get(url("create")).context["form"].fields
+        assert str(fields["bottleneck"].help_text).count("Bắt buộc khi nộp kế hoạch.") == 1
+
+
 def test_draft_is_saved_with_only_a_title(proposer):
     position = position_of(proposer)
     response = as_(proposer).post(url("create"), {"position": position.pk, "title": "Số hóa hồ sơ cán bộ", "plan_form": "1"})
@@ -73,7 +83,7 @@ def test_the_form_offers_only_positions_whose_category_may_propose(proposer, dep
     PositionFactory(person=proposer, unit=department, category=Position.Category.OTHER, title="Thư ký hội đồng")
     client = as_(proposer)
     eligible = Position.objects.get(person=proposer, category=Position.Category.STATE_LEADER)
-    assert list(client.get(url("create")).context["form"].fields["position"].queryset) == [eligible]
+    assert [pk for pk, _label in client.get(url("create")).context["form"].fields["position"].choices] == [str(eligible.pk)]
 
     other = Position.objects.get(person=proposer, category=Position.Category.OTHER)
     response = client.post(url("create"), {"position": other.pk, "title": "Mượn tư cách khác"})
@@ -106,6 +116,16 @@ def test_co_authors_are_chosen_among_people_of_the_same_province(proposer, deput
     response = client.post(url("create"), {"position": position_of(proposer).pk, "title": "A", "co_authors": [deputy.pk]})
     assert response.status_code == 302
     assert list(Proposal.objects.get().co_authors.all()) == [deputy]
+
+
+def test_a_plan_posted_without_co_authors_never_builds_the_candidates(proposer, head, draft, monkeypatch):
+    """The province's people are a query built only to check the co-authors posted or show the chosen ones (issue
+    10): creating, saving and submitting a plan without co-authors never build it."""
+    monkeypatch.setattr(forms, "coauthor_candidates", mock.Mock(side_effect=AssertionError("candidates built")))
+    client = as_(proposer)
+    assert client.post(url("create"), {"position": position_of(proposer).pk, "title": "Một mình"}).status_code == 302
+    assert client.post(url("edit", draft.pk), form_data(complete_plan(title="Đổi tên"))).status_code == 302
+    assert client.post(url("submit", draft.pk), form_data(complete_plan(title="Đổi tên"))).status_code == 302
 
 
 def test_edit_saves_the_draft(proposer, draft):

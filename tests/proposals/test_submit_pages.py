@@ -36,6 +36,19 @@ def test_incomplete_plan_names_every_missing_part_next_to_its_field(proposer, he
     assert (proposal.necessity, proposal.status) == ("Đã viết", Status.DRAFT)  # ... and saved as draft
 
 
+def test_a_refused_submission_marks_the_parts_required_for_submission_once(proposer, head):
+    """The typed plan not even saved, or saved and refused by the service: either way the form shown again says
+    which parts submission asks for (read from the profile only then: a submission that succeeds never needs it)."""
+    proposal = services.proposal_create_draft(by=proposer, position=position_of(proposer), data={"title": "Chỉ có tên"})
+    unsaved = as_(proposer).post(url("submit", proposal.pk), form_data({"title": ""}))
+    refused = as_(proposer).post(url("submit", proposal.pk), form_data({"title": proposal.title}))
+    for response in (unsaved, refused):
+        assert response.status_code == 200
+        fields = response.context["form"].fields
+        assert str(fields["bottleneck"].help_text).count("Bắt buộc khi nộp kế hoạch.") == 1
+        assert "Bắt buộc khi nộp kế hoạch." not in str(fields["impact"].help_text)
+
+
 def test_submit_with_end_before_start_names_the_end_date_and_the_other_missing_parts(proposer, head, draft):
     data = form_data(complete_plan(scope=""), start_date="10/05/2026", end_date="01/05/2026")
     response = as_(proposer).post(url("submit", draft.pk), data)
