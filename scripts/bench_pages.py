@@ -325,9 +325,29 @@ FILL_FORM = """data => {
 }"""
 
 
-def browser_sequence(port: int, username: str, password: str, runs: int = 5) -> float | str:
+# Where a page's time went, from its Navigation Timing (ms since the navigation began: the click, or goto): until the
+# GET was sent (for the draft and the detail pages, the POST and its redirect), the server's answer to the GET (to its
+# first byte), and the rest until the load event: the page's transfer, parsing, styles, scripts, layout.
+NAVIGATION_TIMING = """() => {
+    const n = performance.getEntriesByType("navigation")[0];
+    return [n.requestStart, n.responseStart - n.requestStart, n.loadEventEnd - n.responseStart];
+}"""
+SEQUENCE_STEPS = ("form GET", "form render", "create POST+302", "edit GET", "edit render", "submit POST+302",
+                  "detail GET", "detail render")
+
+
+def sequence_breakdown(pages: list[list[float]], total: float) -> dict[str, float]:
+    """One run's steps (SEQUENCE_STEPS) from the three pages' NAVIGATION_TIMING (the form's first figure, goto's own
+    start, is left to the driver), and what is left of `total`: the browser driver's clicks, filling and waits."""
+    figures = [figure for page in pages for figure in page][1:]
+    steps = dict(zip(SEQUENCE_STEPS, figures, strict=True))
+    steps["driver (clicks, fill, waits)"] = total - sum(figures)
+    return steps
+
+
+def browser_sequence(port: int, username: str, password: str, runs: int = 5) -> tuple[float, dict[str, float]] | str:
     """The median (ms) of the whole sequence in chromium (open the form, create, the draft opens, submit, the detail
-    page), or why it was skipped."""
+    page) and the median of each of its steps (`sequence_breakdown`), or why it was skipped."""
     chromium = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
         return "skipped: chromium is not installed (apt-get install chromium)"
@@ -337,7 +357,7 @@ def browser_sequence(port: int, username: str, password: str, runs: int = 5) -> 
     except ImportError:
         return "skipped: playwright is not installed (requirements-dev.txt)"
     site = f"http://127.0.0.1:{port}"
-    times = []
+    times, breakdowns = [], []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium)
         try:
@@ -352,18 +372,28 @@ def browser_sequence(port: int, username: str, password: str, runs: int = 5) -> 
                 data = plan_post(10_000 + n)
                 start = time.perf_counter()
                 page.goto(f"{site}/de-xuat/moi/")
+                # Read after the clock (evaluate is a round trip the sequence would not make), added to its total.
+                paused = time.perf_counter()
+                timings = [page.evaluate(NAVIGATION_TIMING)]
+                start += time.perf_counter() - paused
                 page.evaluate(FILL_FORM, data)
                 page.get_by_role("button", name="Lưu dự thảo").click()
                 page.wait_for_url(re.compile(r".*/de-xuat/\d+/sua/$"))
+                paused = time.perf_counter()
+                timings.append(page.evaluate(NAVIGATION_TIMING))
+                start += time.perf_counter() - paused
                 page.get_by_role("button", name="Nộp kế hoạch").click()
                 page.wait_for_url(re.compile(r".*/de-xuat/\d+/$"))
+                elapsed = (time.perf_counter() - start) * 1000
+                timings.append(page.evaluate(NAVIGATION_TIMING))
                 if n:  # the first is a warm-up
-                    times.append((time.perf_counter() - start) * 1000)
+                    times.append(elapsed)
+                    breakdowns.append(sequence_breakdown(timings, elapsed))
         except PlaywrightError as error:
             return f"failed: {str(error).splitlines()[0]}"
         finally:
             browser.close()
-    return statistics.median(times)
+    return statistics.median(times), {step: statistics.median(b[step] for b in breakdowns) for step in breakdowns[0]}
 
 
 # --- The section ---------------------------------------------------------------------------------------------------
@@ -472,8 +502,10 @@ def run(bench, seed_proposals) -> None:
         else:
             bench.row("peer", peer)
         sequence = browser_sequence(port, people["proposer"].username, BENCH_PASSWORD)
-        if isinstance(sequence, float):
+        if isinstance(sequence, tuple):
+            sequence, steps = sequence
             bench.row("whole browser sequence (chromium: form, create, draft, submit, detail)",
                       f"{sequence:9.1f} ms  ({sequence / ours:.2f}× the two POSTs; goal ≤ 3×)")
+            print("    " + ", ".join(f"{step} {ms:.0f}" for step, ms in steps.items()) + " (ms, medians)")
         else:
             bench.row("whole browser sequence", sequence)

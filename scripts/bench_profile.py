@@ -65,8 +65,11 @@ def main(argv: list[str]) -> int:
     chairman = province.get(role=Position.Role.HEAD, end_date__isnull=True).person
     inspector = province.get(role=Position.Role.INSPECTOR).person
     detail = Proposal.objects.filter(decision_unit__code="BENCH-P", status=Status.CLOSED).order_by("-pk").first()
+    # The browser sequence's two GETs (bench_pages.browser_sequence): the form of a cadre who may propose, and the edit
+    # page of a seeded draft, read as its author (a GET writes nothing: the database stays as it was).
+    draft = Proposal.objects.filter(unit__parent__code="BENCH-P", status=Status.DRAFT).order_by("pk").first()
     clients = {}
-    for name, person in (("inspector", inspector), ("chairman", chairman)):
+    for name, person in (("inspector", inspector), ("chairman", chairman), ("proposer", draft.proposer)):
         clients[name] = Client()
         # Through the login form, as the benchmark does (force_login would skip what the sign-in records).
         response = clients[name].post("/tai-khoan/dang-nhap/", {"username": person.username, "password": BENCH_PASSWORD})
@@ -80,6 +83,8 @@ def main(argv: list[str]) -> int:
         "inbox": ("chairman", "/de-xuat/viec-can-xu-ly/"),
         "detail": ("chairman", f"/de-xuat/{detail.pk}/"),
         "home": ("chairman", "/"),
+        "form": ("proposer", "/de-xuat/moi/"),
+        "edit": ("proposer", f"/de-xuat/{draft.pk}/sua/"),
     }
     chosen = argv or list(pages)
     if profile:
