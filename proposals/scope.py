@@ -50,7 +50,7 @@ def proposal_scope_q(user, held=None) -> Q:
         scope |= submitted & (Q(unit_id__in=deciding) | Q(decision_unit_id__in=deciding))
     if reader_paths:
         subtree = list(OrgUnit.objects.filter(in_subtrees(reader_paths)).values_list("pk", flat=True))
-        scope |= submitted & Q(unit_id__in=subtree)
+        scope |= submitted & Q(unit_id__in_values=subtree)
     for stage in stages:
         if stage.scope is not None:
             scope |= submitted & stage.scope(user)

@@ -16,7 +16,9 @@ from urllib.parse import urlencode
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Position
@@ -267,3 +269,16 @@ def test_each_row_shows_the_status_and_field_by_their_names(head, proposer):
         [("Lĩnh vực", "Chuyển đổi số"), ("Trạng thái", "Đã nộp, chờ xem xét")],
         [("Lĩnh vực", "—"), ("Trạng thái", "Đã nộp, chờ xem xét")],
     ]
+
+
+def test_the_page_statement_writes_the_scope_and_filters_once(head, proposer):
+    """core.paging: the page's keys are found under the scope and filters, its rows then read by those keys alone;
+    the filters written a second time around the keys cost compiling, parsing and planning for the same rows."""
+    proposal = submitted_proposal(proposer=proposer, title="Cải cách thủ tục")
+    client = as_(head)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url("list"), {"q": "cai cach", "status": proposal.status})
+    assert list(response.context["page"]) == [proposal]
+    page = next(query["sql"] for query in captured.captured_queries if query["sql"].startswith('SELECT "proposals_proposal"."id"'))
+    # The scope (its first rule: the proposer) and the search (two words, then the phrase as typed) once each.
+    assert page.count(f'"proposer_id" = {head.pk}') == 1 and page.count(" LIKE ") == 3, page

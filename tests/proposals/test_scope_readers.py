@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Position
+from proposals.models import Proposal
 from tests.factories import PositionFactory, UserFactory
 from tests.lifecycle import draft_proposal, submitted_proposal
 
@@ -48,3 +49,17 @@ def test_the_secretariat_of_a_sibling_unit_still_gets_404(other_unit, proposer, 
     PositionFactory(person=sibling, unit=other_unit, role=Position.Role.SECRETARIAT, start_date=datetime.date(2024, 1, 1))
     proposal = submitted_proposal(proposer=proposer)
     assert as_(sibling).get(reverse("proposals:detail", args=[proposal.pk])).status_code == 404
+
+
+
+@pytest.mark.postgres
+def test_the_units_of_a_subtree_reader_are_one_parameter_of_the_scope(provincial_secretariat, proposer, head, province):
+    """core.lookups.InValues: the units below a reader go to PostgreSQL as one array, not a placeholder per unit (a
+    province has hundreds) that Django prepares and psycopg splits and quotes in every statement of every list."""
+    proposal = submitted_proposal(proposer=proposer)
+    visible = Proposal.objects.visible_to(provincial_secretariat)
+    sql, params = visible.values("pk").query.sql_with_params()
+    assert '"unit_id" = ANY(%s::bigint[])' in sql, sql  # the subtree's; the deciding unit's own stays IN (%s)
+    units = next(param for param in params if isinstance(param, list))
+    assert province.pk in units and proposal.unit_id in units
+    assert list(visible) == [proposal]
