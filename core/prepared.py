@@ -51,11 +51,12 @@ def _cursor_class():
 
 
 @contextlib.contextmanager
-def prepared(using: str = DEFAULT_DB_ALIAS):
+def prepared(using: str = DEFAULT_DB_ALIAS, *, repeated: bool = True):
     """Inside, the cursors the connection `using` opens (the ORM's included) prepare what they execute: keep the
-    block to the statements meant (a query set's evaluation, one cursor.execute)."""
+    block to the statements meant (a query set's evaluation, one cursor.execute). `repeated` False: the SQL is one
+    the connection will hardly run again (a page reached by a cursor), run unprepared, leaving the room to others."""
     connection = connections[using]
-    if connection.vendor != "postgresql" or settings.DATABASE_PREPARED_MAX <= 0:
+    if not repeated or connection.vendor != "postgresql" or settings.DATABASE_PREPARED_MAX <= 0:
         yield
         return
     connection.ensure_connection()

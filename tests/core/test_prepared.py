@@ -101,3 +101,23 @@ def test_none_is_prepared_when_turned_off(settings):
     with prepared.prepared(), connection.cursor() as cursor:
         cursor.execute("SELECT %s", [1])
     assert statements() == []
+
+
+def test_the_proposal_page_reads_the_proposal_through_a_prepared_statement(head, submitted):
+    client = as_(head)
+    pages = [client.get(url("detail", submitted.pk)) for _ in range(2)]
+    assert [page.status_code for page in pages] == [200, 200]
+    assert any(sql.startswith('SELECT "proposals_proposal"."id"') and "folded_" in sql for sql in statements())
+
+
+def test_the_inbox_reads_its_first_pages_through_prepared_statements(head, submitted):
+    client = as_(head)
+    section_counts(client)
+    pages = [sql for sql in statements() if sql != badge_sql(head)]
+    assert pages and all('"proposals_proposal"' in sql and "LIMIT" in sql for sql in pages)
+
+
+def test_sql_not_repeated_is_not_prepared():
+    with prepared.prepared(repeated=False), connection.cursor() as cursor:
+        cursor.execute("SELECT %s", [1])
+    assert statements() == []
