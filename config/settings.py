@@ -164,6 +164,11 @@ def add_statement_timeout(database: dict, seconds: int) -> None:
 
 
 add_statement_timeout(DATABASES["default"], DATABASE_STATEMENT_TIMEOUT)
+# Issue 10: the statements core.prepared runs are prepared once per connection (protocol-level: PgBouncer >= 1.21 in
+# transaction mode with max_prepared_statements > 0), at most DATABASE_PREPARED_MAX per connection; 0: none.
+DATABASE_PREPARED_MAX = env.int("DATABASE_PREPARED_MAX", default=16)
+if DATABASE_PREPARED_MAX > 0 and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)  # psycopg's; None: never
 
 # Issue 14 §3: reports, dashboards and exports may read from a streaming replica (deploy/replica.md). Empty: no
 # replica, and core.db_router sends everything to the primary. Only code inside `core.db_router.replica_reads()`

@@ -19,6 +19,7 @@ from django.db.models import Expression, IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from . import prepared
 from .notifications import unread_count_subquery
 from .stages import stages
 
@@ -108,7 +109,8 @@ def org_structure_changed(**kwargs) -> None:
 @dataclasses.dataclass(frozen=True)
 class Statements:
     sections: tuple[tuple[str, str, tuple], ...]  # each section's key, the SQL counting its rows, its parameters
-    counting: tuple[str, tuple]  # the badge's query: the unread notifications, then each section's count
+    counting: tuple[str, tuple | None]  # the badge's query (core.prepared.inlined): the unread notifications, then
+    # each section's count
 
 
 def _compile(request) -> Statements:
@@ -118,7 +120,8 @@ def _compile(request) -> Statements:
                for index, (_key, sql, params) in enumerate(sections)}
     counting = get_user_model()._base_manager.filter(pk=user.pk).annotate(
         notifications_unread=unread_count_subquery(user), **columns).values_list("notifications_unread", *columns)
-    return Statements(sections, counting.query.sql_with_params())
+    # Inlined once here rather than on every page: the statement is prepared as such on each connection (_counted).
+    return Statements(sections, prepared.inlined(*counting.query.sql_with_params(), using=counting.db))
 
 
 def _statements(request) -> Statements:
@@ -145,7 +148,9 @@ def _counted(request) -> tuple[int, dict[str, int]]:
     request, compiled once (`compiled`)."""
     if not hasattr(request, "_badges_counted"):
         statements = _statements(request)
-        with connections[router.db_for_read(get_user_model())].cursor() as cursor:
+        using = router.db_for_read(get_user_model())
+        # Planning it took PostgreSQL 14–26 ms for 2 ms of execution: planned once per connection (issue 10).
+        with prepared.prepared(using), connections[using].cursor() as cursor:
             cursor.execute(*statements.counting)
             unread, *counts = cursor.fetchone()
         request._badges_counted = unread, {key: count for (key, _sql, _params), count in zip(statements.sections, counts, strict=True)}

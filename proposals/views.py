@@ -24,6 +24,7 @@ from core.badges import badge_expressions
 from core.documents import BackLink, DocumentRenderError, pdf_response
 from core.downloads import stored_file_response
 from core.paging import BadCursor, bounded_count, seek_tiers
+from core.prepared import prepared
 from core.stages import stages
 
 from . import selectors, services
@@ -287,7 +288,8 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # query (issue 10 §5).
     annotations = {**badge_expressions(request), "next_due": next_due_subquery(),
                    **stages.page_annotations(user=user, held=held), **selectors.page_annotations()}
-    proposal = selectors.proposal_for_user(user=user, pk=pk, held=held, annotations=annotations)
+    with prepared():  # ~37 kB of SQL that took PostgreSQL 20 ms to plan: planned once per connection (issue 10)
+        proposal = selectors.proposal_for_user(user=user, pk=pk, held=held, annotations=annotations)
     events = selectors.load_page_relations(proposal)
     is_proposer = proposal.proposer_id == user.pk
     plan = selectors.plan_shown_to(proposal=proposal, user=user)
