@@ -25,15 +25,9 @@ from core.prepared import prepared
 from core.stages import stages
 
 from .models import ROW_COLUMNS, Proposal
-from .selectors import DueState
-from .transitions import AWAITING_PROPOSER, Status
+from .selectors import DUE_BADGES
+from .transitions import AWAITING_PROPOSER, STATUS_LABELS, Status
 
-DUE_BADGES = {
-    DueState.OVERDUE: ("badge-due-overdue", _("Quá hạn")),
-    DueState.DUE_SOON: ("badge-due-soon", _("Sắp đến hạn")),
-    DueState.ON_TIME: ("badge-due-ontime", _("Trong hạn")),
-}
-STATUS_LABELS = dict(Status.choices)
 PREVIEW_SIZE = 10  # rows of each section on the inbox page
 PAGE_SIZE = 50  # rows of a page of one section alone
 COUNT_LIMIT = 100  # a section's count is exact up to here, "hơn 100" beyond
@@ -69,8 +63,7 @@ class InboxItem:
 
     @property
     def due_badge(self) -> tuple[str, Any] | None:
-        """The due date's badge (its CSS class and label), as partials/due_badge.html draws it: read from a dict, not
-        rendered by an include on every row (issue 10)."""
+        """The due date's badge: its CSS class and label (`{% due_badge %}` draws it), or None."""
         return DUE_BADGES.get(self.due_state)
 
     @property

@@ -24,8 +24,8 @@ from .models import NO_DUE_DATE, ROW_COLUMNS, Attachment, LegalProfile, PlanCont
 from .transitions import (
     EDITABLE_STATUSES,
     REVIEW_DEADLINE_RUNNING,
+    STATUS_LABELS,
     Action,
-    Status,
 )
 
 
@@ -104,6 +104,14 @@ class DueState:
     ON_TIME = "on_time"
     DUE_SOON = "due_soon"
     OVERDUE = "overdue"
+
+
+# Each state's badge: its CSS class and its label (drawn by proposals.templatetags.due).
+DUE_BADGES = {
+    DueState.OVERDUE: ("badge-due-overdue", _("Quá hạn")),
+    DueState.DUE_SOON: ("badge-due-soon", _("Sắp đến hạn")),
+    DueState.ON_TIME: ("badge-due-ontime", _("Trong hạn")),
+}
 
 
 class DueBadges:
@@ -234,7 +242,6 @@ def proposal_timeline(proposal: Proposal, events: list[AuditEvent] | None = None
     `events`: the proposal's audit events with their units, in order, when the page read them (`load_page_relations`)."""
     actions = {**dict(Action.choices), **EVENT_LABELS, **stages.event_labels()}
     roles = {**dict(Position.Role.choices), **ROLE_LABELS, **stages.role_labels()}
-    statuses = dict(Status.choices)
     if events is None:
         events = AuditEvent.objects.for_object(proposal).select_related("unit").order_by("seq")
     rows = []
@@ -244,8 +251,8 @@ def proposal_timeline(proposal: Proposal, events: list[AuditEvent] | None = None
             "event": event,
             "action": actions.get(event.action, event.action),
             "role": roles.get(event.role, event.role),
-            "from_state": statuses.get(event.from_state, ""),
-            "to_state": statuses.get(event.to_state, ""),
+            "from_state": STATUS_LABELS.get(event.from_state, ""),
+            "to_state": STATUS_LABELS.get(event.to_state, ""),
             "file_name": payload.get("name", "") if event.action in ("attach", "detach") else "",
             "version": payload.get("version") if event.action == Action.SUBMIT else None,
         })

@@ -32,6 +32,10 @@ class Status(models.TextChoices):
     # Art. 4(2) [C] (D-5): beyond the unit's authority, reported to the competent body instead of decided here.
     REFERRED = "referred", _("Vượt thẩm quyền, đã báo cáo cấp có thẩm quyền")
 
+# Each status in words, read from a dict: `get_status_display` builds the dict of every status again on each call
+# (rows of the list and the inbox, the timeline's states; issue 10).
+STATUS_LABELS = dict(Status.choices)
+
 
 class Action(models.TextChoices):
     SUBMIT = "submit", _("Nộp kế hoạch")  # T1

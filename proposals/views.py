@@ -43,10 +43,10 @@ from .forms import (
 from .inbox import Inbox, counted_sections
 from .models import FieldOfWork, PlanContent, PlanDocument, Proposal
 from .stepper import lifecycle_steps, next_due_subquery
-from .transitions import EDITABLE_STATUSES, Action, Status, can
+from .transitions import EDITABLE_STATUSES, STATUS_LABELS, Action, can
 
 PAGE_SIZE = 20
-STATUS_LABELS, FIELD_LABELS = dict(Status.choices), dict(FieldOfWork.choices)
+FIELD_LABELS = dict(FieldOfWork.choices)
 logger = logging.getLogger(__name__)
 
 
